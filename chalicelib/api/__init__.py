@@ -1,0 +1,1 @@
+"""The HTTP edge: Blueprints per actor, request/response models, errors as JSON."""

@@ -1,0 +1,77 @@
+"""Endpoints of every account: registration, email verification, login, tokens, profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import ACCOUNT, PUBLIC
+from chalicelib.api.routing import Reply, Request, endpoint
+from chalicelib.domain import accounts
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "POST", "/auth/register", allow=PUBLIC, body="RegisterRequest", response="Accepted",
+          status=202, errors=(409, 422), summary="Register with a personal email; a code is emailed")
+def register(req: Request) -> Any:
+    b = req.body
+    accounts.register(b.email, b.password, b.name, b.phone, b.language)
+    return {"status": "accepted"}
+
+
+@endpoint(bp, "POST", "/auth/verify-email", allow=PUBLIC, body="VerifyEmailRequest", status=204,
+          errors=(400, 409, 422, 429), summary="Confirm the email address with the emailed code")
+def verify_email(req: Request) -> Any:
+    accounts.verify_email(req.body.email, req.body.code)
+    return Reply(None, 204)
+
+
+@endpoint(bp, "POST", "/auth/resend-code", allow=PUBLIC, body="EmailOnly", response="Accepted", status=202,
+          errors=(422,), summary="Email a new verification code (answers the same for any address)")
+def resend_code(req: Request) -> Any:
+    accounts.resend_code(req.body.email)
+    return {"status": "accepted"}
+
+
+@endpoint(bp, "POST", "/auth/login", allow=PUBLIC, body="LoginRequest", response="TokenPair",
+          errors=(401, 403, 422, 429), summary="Log in: an access token and a refresh token")
+def login(req: Request) -> Any:
+    tokens = accounts.login(req.body.email, req.body.password, req.source_ip)
+    return _token_pair(tokens)
+
+
+@endpoint(bp, "POST", "/auth/refresh", allow=PUBLIC, body="RefreshRequest", response="TokenPair",
+          errors=(401, 422), summary="Trade a refresh token for a new pair (a reused one ends the login)")
+def refresh(req: Request) -> Any:
+    return _token_pair(accounts.refresh(req.body.refresh_token))
+
+
+@endpoint(bp, "POST", "/auth/logout", allow=PUBLIC, body="RefreshRequest", status=204, errors=(422,),
+          summary="End the login the refresh token belongs to")
+def logout(req: Request) -> Any:
+    accounts.logout(req.body.refresh_token)
+    return Reply(None, 204)
+
+
+@endpoint(bp, "GET", "/me", allow=ACCOUNT, response="AccountOut", errors=(401,),
+          summary="The signed-in account and its roles")
+def me(req: Request) -> Any:
+    return accounts.profile(req.account_id)
+
+
+@endpoint(bp, "PATCH", "/me", allow=ACCOUNT, body="UpdateProfileRequest", response="AccountOut",
+          errors=(400, 401, 422), summary="Change name, phone or language (never the email)")
+def update_me(req: Request) -> Any:
+    changes = {name: getattr(req.body, name) for name in req.body.model_fields_set}
+    return accounts.update_profile(req.account_id, changes)
+
+
+def _token_pair(tokens: accounts.Tokens) -> dict[str, Any]:
+    return {
+        "access_token": tokens.access_token,
+        "token_type": "Bearer",
+        "expires_in": tokens.expires_in,
+        "refresh_token": tokens.refresh_token,
+    }

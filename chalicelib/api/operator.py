@@ -1,0 +1,45 @@
+"""Endpoints of the city operator: schools and their administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import OPERATOR, OPERATOR_OR_SCHOOL_ADMIN
+from chalicelib.api.routing import Request, endpoint
+from chalicelib.domain import schools
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "POST", "/schools", allow=OPERATOR, body="SchoolCreate", response="SchoolOut", status=201,
+          errors=(401, 403, 422), summary="Register a school")
+def create_school(req: Request) -> Any:
+    return schools.register_school(req.body.name, req.body.address, req.body.timezone)
+
+
+@endpoint(bp, "GET", "/schools", allow=OPERATOR, query="PageQuery", response="SchoolPage",
+          errors=(400, 401, 403, 422), summary="All schools, by name")
+def list_schools(req: Request) -> Any:
+    return schools.list_schools(req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}", allow=OPERATOR_OR_SCHOOL_ADMIN, response="SchoolOut",
+          errors=(401, 403, 404), summary="One school")
+def get_school(req: Request) -> Any:
+    return schools.school_view(schools.require_school(req.path["school_id"]))
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/administrators", allow=OPERATOR, body="StaffGrant",
+          response="StaffOut", status=201, errors=(401, 403, 404, 409, 422),
+          summary="Make a registered account an administrator of the school")
+def add_administrator(req: Request) -> Any:
+    return schools.grant_staff(req.path["school_id"], "admin", req.body.email)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/administrators", allow=OPERATOR_OR_SCHOOL_ADMIN,
+          query="PageQuery", response="StaffPage", errors=(400, 401, 403, 422),
+          summary="The school's administrators")
+def list_administrators(req: Request) -> Any:
+    return schools.list_staff(req.path["school_id"], "admin", req.query.limit, req.query.cursor)

@@ -1,0 +1,223 @@
+"""Declared endpoints: one decorator registers the route, its access rule and its models.
+
+The declarations are kept in ENDPOINTS so the OpenAPI document and the authorization
+test are built from the same source as the routes themselves. Request models are named,
+not imported, so pydantic loads on the first request rather than at cold start.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import i18n
+from chalicelib.api.access import Access
+from chalicelib.api.gate import access_token
+from chalicelib.domain.tokens import Caller
+from chalicelib.errors import AuthenticationError, DiaryError, ForbiddenError, ValidationFailedError
+
+log = logging.getLogger(__name__)
+
+SCHEMAS_MODULE = "chalicelib.api.schemas"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What a route is, who may call it and what it takes and returns."""
+
+    method: str
+    path: str
+    allow: Access
+    summary: str
+    tag: str
+    body: str | None = None
+    query: str | None = None
+    response: str | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    same_body_on: tuple[int, ...] = ()  # other statuses answered with the response model
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+@dataclass
+class Request:
+    """A validated request as the handlers see it."""
+
+    caller: Caller | None
+    path: dict[str, str]
+    body: Any
+    query: Any
+    lang: str
+    source_ip: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> str:
+        """The caller's account (only on non-public routes)."""
+        assert self.caller is not None
+        return self.caller.account_id
+
+
+@dataclass
+class Reply:
+    """A handler result with a non-default status or headers."""
+
+    body: Any
+    status: int = 200
+    headers: dict[str, str | list[str]] = field(default_factory=dict)
+
+
+def schema(name: str) -> Any:
+    """A request/response model by name (imports pydantic on first use)."""
+    return getattr(import_module(SCHEMAS_MODULE), name)
+
+
+def endpoint(
+    bp: Blueprint,
+    method: str,
+    path: str,
+    *,
+    allow: Access,
+    summary: str,
+    body: str | None = None,
+    query: str | None = None,
+    response: str | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    same_body_on: tuple[int, ...] = (),
+) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
+    """Register a route on `bp` with its access rule and models."""
+    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on)
+    ENDPOINTS.append(spec)
+
+    def decorator(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        @functools.wraps(handler)
+        def view(**path_params: str) -> Response:
+            return _serve(bp, spec, handler, path_params)
+
+        bp.route(
+            path,
+            methods=[method],
+            authorizer=None if allow.public else access_token,
+            content_types=["application/json"],
+            name=f"{handler.__name__}_{method.lower()}",
+        )(view)
+        return handler
+
+    return decorator
+
+
+def _serve(bp: Blueprint, spec: Endpoint, handler: Callable[[Request], Any], path: dict[str, str]) -> Response:
+    current = bp.current_request
+    headers = {k.lower(): v for k, v in (current.headers or {}).items()}
+    lang = i18n.pick_language(headers.get("accept-language"))
+    try:
+        caller = None if spec.allow.public else _authorize(spec, current.context, path)
+        request = Request(
+            caller=caller,
+            path=path,
+            body=_parse_body(spec, current.raw_body),
+            query=_parse_query(spec, current.query_params),
+            lang=lang,
+            source_ip=str(current.context.get("identity", {}).get("sourceIp") or "unknown"),
+            headers=headers,
+        )
+        result = handler(request)
+    except DiaryError as error:
+        return error_response(error, lang)
+    except Exception:  # the last line of defence: log it, answer JSON, never leak a trace
+        log.exception("unhandled error in %s %s", spec.method, spec.path)
+        return error_response(DiaryError(code="internal_error"), lang, status=500)
+    return _reply(spec, result)
+
+
+def _authorize(spec: Endpoint, context: dict[str, Any], path: dict[str, str]) -> Caller:
+    identity = context.get("authorizer") or {}
+    if identity.get("auth_error") or not identity.get("account_id"):
+        raise AuthenticationError(code=identity.get("auth_error") or "unauthenticated")
+    roles = frozenset(r for r in str(identity.get("roles", "")).split(",") if r)
+    caller = Caller(account_id=str(identity["account_id"]), roles=roles)
+    if not spec.allow.permits(caller, path):
+        raise ForbiddenError()
+    return caller
+
+
+def _parse_body(spec: Endpoint, raw: str | bytes | None) -> Any:
+    if spec.body is None:
+        return None
+    try:
+        data = json.loads(raw) if raw else {}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DiaryError(code="invalid_json") from exc
+    if not isinstance(data, dict):
+        raise DiaryError(code="invalid_json")
+    return _validate(spec.body, data)
+
+
+def _parse_query(spec: Endpoint, params: Mapping[str, str] | None) -> Any:
+    if spec.query is None:
+        return None
+    return _validate(spec.query, dict(params or {}))
+
+
+def _validate(model_name: str, data: dict[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return schema(model_name).model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailedError(
+            [
+                {"field": ".".join(str(part) for part in err["loc"]) or None, "kind": err["type"]}
+                for err in exc.errors(include_url=False, include_input=False)
+            ]
+        ) from exc
+
+
+def _reply(spec: Endpoint, result: Any) -> Response:
+    reply = result if isinstance(result, Reply) else Reply(result, spec.status)
+    if reply.status == 204:
+        return Response(body="", status_code=204, headers=dict(reply.headers))
+    return json_response(_plain(reply.body), reply.status, reply.headers)
+
+
+def _plain(body: Any) -> Any:
+    if hasattr(body, "model_dump"):
+        return body.model_dump(mode="json")
+    return body
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str | list[str]] | None = None) -> Response:
+    """A JSON response; Russian text stays readable."""
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def error_response(error: DiaryError, lang: str, status: int | None = None) -> Response:
+    """The one place a domain error becomes an HTTP answer."""
+    payload: dict[str, Any] = {
+        "code": error.code,
+        "message": i18n.message(error.code, lang, field=error.field or "", **error.params),
+        "field": error.field,
+    }
+    if isinstance(error, ValidationFailedError):
+        payload["details"] = [
+            {"field": e["field"], "code": e["kind"], "message": i18n.field_reason(e["kind"], lang)}
+            for e in error.errors
+        ]
+    headers: dict[str, str | list[str]] = {}
+    if "retry_after" in error.params:
+        headers["Retry-After"] = str(error.params["retry_after"])
+    return json_response({"error": payload}, status or error.status, headers)

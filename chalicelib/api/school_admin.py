@@ -1,0 +1,99 @@
+"""Endpoints of a school administrator: classes, subjects, terms, teachers, students."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import SCHOOL_ADMIN, SCHOOL_STAFF
+from chalicelib.api.routing import Request, endpoint
+from chalicelib.domain import schools
+
+bp = Blueprint(__name__)
+
+CREATED = (401, 403, 404, 409, 422)
+LISTED = (400, 401, 403, 422)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/classes", allow=SCHOOL_ADMIN, body="ClassCreate",
+          response="ClassOut", status=201, errors=CREATED, summary="Add a class")
+def add_class(req: Request) -> Any:
+    return schools.add_class(req.path["school_id"], req.body.name, req.body.grade_level)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/classes", allow=SCHOOL_STAFF, query="PageQuery",
+          response="ClassPage", errors=LISTED, summary="The school's classes")
+def list_classes(req: Request) -> Any:
+    return schools.list_classes(req.path["school_id"], req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/subjects", allow=SCHOOL_ADMIN, body="SubjectCreate",
+          response="SubjectOut", status=201, errors=CREATED, summary="Add a subject")
+def add_subject(req: Request) -> Any:
+    return schools.add_subject(req.path["school_id"], req.body.name)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/subjects", allow=SCHOOL_STAFF, query="PageQuery",
+          response="SubjectPage", errors=LISTED, summary="The school's subjects")
+def list_subjects(req: Request) -> Any:
+    return schools.list_subjects(req.path["school_id"], req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/terms", allow=SCHOOL_ADMIN, body="TermCreate",
+          response="TermOut", status=201, errors=(400, *CREATED), summary="Add a term")
+def add_term(req: Request) -> Any:
+    b = req.body
+    return schools.add_term(req.path["school_id"], b.name, b.starts_on, b.ends_on)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/terms", allow=SCHOOL_STAFF, response="TermPage",
+          errors=(401, 403), summary="The school's terms in calendar order")
+def list_terms(req: Request) -> Any:
+    return schools.list_terms(req.path["school_id"])
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/teachers", allow=SCHOOL_ADMIN, body="StaffGrant",
+          response="StaffOut", status=201, errors=CREATED,
+          summary="Make a registered account a teacher of the school")
+def add_teacher(req: Request) -> Any:
+    return schools.grant_staff(req.path["school_id"], "teacher", req.body.email)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/teachers", allow=SCHOOL_STAFF, query="PageQuery",
+          response="StaffPage", errors=LISTED, summary="The school's teachers")
+def list_teachers(req: Request) -> Any:
+    return schools.list_staff(req.path["school_id"], "teacher", req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/teachings", allow=SCHOOL_ADMIN, body="TeachingCreate",
+          response="TeachingOut", status=201, errors=CREATED,
+          summary="A teacher teaches a subject to a class")
+def assign_teaching(req: Request) -> Any:
+    b = req.body
+    return schools.assign_teaching(req.path["school_id"], b.teacher_id, b.class_id, b.subject_id)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/teachings", allow=SCHOOL_STAFF, query="PageQuery",
+          response="TeachingPage", errors=LISTED, summary="Who teaches what to which class")
+def list_teachings(req: Request) -> Any:
+    return schools.list_teachings(req.path["school_id"], req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/students", allow=SCHOOL_ADMIN, body="StudentCreate",
+          response="StudentOut", status=201, errors=CREATED, summary="Add a child to a class's roster")
+def add_student(req: Request) -> Any:
+    return schools.add_student(req.path["school_id"], req.body.model_dump())
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/students", allow=SCHOOL_STAFF, query="StudentQuery",
+          response="StudentPage", errors=LISTED, summary="A class's roster, by surname")
+def list_students(req: Request) -> Any:
+    q = req.query
+    return schools.list_students(req.path["school_id"], q.class_id, q.limit, q.cursor)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/students/{student_id}", allow=SCHOOL_STAFF,
+          response="StudentOut", errors=(401, 403, 404), summary="One student of the school")
+def get_student(req: Request) -> Any:
+    return schools.get_student(req.path["school_id"], req.path["student_id"])

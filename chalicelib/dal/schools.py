@@ -1,0 +1,111 @@
+"""Stored schools and their structure: classes, subjects, terms, teaching assignments, students."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.dal.models import (
+    DiaryItem,
+    NameClaim,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+    Teaching,
+    Term,
+)
+from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.errors import ConflictError
+
+ItemT = TypeVar("ItemT", bound=DiaryItem)
+
+
+def school_pk(school_id: str) -> str:
+    """Partition of everything a school owns."""
+    return f"SCHOOL#{school_id}"
+
+
+def create_school(school: School) -> None:
+    """Register a school."""
+    school.pk, school.sk = school_pk(school.school_id), "SCHOOL"
+    school.gsi1pk, school.gsi1sk = "SCHOOLS", f"{school.name}#{school.school_id}"
+    school.created_at = now_iso()
+    with storing():
+        school.save(condition=School.pk.does_not_exist())
+
+
+def get_school(school_id: str) -> School | None:
+    """A school by id."""
+    return _get(School, school_pk(school_id), "SCHOOL")
+
+
+def list_schools(limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of all schools, by name."""
+    with storing():
+        return School.gsi1.query("SCHOOLS", limit=limit, last_evaluated_key=start)
+
+
+def _get(model: type[ItemT], pk: str, sk: str) -> ItemT | None:
+    with storing():
+        try:
+            return model.get(pk, sk)
+        except model.DoesNotExist:
+            return None
+
+
+def create_named(item: DiaryItem, school_id: str, kind: str, name: str, owner_id: str, taken: str) -> None:
+    """Save a class or subject while claiming its name within the school, all or nothing."""
+    claim = NameClaim(school_pk(school_id), f"NAME#{kind}#{name.casefold()}", owner_id=owner_id)
+    item.created_at = now_iso()
+    with storing(conflict=ConflictError(field="name", code=taken)), TransactWrite(connection=connection()) as tx:
+        tx.save(claim, condition=NameClaim.pk.does_not_exist())
+        tx.save(item, condition=DiaryItem.pk.does_not_exist())
+
+
+def save_new(item: DiaryItem) -> None:
+    """Save an item that must not exist yet."""
+    item.created_at = now_iso()
+    with storing():
+        item.save(condition=DiaryItem.pk.does_not_exist())
+
+
+def children(model: type[ItemT], school_id: str, prefix: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a school's classes, subjects, terms or teaching assignments."""
+    with storing():
+        return model.query(
+            school_pk(school_id), model.sk.startswith(prefix), limit=limit, last_evaluated_key=start
+        )
+
+
+def get_class(school_id: str, class_id: str) -> SchoolClass | None:
+    """One class."""
+    return _get(SchoolClass, school_pk(school_id), f"CLASS#{class_id}")
+
+
+def get_subject(school_id: str, subject_id: str) -> Subject | None:
+    """One subject."""
+    return _get(Subject, school_pk(school_id), f"SUBJECT#{subject_id}")
+
+
+def all_terms(school_id: str) -> list[Term]:
+    """Every term of the school (a handful a year)."""
+    with storing():
+        return list(Term.query(school_pk(school_id), Term.sk.startswith("TERM#")))
+
+
+def get_student(school_id: str, student_id: str) -> Student | None:
+    """One student."""
+    return _get(Student, school_pk(school_id), f"STUDENT#{student_id}")
+
+
+def students_of_class(school_id: str, class_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a class's students, by surname."""
+    with storing():
+        return Student.gsi1.query(f"CLASS#{school_id}#{class_id}", limit=limit, last_evaluated_key=start)
+
+
+def get_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> Teaching | None:
+    """Whether this teacher teaches this subject to this class."""
+    return _get(Teaching, school_pk(school_id), f"TEACHING#{teacher_id}#{class_id}#{subject_id}")

@@ -1,0 +1,104 @@
+"""Shared plumbing of the data layer: SDK errors become domain errors here, and pages get cursors."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from chalicelib import settings
+from chalicelib.errors import ConflictError, DiaryError, UnavailableError
+
+log = logging.getLogger(__name__)
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def now_iso() -> str:
+    """The current instant, ISO 8601 in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def epoch() -> int:
+    """Seconds since the epoch."""
+    return int(time.time())
+
+
+@lru_cache(maxsize=1)
+def connection() -> Connection:
+    """The low-level connection transactions need (created lazily, once per container)."""
+    return Connection(region=settings.region())
+
+
+def condition_failed(error: PynamoDBException) -> bool:
+    """Whether a write was refused by its condition (as opposed to failing)."""
+    if isinstance(error, TransactWriteError):
+        reasons = error.cancellation_reasons or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    return error.cause_response_code == CONDITION_FAILED
+
+
+@contextmanager
+def storing(conflict: DiaryError | None = None) -> Iterator[None]:
+    """Turn PynamoDB/botocore failures into domain errors; a failed condition becomes `conflict`."""
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        yield
+    except PynamoDBException as error:
+        if conflict is not None and condition_failed(error):
+            raise conflict from error
+        if condition_failed(error):
+            raise ConflictError() from error
+        log.warning("storage failed: %r (cause %r)", error, error.cause)
+        raise UnavailableError() from error
+    except BotoCoreError as error:
+        log.warning("storage unreachable: %r", error)
+        raise UnavailableError() from error
+
+
+def _cursor_key() -> bytes:
+    return settings.get_settings().signing_secret.encode() + b":cursor"
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    """An opaque, signed cursor for the next page (None at the end)."""
+    if not last_key:
+        return None
+    raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
+    sig = hmac.new(_cursor_key(), raw, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(sig + raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """The key a cursor stands for; a forged or broken one is refused with 400 invalid_cursor."""
+    if not cursor:
+        return None
+    try:
+        blob = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sig, raw = blob[:16], blob[16:]
+        if not hmac.compare_digest(sig, hmac.new(_cursor_key(), raw, hashlib.sha256).digest()[:16]):
+            raise ValueError("bad signature")
+        key = json.loads(raw)
+        if not isinstance(key, dict):
+            raise ValueError("not a key")
+        return key
+    except (ValueError, TypeError) as exc:
+        raise DiaryError(field="cursor", code="invalid_cursor") from exc
+
+
+def page(results: Any) -> tuple[list[Any], str | None]:
+    """Drain one page of a PynamoDB result iterator and the cursor after it."""
+    items = list(results)
+    return items, encode_cursor(results.last_evaluated_key)

@@ -1,0 +1,1 @@
+"""Business rules: no Chalice and no boto3 here."""

@@ -1,0 +1,206 @@
+"""Schools and their structure, as the city operator and school administrators manage them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chalicelib.dal import accounts as account_store
+from chalicelib.dal import schools as store
+from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teaching, Term
+from chalicelib.dal.store import decode_cursor, page
+from chalicelib.domain.accounts import new_id
+from chalicelib.errors import ConflictError, DiaryError, NotFoundError
+
+STAFF_ROLES = ("admin", "teacher")
+
+
+def _page(results: Any, render: Any) -> dict[str, Any]:
+    items, cursor = page(results)
+    return {"items": [render(item) for item in items], "next_cursor": cursor}
+
+
+def school_view(school: School) -> dict[str, Any]:
+    """A school as the API shows it."""
+    return {"school_id": school.school_id, "name": school.name, "address": school.address,
+            "timezone": school.timezone}
+
+
+def register_school(name: str, address: str | None, timezone: str) -> dict[str, Any]:
+    """The city operator registers a school."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DiaryError(field="timezone", code="validation_failed") from exc
+    school = School(school_id=new_id(), name=name, address=address, timezone=timezone)
+    store.create_school(school)
+    return school_view(school)
+
+
+def require_school(school_id: str) -> School:
+    """The school, or 404."""
+    school = store.get_school(school_id)
+    if school is None:
+        raise NotFoundError(code="school_not_found")
+    return school
+
+
+def list_schools(limit: int, cursor: str | None) -> dict[str, Any]:
+    """All schools, by name."""
+    return _page(store.list_schools(limit, decode_cursor(cursor)), school_view)
+
+
+def grant_staff(school_id: str, role: str, email: str) -> dict[str, Any]:
+    """Make a registered, verified account an administrator or teacher of the school."""
+    assert role in STAFF_ROLES
+    require_school(school_id)
+    account_id = account_store.find_account_id(email)
+    account = account_store.get_account(account_id) if account_id else None
+    if account is None or not account.verified:
+        raise NotFoundError(field="email", code="account_not_found")
+    account_store.grant_role(account, role, school_id)
+    return {"account_id": account.account_id, "name": account.name, "email": account.email, "role": role}
+
+
+def list_staff(school_id: str, role: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A school's administrators or teachers, by name."""
+    results = account_store.staff_of(school_id, role, limit, decode_cursor(cursor))
+    return _page(results, lambda g: {"account_id": g.account_id, "name": g.name, "email": g.email,
+                                     "role": g.role})
+
+
+# --- classes, subjects, terms ---------------------------------------------------------
+
+
+def class_view(item: SchoolClass) -> dict[str, Any]:
+    """A class as the API shows it."""
+    return {"class_id": item.class_id, "name": item.name, "grade_level": int(item.grade_level)}
+
+
+def add_class(school_id: str, name: str, grade_level: int) -> dict[str, Any]:
+    """A new class; its name is unique within the school."""
+    require_school(school_id)
+    class_id = new_id()
+    item = SchoolClass(store.school_pk(school_id), f"CLASS#{class_id}", class_id=class_id,
+                       school_id=school_id, name=name, grade_level=grade_level)
+    store.create_named(item, school_id, "CLASS", name, class_id, taken="class_exists")
+    return class_view(item)
+
+
+def list_classes(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The school's classes."""
+    return _page(store.children(SchoolClass, school_id, "CLASS#", limit, decode_cursor(cursor)), class_view)
+
+
+def subject_view(item: Subject) -> dict[str, Any]:
+    """A subject as the API shows it."""
+    return {"subject_id": item.subject_id, "name": item.name}
+
+
+def add_subject(school_id: str, name: str) -> dict[str, Any]:
+    """A new subject; its name is unique within the school."""
+    require_school(school_id)
+    subject_id = new_id()
+    item = Subject(store.school_pk(school_id), f"SUBJECT#{subject_id}", subject_id=subject_id,
+                   school_id=school_id, name=name)
+    store.create_named(item, school_id, "SUBJECT", name, subject_id, taken="subject_exists")
+    return subject_view(item)
+
+
+def list_subjects(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The school's subjects."""
+    return _page(store.children(Subject, school_id, "SUBJECT#", limit, decode_cursor(cursor)), subject_view)
+
+
+def term_view(item: Term) -> dict[str, Any]:
+    """A term as the API shows it."""
+    return {"term_id": item.term_id, "name": item.name, "starts_on": item.starts_on, "ends_on": item.ends_on}
+
+
+def overlaps(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:
+    """Whether two closed date ranges share a day."""
+    return a_start <= b_end and b_start <= a_end
+
+
+def add_term(school_id: str, name: str, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
+    """A new term: it ends after it starts and shares no day with another term."""
+    if ends_on < starts_on:
+        raise DiaryError(field="ends_on", code="term_dates")
+    require_school(school_id)
+    for other in store.all_terms(school_id):
+        if overlaps(starts_on, ends_on, dt.date.fromisoformat(other.starts_on), dt.date.fromisoformat(other.ends_on)):
+            raise ConflictError(field="starts_on", code="term_overlaps")
+    term_id = new_id()
+    item = Term(store.school_pk(school_id), f"TERM#{term_id}", term_id=term_id, school_id=school_id,
+                name=name, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
+    store.save_new(item)
+    return term_view(item)
+
+
+def list_terms(school_id: str) -> dict[str, Any]:
+    """The school's terms in calendar order."""
+    terms = sorted(store.all_terms(school_id), key=lambda t: t.starts_on)
+    return {"items": [term_view(t) for t in terms], "next_cursor": None}
+
+
+# --- teaching assignments and students ------------------------------------------------
+
+
+def teaching_view(item: Teaching) -> dict[str, Any]:
+    """A teaching assignment as the API shows it."""
+    return {"teacher_id": item.teacher_id, "class_id": item.class_id, "subject_id": item.subject_id}
+
+
+def assign_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> dict[str, Any]:
+    """A teacher of the school teaches one of its subjects to one of its classes."""
+    if not account_store.has_role(teacher_id, "teacher", school_id):
+        raise NotFoundError(field="teacher_id", code="teacher_not_found")
+    if store.get_class(school_id, class_id) is None:
+        raise NotFoundError(field="class_id", code="class_not_found")
+    if store.get_subject(school_id, subject_id) is None:
+        raise NotFoundError(field="subject_id", code="subject_not_found")
+    item = Teaching(store.school_pk(school_id), f"TEACHING#{teacher_id}#{class_id}#{subject_id}",
+                    school_id=school_id, teacher_id=teacher_id, class_id=class_id, subject_id=subject_id)
+    store.save_new(item)
+    return teaching_view(item)
+
+
+def list_teachings(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Who teaches what to whom at the school."""
+    results = store.children(Teaching, school_id, "TEACHING#", limit, decode_cursor(cursor))
+    return _page(results, teaching_view)
+
+
+def student_view(item: Student) -> dict[str, Any]:
+    """A student as the API shows it."""
+    return {"student_id": item.student_id, "class_id": item.class_id, "last_name": item.last_name,
+            "first_name": item.first_name, "middle_name": item.middle_name, "birth_date": item.birth_date}
+
+
+def add_student(school_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A child joins the roster of one of the school's classes."""
+    if store.get_class(school_id, data["class_id"]) is None:
+        raise NotFoundError(field="class_id", code="class_not_found")
+    student_id = new_id()
+    item = Student(store.school_pk(school_id), f"STUDENT#{student_id}", student_id=student_id,
+                   school_id=school_id, class_id=data["class_id"], last_name=data["last_name"],
+                   first_name=data["first_name"], middle_name=data.get("middle_name"),
+                   birth_date=data["birth_date"].isoformat())
+    item.gsi1pk = f"CLASS#{school_id}#{data['class_id']}"
+    item.gsi1sk = f"{item.last_name}#{item.first_name}#{student_id}"
+    store.save_new(item)
+    return student_view(item)
+
+
+def list_students(school_id: str, class_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A class's roster by surname."""
+    return _page(store.students_of_class(school_id, class_id, limit, decode_cursor(cursor)), student_view)
+
+
+def get_student(school_id: str, student_id: str) -> dict[str, Any]:
+    """One student of the school."""
+    item = store.get_student(school_id, student_id)
+    if item is None:
+        raise NotFoundError()
+    return student_view(item)

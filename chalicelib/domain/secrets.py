@@ -1,0 +1,66 @@
+"""One-time codes, refresh tokens and password hashes: what is stored is never the secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.settings import get_settings
+
+CODE_DIGITS = 6
+
+
+def new_code() -> str:
+    """A six-digit one-time code for a person to type."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def new_token() -> str:
+    """A random, URL-safe secret with 256 bits of entropy."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str, purpose: str) -> str:
+    """Keyed hash of a code or token; keyed so a leaked table cannot be brute-forced offline."""
+    key = get_settings().signing_secret.encode()
+    return hmac.new(key, f"{purpose}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def same_digest(secret: str, purpose: str, stored: str) -> bool:
+    """Constant-time comparison of a presented secret against its stored hash."""
+    return hmac.compare_digest(digest(secret, purpose), stored)
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> Any:
+    # argon2id with OWASP's minimum (19 MiB, 2 passes): memory-hard yet fast enough for Lambda.
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash of a password."""
+    return str(_hasher().hash(password))
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """True when the password matches; with no stored hash it still spends the same time."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if stored_hash is None:
+        stored_hash = _dummy_hash()
+        _hasher().verify(stored_hash, "dummy-password-1")
+        return False
+    try:
+        return bool(_hasher().verify(stored_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("dummy-password-1")

@@ -1,0 +1,42 @@
+"""Outbox queue handler: renders and sends queued email (SMS joins with the alerts issue)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import settings
+from chalicelib.events.batch import PermanentError, process_batch
+
+outbox = Blueprint(__name__)
+
+
+@outbox.on_sqs_message(queue=settings.outbox_queue_name(), batch_size=10)
+def deliver_outbox(event: Any) -> dict[str, Any]:
+    """Send each queued message exactly once."""
+    return process_batch(event, deliver)
+
+
+def deliver(record: Any) -> None:
+    """Send one queued message unless it was already sent."""
+    from chalicelib.dal import outbox as marks
+    from chalicelib.mail.render import render_email
+    from chalicelib.mail.send import send_email
+
+    try:
+        message = json.loads(record.body)
+        key, to, template = message["dedupe_key"], message["to"], message["template"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PermanentError(f"malformed outbox message: {exc}") from exc
+    if message.get("channel") != "email":
+        raise PermanentError(f"unknown channel {message.get('channel')!r}")
+    if not marks.claim(key, "email"):
+        return
+    try:
+        send_email(to, render_email(template, message.get("language", "ru"), message.get("data", {})))
+    except Exception:
+        marks.release(key)
+        raise
+    marks.mark_sent(key)

@@ -1,0 +1,131 @@
+"""What a person reads when something goes wrong, in Russian (default) and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RU, EN = "ru", "en"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_request": ("Некорректный запрос.", "Bad request."),
+    "invalid_json": ("Тело запроса должно быть объектом JSON.", "The request body must be a JSON object."),
+    "validation_failed": ("Проверьте поле «{field}».", "Check the field '{field}'."),
+    "unauthenticated": ("Нужно войти в систему.", "You need to log in."),
+    "token_invalid": ("Токен доступа недействителен.", "The access token is not valid."),
+    "token_expired": ("Срок действия токена истёк, обновите его.", "The access token has expired; refresh it."),
+    "forbidden": ("Недостаточно прав для этого действия.", "You are not allowed to do this."),
+    "not_found": ("Не найдено.", "Not found."),
+    "conflict": ("Конфликт с текущим состоянием.", "This conflicts with the current state."),
+    "email_taken": (
+        "Этот адрес электронной почты уже зарегистрирован.",
+        "This email address is already registered.",
+    ),
+    "email_immutable": (
+        "Адрес электронной почты нельзя изменить после регистрации.",
+        "The email address cannot be changed after registration.",
+    ),
+    "email_not_verified": (
+        "Подтвердите адрес электронной почты кодом из письма.",
+        "Confirm your email address with the code we sent.",
+    ),
+    "already_verified": ("Адрес уже подтверждён.", "The address is already confirmed."),
+    "code_invalid": ("Неверный или просроченный код.", "The code is wrong or has expired."),
+    "code_attempts_exceeded": (
+        "Слишком много неверных попыток. Запросите новый код.",
+        "Too many wrong attempts. Ask for a new code.",
+    ),
+    "invalid_credentials": ("Неверный адрес или пароль.", "Wrong email or password."),
+    "too_many_attempts": (
+        "Слишком много попыток. Повторите через {retry_after} с.",
+        "Too many attempts. Try again in {retry_after} s.",
+    ),
+    "account_locked": (
+        "Вход временно заблокирован после неудачных попыток. Повторите через {retry_after} с.",
+        "Login is locked for a while after failed attempts. Try again in {retry_after} s.",
+    ),
+    "refresh_token_invalid": ("Сессия недействительна, войдите снова.", "The session is not valid; log in again."),
+    "refresh_token_reused": (
+        "Токен обновления уже использован; все сессии этого входа завершены.",
+        "The refresh token was already used; this login's sessions are ended.",
+    ),
+    "account_not_found": (
+        "Учётная запись с этим адресом не найдена: человек должен сначала зарегистрироваться.",
+        "No account with this address: the person must register first.",
+    ),
+    "already_member": ("У этого человека уже есть эта роль.", "This person already has this role."),
+    "school_not_found": ("Школа не найдена.", "School not found."),
+    "class_not_found": ("Класс не найден.", "Class not found."),
+    "subject_not_found": ("Предмет не найден.", "Subject not found."),
+    "teacher_not_found": ("Учитель не найден в этой школе.", "Teacher not found in this school."),
+    "class_exists": ("Класс с таким названием уже есть.", "A class with this name already exists."),
+    "subject_exists": ("Предмет с таким названием уже есть.", "A subject with this name already exists."),
+    "term_overlaps": ("Период пересекается с другим.", "The term overlaps another one."),
+    "term_dates": ("Дата окончания раньше даты начала.", "The end date is before the start date."),
+    "invalid_cursor": ("Неверный курсор страницы.", "The page cursor is not valid."),
+    "method_not_allowed": ("Метод не поддерживается.", "Method not allowed."),
+    "service_unavailable": (
+        "Сервис временно недоступен, ничего не сохранено. Повторите позже.",
+        "The service is temporarily unavailable; nothing was saved. Try again later.",
+    ),
+    "internal_error": ("Внутренняя ошибка.", "Internal error."),
+}
+
+# Field-level reasons, keyed by pydantic's error type.
+FIELD_REASONS: dict[str, tuple[str, str]] = {
+    "missing": ("обязательное поле", "this field is required"),
+    "extra_forbidden": ("неизвестное поле", "unknown field"),
+    "string_too_short": ("слишком короткое значение", "too short"),
+    "string_too_long": ("слишком длинное значение", "too long"),
+    "string_type": ("ожидается строка", "a string is expected"),
+    "int_parsing": ("ожидается целое число", "a whole number is expected"),
+    "int_type": ("ожидается целое число", "a whole number is expected"),
+    "greater_than_equal": ("значение слишком мало", "the value is too small"),
+    "less_than_equal": ("значение слишком велико", "the value is too large"),
+    "date_from_datetime_parsing": ("ожидается дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD is expected"),
+    "date_parsing": ("ожидается дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD is expected"),
+    "date_type": ("ожидается дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD is expected"),
+    "enum": ("недопустимое значение", "not one of the allowed values"),
+    "literal_error": ("недопустимое значение", "not one of the allowed values"),
+    "string_pattern_mismatch": ("неверный формат", "wrong format"),
+    "value_error": ("неверное значение", "invalid value"),
+    "email": ("неверный адрес электронной почты", "not a valid email address"),
+    "phone": ("неверный номер телефона", "not a valid phone number"),
+    "password_weak": (
+        "пароль должен быть не короче 10 символов и содержать буквы и цифры",
+        "the password needs at least 10 characters with letters and digits",
+    ),
+}
+
+
+def pick_language(accept_language: str | None) -> str:
+    """Russian unless the caller's Accept-Language prefers English."""
+    if not accept_language:
+        return RU
+    ranked: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((weight, tag.strip().lower()[:2]))
+    for _, lang in sorted(ranked, key=lambda r: -r[0]):
+        if lang in (RU, EN):
+            return lang
+    return RU
+
+
+def message(code: str, lang: str, **params: Any) -> str:
+    """The human sentence for an error code."""
+    ru, en = MESSAGES.get(code, MESSAGES["bad_request"])
+    text = en if lang == EN else ru
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
+def field_reason(kind: str, lang: str) -> str:
+    """The human reason a field was refused."""
+    ru, en = FIELD_REASONS.get(kind, FIELD_REASONS["value_error"])
+    return en if lang == EN else ru

@@ -1,0 +1,1 @@
+"""Outgoing messages: rendering templates and handing them to SES/SNS."""

