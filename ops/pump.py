@@ -142,6 +142,9 @@ class Pump:
                 for record in records:
                     record["eventSourceARN"] = stream_arn
                     record.setdefault("awsRegion", self.region)
+                    created = record["dynamodb"].get("ApproximateCreationDateTime")
+                    if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
+                        record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
                 self._invoke_stream(source, {"Records": records})
                 total += len(records)
             cursor.iterator = page.get("NextShardIterator")
@@ -173,16 +176,29 @@ class Pump:
         return total
 
     def drain(self, timeout: float = 30.0, settle_rounds: int = 3) -> int:
-        """Poll until nothing moves for a few rounds (retries included); for tests and seeding."""
+        """Poll until the queues are empty, nothing is in flight, and nothing moves for a few
+        rounds (so retries of failed records happen too); for tests and seeding."""
         deadline = time.monotonic() + timeout
         moved, quiet = 0, 0
-        while time.monotonic() < deadline and quiet < settle_rounds:
+        while time.monotonic() < deadline and (quiet < settle_rounds or self._in_flight()):
             n = self.poll_once()
             moved += n
             quiet = 0 if n else quiet + 1
             if not n:
-                time.sleep(0.2 if self.failed else 0.05)
+                time.sleep(0.1)
         return moved
+
+    def _in_flight(self) -> bool:
+        """Messages waiting or invisible (being retried) on any queue the app listens to."""
+        for source in self.app.event_sources:
+            if isinstance(source, SQSEventConfig) and source.queue:
+                attributes = self.sqs.get_queue_attributes(
+                    QueueUrl=self._queue_url(source.queue),
+                    AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+                )["Attributes"]
+                if any(int(v) for v in attributes.values()):
+                    return True
+        return False
 
     def run_forever(self, idle_sleep: float = 0.5) -> None:
         """The `make run` loop."""

@@ -1,0 +1,80 @@
+"""Built from the app's own route table: every route refuses every actor its rule excludes."""
+
+from __future__ import annotations
+
+import re
+
+import jwt
+import pytest
+
+import app as _app  # noqa: F401  (registers every route, so ENDPOINTS is complete at collection)
+from chalicelib.api import access
+from chalicelib.api.routing import ENDPOINTS
+from tests.journeys import login, post, school_with_admin, verified_account
+
+# Who must be refused by each rule. A new rule without an entry here fails the test.
+ANONYMOUS = {"anonymous", "forged"}
+REFUSED = {
+    "public": set(),
+    "account": ANONYMOUS,
+    "operator": ANONYMOUS | {"parent", "admin_a", "teacher_a"},
+    "school_admin": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_a"},
+    "school_staff": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_b"},
+    "operator_or_school_admin": ANONYMOUS | {"parent", "admin_b", "teacher_a"},
+}
+# With no Authorization header the gateway itself answers 401 (API Gateway and `chalice local`
+# alike) before the authorizer runs; in AWS its body is our envelope through a GatewayResponse.
+GATEWAY_401 = {"message": "Unauthorized"}
+
+
+@pytest.fixture(scope="module")
+def actors(app, aws):
+    """Tokens of one actor of each kind, with school A as the school in every path."""
+    from chalice.test import Client
+
+    from chalicelib.dal import accounts as store
+    from tests.journeys import operator_token
+
+    with Client(app, stage_name="test") as client:
+        from ops.pump import Pump
+
+        pump = Pump(app)
+        store.clear_throttle("client", "127.0.0.1")
+        school_a, admin_a = school_with_admin(client, pump)
+        school_b, admin_b = school_with_admin(client, pump)
+        forged = jwt.encode({"sub": "x", "roles": ["operator"], "exp": 4_000_000_000, "iat": 0},
+                            "a-forged-key-that-is-long-enough-0123456789", "HS256")
+        tokens = {"anonymous": None, "forged": forged, "operator": operator_token(client),
+                  "admin_a": admin_a, "admin_b": admin_b,
+                  "parent": login(client, verified_account(client, pump))["access_token"]}
+        for name, school, admin in [("teacher_a", school_a, admin_a), ("teacher_b", school_b, admin_b)]:
+            email = verified_account(client, pump, name="Учитель Тестовый")
+            assert post(client, f"/schools/{school}/teachers", {"email": email}, admin).status_code == 201
+            tokens[name] = login(client, email)["access_token"]
+        return school_a, tokens
+
+
+def test_every_route_has_a_known_rule():
+    known = {rule.name for rule in vars(access).values() if isinstance(rule, access.Access)}
+    for spec in ENDPOINTS:
+        assert spec.allow.name in known
+        assert spec.allow.name in REFUSED, f"{spec.method} {spec.path}: no refusal expectations for its rule"
+
+
+@pytest.mark.parametrize("spec", ENDPOINTS, ids=lambda s: f"{s.method} {s.path}")
+def test_route_refuses_every_actor_its_rule_excludes(spec, actors, client):
+    school_a, tokens = actors
+    path = re.sub(r"{(\w+)}", lambda m: school_a if m.group(1) == "school_id" else "0" * 32, spec.path)
+    for actor in sorted(REFUSED[spec.allow.name]):
+        headers = {"Content-Type": "application/json"}
+        if tokens[actor]:
+            headers["Authorization"] = f"Bearer {tokens[actor]}"
+        response = client.http.request(spec.method, path, headers=headers, body=b"{}")
+        expected = 401 if actor in ANONYMOUS else 403
+        assert response.status_code == expected, f"{actor} reached {spec.method} {spec.path}"
+        if actor == "anonymous" and response.json_body == GATEWAY_401:
+            continue
+        # Refused before any data is read: the answer is the bare error, naming nothing.
+        assert set(response.json_body) == {"error"}
+        assert response.json_body["error"]["code"] in {"token_invalid", "forbidden"}
+        assert response.json_body["error"]["field"] is None
