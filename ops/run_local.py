@@ -17,7 +17,7 @@ from types import FrameType
 from ops import services
 
 ROOT = services.ROOT
-STATE = ROOT / ".local"
+STATE = Path(os.environ.get("LOCAL_STATE_DIR", str(ROOT / ".local")))
 API_PORT = int(os.environ.get("PORT", "8000"))
 DDB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
 MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
@@ -78,16 +78,20 @@ def main() -> None:
             sys.exit(f"Port {port} for the {what} is taken: stop what uses it or set {what.split('(')[1][:-1]}=…")
     logs = STATE / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    print("Starting DynamoDB Local, moto, the API and the event pump…", flush=True)
     os.environ.update(_environment())
     started: list[subprocess.Popen[bytes]] = []
     stopping = threading.Event()
 
-    def stop_all(signum: int | None = None, frame: FrameType | None = None) -> None:
+    def stop_all() -> None:
         stopping.set()
         for proc in reversed(started):
             services.stop(proc)
 
-    signal.signal(signal.SIGTERM, stop_all)
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         started.append(services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log"))
         started.append(services.start_moto(MOTO_PORT, logs / "moto.log"))
