@@ -38,6 +38,21 @@ def outbox_queue_name() -> str:
     return os.environ.get("OUTBOX_QUEUE", "ediary-local-outbox")
 
 
+def applications_queue_name() -> str:
+    """The SQS queue that carries approved applications to be matched against the roster."""
+    return os.environ.get("APPLICATIONS_QUEUE", "ediary-local-applications")
+
+
+def uploads_queue_name() -> str:
+    """The SQS queue that S3 notifies of arrived files, and that carries upload chunks."""
+    return os.environ.get("UPLOADS_QUEUE", "ediary-local-uploads")
+
+
+def upload_bucket_name() -> str:
+    """The S3 bucket school systems upload files to."""
+    return os.environ.get("UPLOAD_BUCKET", "ediary-local-uploads")
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the environment once per container."""

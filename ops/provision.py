@@ -15,7 +15,7 @@ MAX_RECEIVES = 5  # deliveries before a message is parked in the dead-letter que
 
 def queue_names() -> list[str]:
     """Every work queue of the stage (each gets a dead-letter queue)."""
-    return [settings.outbox_queue_name()]
+    return [settings.outbox_queue_name(), settings.applications_queue_name(), settings.uploads_queue_name()]
 
 
 def create_table() -> None:
@@ -51,6 +51,23 @@ def create_queues(visibility_timeout: int = 30) -> dict[str, Any]:
     return urls
 
 
+def create_upload_bucket(queue_urls: dict[str, Any]) -> None:
+    """The bucket school systems PUT files to, notifying the uploads queue of each new object."""
+    s3 = boto3.client("s3")
+    bucket = settings.upload_bucket_name()
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if bucket not in existing:
+        region = settings.region()
+        extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=bucket, **extra)
+    queue_arn = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_urls[settings.uploads_queue_name()], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
+         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"}]}}},
+    ]})
+
+
 def verify_sender() -> None:
     """SES refuses mail from an unverified sender (moto too)."""
     boto3.client("ses").verify_email_identity(EmailAddress=settings.get_settings().mail_sender)
@@ -59,5 +76,6 @@ def verify_sender() -> None:
 def provision() -> None:
     """Everything the app needs to run."""
     create_table()
-    create_queues()
+    urls = create_queues()
+    create_upload_bucket(urls)
     verify_sender()

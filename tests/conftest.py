@@ -22,6 +22,9 @@ os.environ.update(services.aws_environment(_DDB_PORT, _MOTO_PORT))
 os.environ.update({
     "DIARY_TABLE": "ediary-test",
     "OUTBOX_QUEUE": "ediary-test-outbox",
+    "APPLICATIONS_QUEUE": "ediary-test-applications",
+    "UPLOADS_QUEUE": "ediary-test-uploads",
+    "UPLOAD_BUCKET": "ediary-test-uploads",
     "SIGNING_SECRET": "test-signing-secret-that-is-long-enough-0123456789",
     "STAGE": "test",
 })

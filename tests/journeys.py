@@ -87,3 +87,51 @@ def school_with_admin(client: Any, pump: Any) -> tuple[str, str]:
     granted = post(client, f"/schools/{school_id}/administrators", {"email": admin_email}, operator)
     assert granted.status_code == 201, granted.body
     return school_id, str(login(client, admin_email)["access_token"])
+
+
+# --- the access journey: applications, codes, children ------------------------------------
+
+CHILD = {"child_last_name": "Соколов", "child_first_name": "Иван", "child_middle_name": "Петрович",
+         "child_birth_date": "2015-04-12", "class_name": "5А", "relation": "mother"}
+
+
+def emailed_access_code(pump: Any, email: str) -> str:
+    """The latest eight-character access or invitation code emailed to the address."""
+    pump.drain()
+    messages = sent_emails(email)
+    assert messages, f"no email was sent to {email}"
+    match = re.search(r"(?:код|code):\s*(?:<b>)?([A-Z2-9]{8})\b", messages[-1]["body"])
+    assert match, messages[-1]["body"]
+    return match.group(1)
+
+
+def school_class(client: Any, school_id: str, admin: str, name: str = "5А") -> str:
+    """A class of the school; returns its id."""
+    response = post(client, f"/schools/{school_id}/classes", {"name": name, "grade_level": 5}, admin)
+    assert response.status_code == 201, response.body
+    return str(response.json_body["class_id"])
+
+
+def enrol(client: Any, school_id: str, admin: str, class_id: str, child: dict[str, Any] = CHILD) -> str:
+    """Put the child of an application on the school's roster; returns the student id."""
+    body = {"last_name": child["child_last_name"], "first_name": child["child_first_name"],
+            "middle_name": child.get("child_middle_name"), "birth_date": child["child_birth_date"],
+            "class_id": class_id}
+    response = post(client, f"/schools/{school_id}/students", body, admin)
+    assert response.status_code == 201, response.body
+    return str(response.json_body["student_id"])
+
+
+def apply(client: Any, parent: str, school_id: str, child: dict[str, Any] = CHILD) -> str:
+    """File an application; returns its id."""
+    response = post(client, "/applications", {"school_id": school_id, **child}, parent)
+    assert response.status_code == 201, response.body
+    return str(response.json_body["application_id"])
+
+
+def check_and_approve(client: Any, school_id: str, admin: str, application_id: str) -> None:
+    """The administrator records the in-person check and approves."""
+    base = f"/schools/{school_id}/applications/{application_id}"
+    assert post(client, f"{base}/check", {"confirmed": True}, admin).status_code == 200
+    approved = post(client, f"{base}/approve", {}, admin)
+    assert approved.status_code == 200, approved.body

@@ -21,6 +21,7 @@ REFUSED = {
     "school_admin": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_a"},
     "school_staff": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_b"},
     "operator_or_school_admin": ANONYMOUS | {"parent", "admin_b", "teacher_a"},
+    "school_uploader": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_a"},
 }
 # With no Authorization header the gateway itself answers 401 (API Gateway and `chalice local`
 # alike) before the authorizer runs; in AWS its body is our envelope through a GatewayResponse.

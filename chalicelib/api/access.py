@@ -45,3 +45,9 @@ OPERATOR_OR_SCHOOL_ADMIN = Access(
     "the city operator or an administrator of the school in the path",
     lambda caller, path: caller.is_operator() or caller.is_admin_of(path.get("school_id", "")),
 )
+SCHOOL_UPLOADER = Access(
+    "school_uploader",
+    "the school's information system (machine credential) or an administrator of the school in the path",
+    lambda caller, path: caller.is_system_of(path.get("school_id", ""))
+    or caller.is_admin_of(path.get("school_id", "")),
+)

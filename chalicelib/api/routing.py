@@ -61,10 +61,15 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
+    def actor(self) -> Caller:
+        """The caller (only on non-public routes, where the gate has already refused anonymity)."""
+        assert self.caller is not None
+        return self.caller
+
+    @property
     def account_id(self) -> str:
         """The caller's account (only on non-public routes)."""
-        assert self.caller is not None
-        return self.caller.account_id
+        return self.actor.account_id
 
 
 @dataclass

@@ -274,6 +274,136 @@ class StudentQuery(PageQuery):
     class_id: Id
 
 
+# --- applications (parents) and their review (school administrators) ------------------
+
+Relation = Literal["mother", "father", "guardian", "other"]
+ApplicationState = Literal["pending", "approved", "awaiting_school_data", "completed", "rejected", "withdrawn"]
+
+
+class ApplicationCreate(Strict):
+    """A parent asks a school for access to one child's diary."""
+
+    school_id: Id
+    child_last_name: PersonName
+    child_first_name: PersonName
+    child_middle_name: PersonName | None = None
+    child_birth_date: dt.date
+    class_name: Annotated[str, Field(min_length=1, max_length=16)]
+    relation: Relation
+
+
+class ApplicationOut(BaseModel):
+    """An application and where it stands."""
+
+    application_id: str
+    school_id: str
+    child_last_name: str
+    child_first_name: str
+    child_middle_name: str | None
+    child_birth_date: dt.date
+    class_name: str
+    relation: Relation
+    state: ApplicationState
+    checked_by: str | None = None
+    checked_at: str | None = None
+    decided_at: str | None = None
+    reject_reason: str | None = None
+    created_at: str | None = None
+
+
+class ApplicationQuery(PageQuery):
+    """A school's applications in one state."""
+
+    state: ApplicationState = "pending"
+
+
+class InPersonCheck(Strict):
+    """The administrator saw the parent in person. Who and when are recorded; document data never
+    is, so any other field (passport number, series…) is refused."""
+
+    confirmed: Literal[True]
+
+
+class ApplicationReject(Strict):
+    """Why the school refuses: the parent reads it by email."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+# --- children, invitations, audit (families) -------------------------------------------
+
+Part = Literal["grades", "homework", "attendance", "schedule", "events", "meetings", "statistics"]
+
+
+class RedeemRequest(Strict):
+    """A one-time code from an approval or an invitation email."""
+
+    code: Annotated[str, Field(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9 -]+$")]
+
+
+class ChildOut(BaseModel):
+    """A child the account may see, and how much."""
+
+    student_id: str
+    school_id: str
+    school_name: str
+    class_id: str
+    class_name: str
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    role: Literal["parent", "student", "relative", "tutor"]
+    scope: list[str]
+
+
+class ChildCard(ChildOut):
+    """The child's card; `part` names what was opened (and audited)."""
+
+    part: Literal["profile"]
+
+
+class InvitationCreate(Strict):
+    """Let someone see part of the child's diary: they must register with this very address."""
+
+    email: Email
+    role: Literal["student", "relative", "tutor"]
+    scope: list[Part] = Field(min_length=1, max_length=7)
+
+
+class InvitationOut(BaseModel):
+    """An invitation of a child."""
+
+    invitation_id: str
+    student_id: str
+    email: str
+    role: str
+    scope: list[str]
+    state: Literal["pending", "accepted", "revoked"]
+    created_at: str | None
+    valid_until: int
+
+
+class ViewerOut(BaseModel):
+    """Someone who sees part of the child's diary."""
+
+    account_id: str
+    name: str | None
+    email: str | None
+    role: str
+    scope: list[str]
+    since: str | None
+
+
+class AuditOut(BaseModel):
+    """Who did what with the child's data, when."""
+
+    at: str | None
+    actor_account_id: str
+    action: str
+    part: str | None
+    subject: str | None
+
+
 # --- service --------------------------------------------------------------------------
 
 
@@ -333,3 +463,287 @@ class TeachingPage(Page[TeachingOut]):
 
 class StudentPage(Page[StudentOut]):
     """A page of students."""
+
+
+# --- the journal ------------------------------------------------------------------------
+
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:30"])]
+WorkKind = Literal["classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project",
+                   "other"]
+
+
+class LessonCreate(Strict):
+    """A lesson on the class's schedule."""
+
+    date: dt.date
+    starts_at: Clock
+    ends_at: Clock
+    subject_id: Id
+    teacher_id: Id | None = None
+    room: str | None = Field(default=None, max_length=40)
+
+
+class ScheduleChange(Strict):
+    """Move, reassign or cancel a lesson; `version` is the version you read."""
+
+    starts_at: Clock | None = None
+    ends_at: Clock | None = None
+    teacher_id: Id | None = None
+    room: str | None = Field(default=None, max_length=40)
+    cancelled: bool | None = None
+    version: int = Field(ge=1)
+
+
+class HomeworkOut(BaseModel):
+    """Homework set at a lesson."""
+
+    lesson_id: str
+    text: str
+    due_date: dt.date
+    version: int
+
+
+class LessonOut(BaseModel):
+    """A lesson, its topic and the homework set at it."""
+
+    lesson_id: str
+    class_id: str
+    subject_id: str
+    teacher_id: str | None
+    date: dt.date
+    starts_at: str
+    ends_at: str
+    room: str | None
+    topic: str | None
+    cancelled: bool
+    version: int
+    homework: HomeworkOut | None = None
+
+
+class LessonList(BaseModel):
+    """Lessons in time order."""
+
+    items: list[LessonOut]
+
+
+class RangeQuery(Strict):
+    """A span of days, both ends included (at most about two months)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    first: dt.date = Field(alias="from")
+    last: dt.date = Field(alias="to")
+
+
+class TopicSet(Strict):
+    """The topic of a lesson."""
+
+    topic: str = Field(min_length=1, max_length=500)
+    version: int | None = Field(default=None, ge=1)
+
+
+class HomeworkSet(Strict):
+    """Homework for a lesson; give `version` when correcting existing homework."""
+
+    text: str = Field(min_length=1, max_length=4000)
+    due_date: dt.date
+    version: int | None = Field(default=None, ge=1)
+
+
+class VersionQuery(Strict):
+    """The version of the record you read (a stale one is refused with 409)."""
+
+    version: int = Field(ge=1)
+
+
+class GradeCreate(Strict):
+    """A grade on the 5-point scale."""
+
+    student_id: Id
+    value: int = Field(ge=1, le=5)
+    weight: int = Field(default=1, ge=1, le=10)
+    work_kind: WorkKind = "classwork"
+    remark: str | None = Field(default=None, max_length=1000)
+
+
+class GradeCorrection(Strict):
+    """Correct a grade; `version` is the version you read."""
+
+    value: int | None = Field(default=None, ge=1, le=5)
+    weight: int | None = Field(default=None, ge=1, le=10)
+    work_kind: WorkKind | None = None
+    remark: str | None = Field(default=None, max_length=1000)
+    version: int = Field(ge=1)
+
+
+class GradeOut(BaseModel):
+    """A grade."""
+
+    grade_id: str
+    student_id: str
+    class_id: str
+    lesson_id: str
+    subject_id: str
+    date: dt.date
+    value: int
+    weight: int
+    work_kind: str
+    remark: str | None
+    version: int
+
+
+class CorrectionOut(BaseModel):
+    """One change of a record."""
+
+    when: str
+    changed_by: str
+    action: Literal["created", "corrected", "deleted"]
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+class CorrectionList(BaseModel):
+    """The history of a record, oldest first."""
+
+    items: list[CorrectionOut]
+
+
+class AttendanceSet(Strict):
+    """Absent or late, excused or not."""
+
+    mark: Literal["absent", "late"]
+    excused: bool = False
+    minutes_late: int | None = Field(default=None, ge=1, le=90)
+    version: int | None = Field(default=None, ge=1)
+
+
+class AttendanceOut(BaseModel):
+    """An attendance mark."""
+
+    student_id: str
+    lesson_id: str
+    date: dt.date
+    mark: str
+    excused: bool
+    minutes_late: int | None
+    version: int
+
+
+class OptionalVersionQuery(Strict):
+    """The version you read, if you want the deletion checked against it."""
+
+    version: int | None = Field(default=None, ge=1)
+
+
+class ApplicationPage(Page[ApplicationOut]):
+    """A page of applications."""
+
+
+class ChildPage(Page[ChildOut]):
+    """The children an account may see."""
+
+
+class InvitationPage(Page[InvitationOut]):
+    """A page of pending invitations."""
+
+
+class ViewerPage(Page[ViewerOut]):
+    """The viewers of a child."""
+
+
+class AuditPage(Page[AuditOut]):
+    """A page of a child's audit trail, newest first."""
+
+
+# --- school systems: credentials and uploads ---------------------------------------------
+
+
+class CredentialCreate(Strict):
+    """A name to recognise the credential by (the system that uses it)."""
+
+    name: Title
+
+
+class CredentialOut(BaseModel):
+    """A machine credential (never its secret)."""
+
+    credential_id: str
+    name: str
+    revoked: bool
+    created_at: str | None
+
+
+class CredentialIssued(CredentialOut):
+    """A new credential: `secret` is shown this once; keep it in the school system."""
+
+    secret: str
+
+
+class CredentialPage(Page[CredentialOut]):
+    """The school's credentials."""
+
+
+class MachineTokenRequest(Strict):
+    """A school system's credential ("<id>.<secret>")."""
+
+    credential: str = Field(min_length=10, max_length=200)
+
+
+class MachineToken(BaseModel):
+    """A 5-minute access token for the school's system."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+class UploadRequest(Strict):
+    """The file about to be sent: `grades.csv` (one kind) or a zip of several CSVs."""
+
+    filename: str = Field(min_length=5, max_length=100)
+
+
+class UploadTicket(BaseModel):
+    """Where to PUT the file, and the id to follow its processing by."""
+
+    upload_id: str
+    upload_url: str
+    method: Literal["PUT"] = "PUT"
+    expires_in: int
+    max_bytes: int
+
+
+class UploadOut(BaseModel):
+    """State and progress of an upload."""
+
+    upload_id: str
+    filename: str
+    state: Literal["awaiting_file", "processing", "done", "failed"]
+    reason: str | None
+    detail: str | None
+    created_at: str | None
+    finished_at: str | None
+    rows_total: int
+    rows_done: int
+    rows_rejected: int
+    rows_changed: int
+
+
+class UploadRowErrorOut(BaseModel):
+    """A row the upload could not take."""
+
+    file: str
+    line: int
+    column: str | None
+    code: str
+
+
+class UploadStatus(UploadOut):
+    """An upload with a page of its row-level error report."""
+
+    errors: list[UploadRowErrorOut]
+    next_cursor: str | None = None
+
+
+class UploadPage(Page[UploadOut]):
+    """A page of uploads."""

@@ -1,4 +1,4 @@
-"""Endpoints of a school administrator: classes, subjects, terms, teachers, students."""
+"""Endpoints of a school administrator: classes, subjects, terms, teachers, students, applications."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.access import SCHOOL_ADMIN, SCHOOL_STAFF
 from chalicelib.api.routing import Request, endpoint
-from chalicelib.domain import schools
+from chalicelib.domain import applications, schools
 
 bp = Blueprint(__name__)
 
@@ -97,3 +97,87 @@ def list_students(req: Request) -> Any:
           response="StudentOut", errors=(401, 403, 404), summary="One student of the school")
 def get_student(req: Request) -> Any:
     return schools.get_student(req.path["school_id"], req.path["student_id"])
+
+
+# --- the schedule -----------------------------------------------------------------------
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/classes/{class_id}/lessons", allow=SCHOOL_ADMIN, body="LessonCreate",
+          response="LessonOut", status=201, errors=(400, *CREATED), summary="Put a lesson on the class's schedule")
+def schedule_lesson(req: Request) -> Any:
+    from chalicelib.domain import journal
+
+    return journal.schedule_lesson(req.actor, req.path["school_id"], req.path["class_id"], req.body.model_dump())
+
+
+@endpoint(bp, "PATCH", "/schools/{school_id}/classes/{class_id}/lessons/{lesson_id}", allow=SCHOOL_ADMIN,
+          body="ScheduleChange", response="LessonOut", errors=(400, *CREATED),
+          summary="Move, reassign or cancel a lesson (a schedule change)")
+def change_schedule(req: Request) -> Any:
+    from chalicelib.domain import journal
+
+    changes = {k: getattr(req.body, k) for k in req.body.model_fields_set}
+    return journal.change_schedule(req.actor, req.path["school_id"], req.path["class_id"], req.path["lesson_id"],
+                                   changes)
+
+
+# --- applications for access to a child ------------------------------------------------
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/applications", allow=SCHOOL_ADMIN, query="ApplicationQuery",
+          response="ApplicationPage", errors=LISTED, summary="The school's applications (pending by default)")
+def list_applications(req: Request) -> Any:
+    q = req.query
+    return applications.list_for_school(req.path["school_id"], q.state, q.limit, q.cursor)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/check", allow=SCHOOL_ADMIN,
+          body="InPersonCheck", response="ApplicationOut", errors=(401, 403, 404, 409, 422),
+          summary="Record that the parent was checked in person (who and when; no document data)")
+def check_application(req: Request) -> Any:
+    return applications.record_check(req.path["school_id"], req.path["application_id"], req.account_id)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/approve", allow=SCHOOL_ADMIN,
+          response="ApplicationOut", errors=(401, 403, 404, 409),
+          summary="Approve a checked application; the roster match and the code follow by queue")
+def approve_application(req: Request) -> Any:
+    return applications.approve(req.path["school_id"], req.path["application_id"], req.account_id)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/reject", allow=SCHOOL_ADMIN,
+          body="ApplicationReject", response="ApplicationOut", errors=(401, 403, 404, 409, 422),
+          summary="Reject an application with a reason (emailed to the parent)")
+def reject_application(req: Request) -> Any:
+    return applications.reject(req.path["school_id"], req.path["application_id"], req.account_id,
+                               req.body.reason)
+
+
+# --- machine credentials of the school's information system ----------------------------
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/credentials", allow=SCHOOL_ADMIN, body="CredentialCreate",
+          response="CredentialIssued", status=201, errors=(422,),
+          summary="Issue a credential for the school's system (the secret is shown once)")
+def issue_credential(req: Request) -> Any:
+    from chalicelib.domain import credentials
+
+    return credentials.issue(req.path["school_id"], req.body.name, req.account_id)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/credentials", allow=SCHOOL_ADMIN, response="CredentialPage",
+          summary="The school's system credentials (never their secrets)")
+def list_credentials(req: Request) -> Any:
+    from chalicelib.domain import credentials
+
+    return credentials.list_for(req.path["school_id"])
+
+
+@endpoint(bp, "DELETE", "/schools/{school_id}/credentials/{credential_id}", allow=SCHOOL_ADMIN, status=204,
+          errors=(404,), summary="Revoke a credential: no new tokens from it")
+def revoke_credential(req: Request) -> Any:
+    from chalicelib.api.routing import Reply
+    from chalicelib.domain import credentials
+
+    credentials.revoke(req.path["school_id"], req.path["credential_id"])
+    return Reply(None, 204)

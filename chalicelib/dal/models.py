@@ -19,9 +19,38 @@ One line per access pattern:
 - student by id:                 GetItem  PK=SCHOOL#<id>, SK=STUDENT#<id>
 - students of a class:           Query    GSI1 GSI1PK=CLASS#<school>#<class>, GSI1SK=<last>#<first>#<id>
 - message already sent (outbox): PutItem  PK=SENT#<key>, SK=SENT  (condition: not exists)
+- roster match of a child:       Query    PK=SCHOOL#<id>, SK begins_with ROSTER#<last>#<first>#<middle>#<birth>#
+- a parent's applications:       Query    PK=ACCOUNT#<id>, SK begins_with APPLICATION#
+- application by id (admin, SQS): GetItem PK=APPLICATION#<id>, SK=APPLICATION  (-> parent, school) then
+                                 GetItem  PK=ACCOUNT#<parent>, SK=APPLICATION#<id>
+- a school's applications by state: Query GSI1 GSI1PK=APPLICATIONS#<school>#<state>, GSI1SK=<roster key>#<id>
+- waiting applications for a child: Query GSI1 GSI1PK=APPLICATIONS#<school>#awaiting_school_data,
+                                 GSI1SK begins_with <roster key>#
+- one-time codes of a holder:    Query    PK=HOLDER#ACCOUNT#<id> | HOLDER#EMAIL#<email>, SK begins_with CODE#
+- may this account see the child: GetItem PK=STUDENT#<id>, SK=ACCESS#<account>  (Guardianship | Viewer)
+- parents and viewers of a child: Query   PK=STUDENT#<id>, SK begins_with ACCESS#
+- an account's children:         Query    GSI1 GSI1PK=CHILDREN#<account>, GSI1SK=<student id>
+- invitations of a child:        Query    PK=STUDENT#<id>, SK begins_with INVITATION#
+- audit of a child, newest first: Query   PK=STUDENT#<id>, SK begins_with AUDIT# (descending)
+
+The journal (what families read), laid out so a week is two Queries:
+- a class's week: lessons + homework: Query    PK=CLASS#<class>, SK between D#<monday> and D#<sunday>~
+- one lesson / its homework:            GetItem  PK=CLASS#<class>, SK=D#<date>#L#<lesson> | D#<date>#H#<lesson>
+- a teacher's lessons by date:          Query    GSI1 GSI1PK=TEACHER#<school>#<teacher>, GSI1SK=<lesson id>
+- a class's homework by due date:       Query    GSI1 GSI1PK=HOMEWORK#<school>#<class>, GSI1SK=<due date>#<lesson>
+- a student's week: grades + marks:     Query    PK=STUDENT#<student>, SK between D#<monday> and D#<sunday>~
+- one grade / one attendance mark:      GetItem  PK=STUDENT#<student>, SK=D#<date>#G#<grade> | D#<date>#A#<lesson>
+- a student's grades in a subject:      Query    GSI1 GSI1PK=GRADES#<student>#<subject>, GSI1SK=<grade id>
+- a student's attendance history:       Query    GSI1 GSI1PK=ATTENDANCE#<student>, GSI1SK=<lesson id>
+- the history of a corrected record:    Query    PK=HISTORY#<record PK>#<record SK>, SK=<when>#<n>
+A lesson id is "<date>T<hhmm>-<subject>" and a grade id "<date>-<suffix>": both sort by date and
+carry the date their key needs, so a path with only the id still addresses the item.
 
 Unique names (class "5А", subject "Математика") are claimed with their own item
 (PK=SCHOOL#<id>, SK=NAME#CLASS#<normalised name>) written in the same transaction.
+Likewise a student's roster entry (SK=ROSTER#<roster key>#<student>) is written with the student,
+and an application claims PK=ACCOUNT#<parent>, SK=APPLYING#<school>#<roster key> while it is live,
+so a parent cannot file twice for the same child.
 """
 
 from __future__ import annotations
@@ -33,6 +62,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
+    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -193,13 +223,124 @@ class NameClaim(DiaryItem, discriminator="NameClaim"):
     owner_id = UnicodeAttribute()
 
 
+class RosterEntry(DiaryItem, discriminator="RosterEntry"):
+    """Finds a student by normalised full name and birth date (to match an application)."""
+
+    student_id = UnicodeAttribute()
+
+
+class Application(DiaryItem, discriminator="Application"):
+    """A parent asks a school for access to one child's diary."""
+
+    application_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    child_last_name = UnicodeAttribute()
+    child_first_name = UnicodeAttribute()
+    child_middle_name = UnicodeAttribute(null=True)
+    child_birth_date = UnicodeAttribute()
+    class_name = UnicodeAttribute()
+    relation = UnicodeAttribute()
+    roster_key = UnicodeAttribute()
+    state = UnicodeAttribute()
+    # The in-person check records who and when, never what document was shown.
+    checked_by = UnicodeAttribute(null=True)
+    checked_at = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    reject_reason = UnicodeAttribute(null=True)
+    student_id = UnicodeAttribute(null=True)
+
+
+class ApplicationRef(DiaryItem, discriminator="ApplicationRef"):
+    """Finds an application by id alone: whose it is and at which school."""
+
+    account_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+
+
+class ApplicationClaim(DiaryItem, discriminator="ApplicationClaim"):
+    """Held while an application for this child is live: one application per parent and child."""
+
+    application_id = UnicodeAttribute()
+
+
+class AccessCode(DiaryItem, discriminator="AccessCode"):
+    """A one-time code (stored only as a keyed hash) that links its holder to a child."""
+
+    purpose = UnicodeAttribute()  # "application" or "invitation"
+    ref_id = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    valid_until = NumberAttribute()  # checked on use: TTL deletion may lag by days
+    student_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+
+
+class Guardianship(DiaryItem, discriminator="Guardianship"):
+    """A parent (or legal guardian) linked to a child: sees everything, invites, reads the audit."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    relation = UnicodeAttribute()
+    application_id = UnicodeAttribute(null=True)
+
+
+class Viewer(DiaryItem, discriminator="Viewer"):
+    """Someone a parent invited to see part of a child's diary."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    scope = UnicodeSetAttribute()
+    invitation_id = UnicodeAttribute()
+    invited_by = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+
+
+class Invitation(DiaryItem, discriminator="Invitation"):
+    """A parent's invitation for someone to view part of a child's diary."""
+
+    invitation_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    scope = UnicodeSetAttribute()
+    state = UnicodeAttribute(default="pending")
+    invited_by = UnicodeAttribute()
+    valid_until = NumberAttribute()
+    accepted_by = UnicodeAttribute(null=True)
+
+
+class AuditEntry(DiaryItem, discriminator="AuditEntry"):
+    """Who opened which part of a child's data, or changed who may: kept under the child."""
+
+    student_id = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    part = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+
+
 __all__ = [
+    "AccessCode",
     "Account",
+    "Application",
+    "ApplicationClaim",
+    "ApplicationRef",
+    "AuditEntry",
     "DiaryItem",
     "EmailClaim",
     "EmailVerification",
+    "Guardianship",
+    "Invitation",
     "NameClaim",
     "RoleGrant",
+    "RosterEntry",
     "School",
     "SchoolClass",
     "SentMessage",
@@ -209,4 +350,116 @@ __all__ = [
     "Teaching",
     "Term",
     "Throttle",
+    "Viewer",
 ]
+
+
+class JournalItem(DiaryItem, discriminator="JournalItem"):
+    """What a teacher or a school system writes into the journal; every change is a stream event.
+
+    The attributes here are what the alerts need from a stream record: whose data it is
+    (school, class, student), which subject, who changed it and how.
+    """
+
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute(null=True)
+    student_id = UnicodeAttribute(null=True)
+    subject_id = UnicodeAttribute(null=True)
+    lesson_id = UnicodeAttribute(null=True)
+    date = UnicodeAttribute()
+    changed_by = UnicodeAttribute(null=True)
+    change = UnicodeAttribute(null=True)  # created | corrected | schedule_change | cancelled
+    source = UnicodeAttribute(default="teacher")  # teacher | upload:<upload id>
+    version = VersionAttribute()
+
+
+class Lesson(JournalItem, discriminator="Lesson"):
+    """One lesson of a class's schedule, with its topic."""
+
+    teacher_id = UnicodeAttribute(null=True)
+    starts_at = UnicodeAttribute()
+    ends_at = UnicodeAttribute()
+    room = UnicodeAttribute(null=True)
+    topic = UnicodeAttribute(null=True)
+    cancelled = BooleanAttribute(default=False)
+
+
+class Homework(JournalItem, discriminator="Homework"):
+    """What was set at a lesson, and when it is due."""
+
+    text = UnicodeAttribute()
+    due_date = UnicodeAttribute()
+
+
+class Grade(JournalItem, discriminator="Grade"):
+    """A mark on the 5-point scale, with its weight, kind of work and the teacher's remark."""
+
+    grade_id = UnicodeAttribute()
+    value = NumberAttribute()
+    weight = NumberAttribute(default=1)
+    work_kind = UnicodeAttribute(default="classwork")
+    remark = UnicodeAttribute(null=True)
+    teacher_id = UnicodeAttribute(null=True)
+
+
+class AttendanceMark(JournalItem, discriminator="AttendanceMark"):
+    """Absent or late at a lesson, excused or not."""
+
+    mark = UnicodeAttribute()  # absent | late
+    excused = BooleanAttribute(default=False)
+    minutes_late = NumberAttribute(null=True)
+
+
+class Correction(DiaryItem, discriminator="Correction"):
+    """One change to a journal record: who changed what, when (kept after a deletion too)."""
+
+    record_key = UnicodeAttribute()
+    changed_by = UnicodeAttribute()
+    action = UnicodeAttribute()  # created | corrected | deleted
+    before = UnicodeAttribute(null=True)  # JSON of the changed fields before
+    after = UnicodeAttribute(null=True)  # JSON of the changed fields after
+
+
+class MachineCredential(DiaryItem, discriminator="MachineCredential"):
+    """A school system's credential for bulk uploads; only its hash is kept."""
+
+    credential_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    revoked = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+
+
+class Upload(DiaryItem, discriminator="Upload"):
+    """One file a school sent, and how its processing went."""
+
+    upload_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    state = UnicodeAttribute(default="awaiting_file")  # awaiting_file | processing | done | failed
+    reason = UnicodeAttribute(null=True)
+    detail = UnicodeAttribute(null=True)
+    rows_total = NumberAttribute(default=0)
+    rows_done = NumberAttribute(default=0)
+    rows_rejected = NumberAttribute(default=0)
+    rows_changed = NumberAttribute(default=0)
+    chunks_total = NumberAttribute(default=0)
+    chunks_done = NumberAttribute(default=0)
+    requested_by = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+
+
+class UploadRowError(DiaryItem, discriminator="UploadRowError"):
+    """A row an upload could not take, and why."""
+
+    file = UnicodeAttribute()
+    line = NumberAttribute()
+    column = UnicodeAttribute(null=True)
+    code = UnicodeAttribute()
+
+
+class UploadChunk(DiaryItem, discriminator="UploadChunk"):
+    """Marks a chunk of an upload as applied, so a redelivered chunk counts once."""
+
+    rows = NumberAttribute()

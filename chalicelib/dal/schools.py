@@ -9,6 +9,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.dal.models import (
     DiaryItem,
     NameClaim,
+    RosterEntry,
     School,
     SchoolClass,
     Student,
@@ -98,6 +99,16 @@ def all_terms(school_id: str) -> list[Term]:
 def get_student(school_id: str, student_id: str) -> Student | None:
     """One student."""
     return _get(Student, school_pk(school_id), f"STUDENT#{student_id}")
+
+
+def create_student(student: Student, roster_key: str) -> None:
+    """Save a student with the roster entry that lets applications find them, all or nothing."""
+    entry = RosterEntry(school_pk(student.school_id), f"ROSTER#{roster_key}#{student.student_id}",
+                        student_id=student.student_id)
+    student.created_at = entry.created_at = now_iso()
+    with storing(), TransactWrite(connection=connection()) as tx:
+        tx.save(student, condition=Student.pk.does_not_exist())
+        tx.save(entry)
 
 
 def students_of_class(school_id: str, class_id: str, limit: int, start: dict[str, Any] | None) -> Any:

@@ -10,7 +10,9 @@ from chalicelib.dal import accounts as account_store
 from chalicelib.dal import schools as store
 from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teaching, Term
 from chalicelib.dal.store import decode_cursor, page
+from chalicelib.domain import applications
 from chalicelib.domain.accounts import new_id
+from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, DiaryError, NotFoundError
 
 STAFF_ROLES = ("admin", "teacher")
@@ -189,7 +191,10 @@ def add_student(school_id: str, data: dict[str, Any]) -> dict[str, Any]:
                    birth_date=data["birth_date"].isoformat())
     item.gsi1pk = f"CLASS#{school_id}#{data['class_id']}"
     item.gsi1sk = f"{item.last_name}#{item.first_name}#{student_id}"
-    store.save_new(item)
+    key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
+    store.create_student(item, key)
+    # Parents whose approved applications waited for this child get their codes now.
+    applications.requeue_waiting(school_id, key)
     return student_view(item)
 
 

@@ -18,6 +18,28 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
+# Codes a person copies from an email: no 0/O or 1/I to confuse; 32 symbols divide a byte evenly.
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ACCESS_CODE_LENGTH = 8
+
+
+def new_access_code() -> str:
+    """A random eight-character code (40 bits) that links an account to a child."""
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def derived_access_code(seed: str) -> str:
+    """The same eight-character code for the same seed, so a redelivered queue message can
+    re-send the very code already stored (as a hash) instead of minting a second one."""
+    raw = bytes.fromhex(digest(seed, "access-code-seed"))
+    return "".join(ACCESS_CODE_ALPHABET[b % len(ACCESS_CODE_ALPHABET)] for b in raw[:ACCESS_CODE_LENGTH])
+
+
+def normalise_access_code(code: str) -> str:
+    """What a person typed, without spaces or dashes, in capitals."""
+    return "".join(ch for ch in code.upper() if ch not in " -")
+
+
 def new_token() -> str:
     """A random, URL-safe secret with 256 bits of entropy."""
     return secrets.token_urlsafe(32)

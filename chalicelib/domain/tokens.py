@@ -27,18 +27,23 @@ class Caller:
         """Administrator of this school."""
         return f"admin:{school_id}" in self.roles
 
+    def is_system_of(self, school_id: str) -> bool:
+        """The school's own information system (machine credential)."""
+        return f"system:{school_id}" in self.roles
+
     def is_teacher_of(self, school_id: str) -> bool:
         """Teacher at this school."""
         return f"teacher:{school_id}" in self.roles
 
 
-def issue_access_token(account_id: str, roles: list[str], now: float | None = None) -> tuple[str, int]:
+def issue_access_token(account_id: str, roles: list[str], now: float | None = None,
+                       ttl_seconds: int | None = None) -> tuple[str, int]:
     """A signed access token and its lifetime in seconds."""
     import jwt
 
     settings = get_settings()
     issued = int(now if now is not None else time.time())
-    ttl = settings.access_token_minutes * 60
+    ttl = ttl_seconds or settings.access_token_minutes * 60
     claims = {
         "iss": ISSUER,
         "aud": AUDIENCE,

@@ -1,0 +1,96 @@
+"""Endpoints of families: applications for a child, the children an account sees, invitations
+and viewers, the audit trail. Any signed-in account may call them; whether it may see a given
+child is decided from the database on every request (domain.children.open_child)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import ACCOUNT
+from chalicelib.api.routing import Reply, Request, endpoint
+from chalicelib.domain import applications, children
+
+bp = Blueprint(__name__)
+
+CHILD = (401, 403, 404)
+
+
+@endpoint(bp, "POST", "/applications", allow=ACCOUNT, body="ApplicationCreate", response="ApplicationOut",
+          status=201, errors=(401, 404, 409, 422), summary="Apply to a school for access to a child's diary")
+def file_application(req: Request) -> Any:
+    data = req.body.model_dump()
+    return applications.file(req.account_id, data.pop("school_id"), data)
+
+
+@endpoint(bp, "GET", "/applications", allow=ACCOUNT, query="PageQuery", response="ApplicationPage",
+          errors=(400, 401, 422), summary="My applications")
+def list_applications(req: Request) -> Any:
+    return applications.list_mine(req.account_id, req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "POST", "/applications/{application_id}/withdraw", allow=ACCOUNT, response="ApplicationOut",
+          errors=(401, 404, 409), summary="Withdraw my application before the school decides")
+def withdraw_application(req: Request) -> Any:
+    return applications.withdraw(req.account_id, req.path["application_id"])
+
+
+@endpoint(bp, "POST", "/children/redeem", allow=ACCOUNT, body="RedeemRequest", response="ChildOut",
+          errors=(400, 401, 409, 422, 429), summary="Redeem a code from an approval or an invitation")
+def redeem(req: Request) -> Any:
+    return children.redeem(req.account_id, req.body.code)
+
+
+@endpoint(bp, "GET", "/children", allow=ACCOUNT, query="PageQuery", response="ChildPage",
+          errors=(400, 401, 422), summary="The children I may see")
+def list_children(req: Request) -> Any:
+    return children.list_children(req.account_id, req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "GET", "/children/{student_id}", allow=ACCOUNT, response="ChildCard", errors=CHILD,
+          summary="A child's card (the audited \"profile\" part, visible to every linked viewer)")
+def child_card(req: Request) -> Any:
+    return children.child_profile(req.account_id, req.path["student_id"])
+
+
+@endpoint(bp, "POST", "/children/{student_id}/invitations", allow=ACCOUNT, body="InvitationCreate",
+          response="InvitationOut", status=201, errors=(*CHILD, 422),
+          summary="Invite someone to see part of the diary (parents only)")
+def invite(req: Request) -> Any:
+    b = req.body
+    return children.invite(req.account_id, req.path["student_id"], b.email, b.role, list(b.scope))
+
+
+@endpoint(bp, "GET", "/children/{student_id}/invitations", allow=ACCOUNT, query="PageQuery",
+          response="InvitationPage", errors=(*CHILD, 422), summary="Pending invitations (parents only)")
+def list_invitations(req: Request) -> Any:
+    q = req.query
+    return children.list_invitations(req.account_id, req.path["student_id"], q.limit, q.cursor)
+
+
+@endpoint(bp, "DELETE", "/children/{student_id}/invitations/{invitation_id}", allow=ACCOUNT, status=204,
+          errors=(*CHILD, 409), summary="Revoke a pending invitation (parents only)")
+def revoke_invitation(req: Request) -> Any:
+    children.revoke_invitation(req.account_id, req.path["student_id"], req.path["invitation_id"])
+    return Reply(None, 204)
+
+
+@endpoint(bp, "GET", "/children/{student_id}/viewers", allow=ACCOUNT, response="ViewerPage", errors=CHILD,
+          summary="Who sees the child's diary and what (parents only)")
+def list_viewers(req: Request) -> Any:
+    return children.list_viewers(req.account_id, req.path["student_id"])
+
+
+@endpoint(bp, "DELETE", "/children/{student_id}/viewers/{account_id}", allow=ACCOUNT, status=204,
+          errors=CHILD, summary="End a viewer's access, effective on their next request (parents only)")
+def revoke_viewer(req: Request) -> Any:
+    children.revoke_viewer(req.account_id, req.path["student_id"], req.path["account_id"])
+    return Reply(None, 204)
+
+
+@endpoint(bp, "GET", "/children/{student_id}/audit", allow=ACCOUNT, query="PageQuery", response="AuditPage",
+          errors=(*CHILD, 422), summary="Who opened the child's data and who changed access, newest first")
+def audit(req: Request) -> Any:
+    q = req.query
+    return children.audit(req.account_id, req.path["student_id"], q.limit, q.cursor)

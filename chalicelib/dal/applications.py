@@ -1,0 +1,138 @@
+"""Stored applications for access to a child, and the queue that carries approved ones."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import aws, settings
+from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, ApplicationRef, RosterEntry
+from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.errors import ConflictError, DiaryError, UnavailableError
+
+
+def _account_pk(account_id: str) -> str:
+    return f"ACCOUNT#{account_id}"
+
+
+def _claim(application: Application) -> ApplicationClaim:
+    return ApplicationClaim(_account_pk(application.account_id),
+                            f"APPLYING#{application.school_id}#{application.roster_key}",
+                            application_id=application.application_id)
+
+
+def _index(state: str, application: Application) -> tuple[str, str]:
+    # The school's list by state; the roster key first so waiting ones are found per child.
+    return (f"APPLICATIONS#{application.school_id}#{state}",
+            f"{application.roster_key}#{application.application_id}")
+
+
+def create(application: Application) -> None:
+    """File an application, refused while the same parent has a live one for the same child."""
+    application.pk = _account_pk(application.account_id)
+    application.sk = f"APPLICATION#{application.application_id}"
+    application.gsi1pk, application.gsi1sk = _index(application.state, application)
+    application.created_at = now_iso()
+    ref = ApplicationRef(f"APPLICATION#{application.application_id}", "APPLICATION",
+                         account_id=application.account_id, school_id=application.school_id)
+    with storing(conflict=ConflictError(code="application_exists")), TransactWrite(connection=connection()) as tx:
+        tx.save(_claim(application), condition=ApplicationClaim.pk.does_not_exist())
+        tx.save(application, condition=Application.pk.does_not_exist())
+        tx.save(ref)
+
+
+def get(account_id: str, application_id: str) -> Application | None:
+    """One of a parent's applications."""
+    with storing():
+        try:
+            return Application.get(_account_pk(account_id), f"APPLICATION#{application_id}")
+        except Application.DoesNotExist:
+            return None
+
+
+def get_by_id(application_id: str) -> Application | None:
+    """An application by id alone (school administrators, the queue handler)."""
+    with storing():
+        try:
+            ref = ApplicationRef.get(f"APPLICATION#{application_id}", "APPLICATION")
+        except ApplicationRef.DoesNotExist:
+            return None
+    return get(ref.account_id, application_id)
+
+
+def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a parent's applications."""
+    with storing():
+        return Application.query(_account_pk(account_id), Application.sk.startswith("APPLICATION#"),
+                                 limit=limit, last_evaluated_key=start)
+
+
+def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a school's applications in one state, by child's name."""
+    with storing():
+        return Application.gsi1.query(f"APPLICATIONS#{school_id}#{state}", limit=limit, last_evaluated_key=start)
+
+
+def waiting_for(school_id: str, roster_key: str) -> list[Application]:
+    """Applications waiting for this child to appear on the school's roster."""
+    with storing():
+        items = Application.gsi1.query(f"APPLICATIONS#{school_id}#awaiting_school_data",
+                                       Application.gsi1sk.startswith(f"{roster_key}#"))
+        return [item for item in items if isinstance(item, Application)]
+
+
+def transition(application: Application, from_states: tuple[str, ...], to_state: str,
+               changes: list[Action] | None = None, refused: DiaryError | None = None,
+               release_claim: bool = False, extra_condition: Any = None) -> None:
+    """Move an application between states only from the expected ones (races and replays lose)."""
+    gsi1pk, gsi1sk = _index(to_state, application)
+    actions = [Application.state.set(to_state), Application.gsi1pk.set(gsi1pk), Application.gsi1sk.set(gsi1sk),
+               *(changes or [])]
+    condition = Application.state.is_in(*from_states)
+    if extra_condition is not None:
+        condition &= extra_condition
+    conflict = refused or ConflictError(code="application_state")
+    with storing(conflict=conflict), TransactWrite(connection=connection()) as tx:
+        tx.update(application, actions=actions, condition=condition)
+        if release_claim:
+            tx.delete(_claim(application))
+    application.refresh(consistent_read=True)
+
+
+def complete_with_code(application: Application, student_id: str, code: AccessCode) -> bool:
+    """Mark the application done and store its access code together; False if already done."""
+    gsi1pk, gsi1sk = _index("completed", application)
+    try:
+        with storing(), TransactWrite(connection=connection()) as tx:
+            tx.update(application, actions=[
+                Application.state.set("completed"), Application.gsi1pk.set(gsi1pk),
+                Application.gsi1sk.set(gsi1sk), Application.student_id.set(student_id),
+            ], condition=Application.state.is_in("approved", "awaiting_school_data"))
+            code.created_at = now_iso()
+            tx.save(code)
+    except ConflictError:
+        return False
+    return True
+
+
+def roster_match(school_id: str, roster_key: str) -> list[str]:
+    """Students of the school with this normalised name and birth date."""
+    with storing():
+        entries = RosterEntry.query(f"SCHOOL#{school_id}", RosterEntry.sk.startswith(f"ROSTER#{roster_key}#"))
+        return [entry.student_id for entry in entries]
+
+
+def enqueue(application_id: str) -> None:
+    """Hand an approved application to the queue handler."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("sqs").send_message(
+            QueueUrl=aws.queue_url(settings.applications_queue_name()),
+            MessageBody=json.dumps({"application_id": application_id}),
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise UnavailableError() from exc

@@ -1,0 +1,175 @@
+"""Who may see a child: one-time codes, guardianships, viewers, invitations, and the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.dal.models import AccessCode, AuditEntry, DiaryItem, Guardianship, Invitation, Viewer
+from chalicelib.dal.store import connection, epoch, now_iso, storing
+from chalicelib.errors import ConflictError
+
+
+def student_pk(student_id: str) -> str:
+    """Partition of everything about who may see a child."""
+    return f"STUDENT#{student_id}"
+
+
+def holder_pk(holder: str) -> str:
+    """Partition of the codes held by an account ("ACCOUNT#<id>") or an address ("EMAIL#<email>")."""
+    return f"HOLDER#{holder}"
+
+
+def code_sk(purpose: str, ref_id: str) -> str:
+    """Key of one code within its holder's partition."""
+    return f"CODE#{purpose}#{ref_id}"
+
+
+def new_code_item(holder: str, purpose: str, ref_id: str, code_hash: str, student_id: str, school_id: str,
+                  valid_seconds: int) -> AccessCode:
+    """An unsaved one-time code item."""
+    item = AccessCode(holder_pk(holder), code_sk(purpose, ref_id), purpose=purpose, ref_id=ref_id,
+                      code_hash=code_hash, attempts=0, valid_until=epoch() + valid_seconds,
+                      student_id=student_id, school_id=school_id)
+    item.expires_at = timedelta(seconds=valid_seconds + 86_400)  # TTL tidies up a day after it stops working
+    return item
+
+
+def codes_of(holders: list[str]) -> list[AccessCode]:
+    """Every code held by these holders (a handful at most)."""
+    with storing():
+        return [code for holder in holders
+                for code in AccessCode.query(holder_pk(holder), AccessCode.sk.startswith("CODE#"))]
+
+
+def save_code(code: AccessCode) -> None:
+    """Store a code (an invitation's)."""
+    code.created_at = now_iso()
+    with storing():
+        code.save()
+
+
+def count_failed_code(code: AccessCode) -> None:
+    """One more wrong code typed by its holder."""
+    with storing():
+        code.update(actions=[AccessCode.attempts.add(1)])
+
+
+def delete_code(holder: str, purpose: str, ref_id: str) -> None:
+    """Spend or withdraw a code."""
+    with storing():
+        AccessCode(holder_pk(holder), code_sk(purpose, ref_id)).delete()
+
+
+def access_of(student_id: str, account_id: str) -> Guardianship | Viewer | None:
+    """The account's link to the child, read fresh on every request (revocation is immediate)."""
+    with storing():
+        try:
+            item = DiaryItem.get(student_pk(student_id), f"ACCESS#{account_id}", consistent_read=True)
+        except DiaryItem.DoesNotExist:
+            return None
+    return item if isinstance(item, Guardianship | Viewer) else None
+
+
+def links_of_child(student_id: str) -> list[Guardianship | Viewer]:
+    """Parents and viewers of a child."""
+    with storing():
+        items = DiaryItem.query(student_pk(student_id), DiaryItem.sk.startswith("ACCESS#"))
+        return [item for item in items if isinstance(item, Guardianship | Viewer)]
+
+
+def children_of(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of the account's links to children."""
+    with storing():
+        return DiaryItem.gsi1.query(f"CHILDREN#{account_id}", limit=limit, last_evaluated_key=start)
+
+
+def _audit(student_id: str, actor_id: str, action: str, part: str | None, subject: str | None) -> AuditEntry:
+    at = now_iso()
+    # Microseconds in the key keep entries of the same second in the order they happened.
+    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    entry = AuditEntry(student_pk(student_id), f"AUDIT#{stamp}#{uuid.uuid4().hex[:8]}", student_id=student_id,
+                       actor_id=actor_id, action=action, part=part, subject=subject)
+    entry.created_at = at
+    return entry
+
+
+def record(student_id: str, actor_id: str, action: str, part: str | None = None, subject: str | None = None) -> None:
+    """Write one audit entry."""
+    with storing():
+        _audit(student_id, actor_id, action, part, subject).save()
+
+
+def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_action: str,
+         invitation: Invitation | None = None) -> None:
+    """Spend the code and create the link (and its audit entry) together: a code links once."""
+    access.pk, access.sk = student_pk(access.student_id), f"ACCESS#{access.account_id}"
+    access.gsi1pk, access.gsi1sk = f"CHILDREN#{access.account_id}", access.student_id
+    access.created_at = now_iso()
+    entry = _audit(access.student_id, access.account_id, audit_action, None, access.account_id)
+    with storing(conflict=ConflictError(field="code", code="code_invalid")), \
+            TransactWrite(connection=connection()) as tx:
+        tx.delete(AccessCode(holder_pk(holder), code.sk), condition=AccessCode.pk.exists())
+        tx.save(access)
+        tx.save(entry)
+        if invitation is not None:
+            tx.update(invitation, actions=[Invitation.state.set("accepted"),
+                                           Invitation.accepted_by.set(access.account_id)],
+                      condition=Invitation.state == "pending")
+
+
+def create_invitation(invitation: Invitation, code: AccessCode, actor_id: str) -> None:
+    """Store the invitation, its code and the audit entry together."""
+    invitation.pk = student_pk(invitation.student_id)
+    invitation.sk = f"INVITATION#{invitation.invitation_id}"
+    invitation.created_at = code.created_at = now_iso()
+    entry = _audit(invitation.student_id, actor_id, "invitation_sent", None, invitation.email)
+    with storing(), TransactWrite(connection=connection()) as tx:
+        tx.save(invitation, condition=Invitation.pk.does_not_exist())
+        tx.save(code)
+        tx.save(entry)
+
+
+def get_invitation(student_id: str, invitation_id: str) -> Invitation | None:
+    """One invitation of a child."""
+    with storing():
+        try:
+            return Invitation.get(student_pk(student_id), f"INVITATION#{invitation_id}")
+        except Invitation.DoesNotExist:
+            return None
+
+
+def pending_invitations(student_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a child's invitations not yet accepted or revoked."""
+    with storing():
+        return Invitation.query(student_pk(student_id), Invitation.sk.startswith("INVITATION#"),
+                                filter_condition=Invitation.state == "pending", limit=limit,
+                                last_evaluated_key=start)
+
+
+def revoke_invitation(invitation: Invitation, actor_id: str) -> None:
+    """Withdraw a pending invitation and its code."""
+    entry = _audit(invitation.student_id, actor_id, "invitation_revoked", None, invitation.email)
+    with storing(conflict=ConflictError(code="invitation_not_pending")), \
+            TransactWrite(connection=connection()) as tx:
+        tx.update(invitation, actions=[Invitation.state.set("revoked")], condition=Invitation.state == "pending")
+        tx.delete(AccessCode(holder_pk(f"EMAIL#{invitation.email}"), code_sk("invitation", invitation.invitation_id)))
+        tx.save(entry)
+
+
+def revoke_viewer(viewer: Viewer, actor_id: str) -> None:
+    """End a viewer's access: the next request of theirs finds no link."""
+    entry = _audit(viewer.student_id, actor_id, "viewer_revoked", None, viewer.account_id)
+    with storing(), TransactWrite(connection=connection()) as tx:
+        tx.delete(viewer, condition=Viewer.pk.exists())
+        tx.save(entry)
+
+
+def audit_of(student_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+    """A page of a child's audit trail, newest first."""
+    with storing():
+        return AuditEntry.query(student_pk(student_id), AuditEntry.sk.startswith("AUDIT#"),
+                                scan_index_forward=False, limit=limit, last_evaluated_key=start)

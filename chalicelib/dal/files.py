@@ -1,0 +1,45 @@
+"""The upload bucket: pre-signed PUT URLs for school systems, and reading what they sent."""
+
+from __future__ import annotations
+
+from chalicelib import aws, settings
+from chalicelib.errors import UnavailableError
+
+PUT_URL_SECONDS = 15 * 60
+
+
+def _guard() -> tuple[type[Exception], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def put_url(key: str, max_bytes: int) -> str:
+    """A URL the school system PUTs its file to, valid for 15 minutes."""
+    try:
+        return str(aws.client("s3").generate_presigned_url(
+            "put_object", Params={"Bucket": settings.upload_bucket_name(), "Key": key},
+            ExpiresIn=PUT_URL_SECONDS,
+        ))
+    except _guard() as exc:
+        raise UnavailableError() from exc
+
+
+def size(key: str) -> int:
+    """Bytes of a stored object."""
+    head = aws.client("s3").head_object(Bucket=settings.upload_bucket_name(), Key=key)
+    return int(head["ContentLength"])
+
+
+def read(key: str, first: int | None = None, last: int | None = None) -> bytes:
+    """An object, or the bytes first..last (inclusive) of it."""
+    params = {"Bucket": settings.upload_bucket_name(), "Key": key}
+    if first is not None and last is not None:
+        params["Range"] = f"bytes={first}-{last}"
+    return bytes(aws.client("s3").get_object(**params)["Body"].read())
+
+
+def write(key: str, body: bytes) -> None:
+    """Store an object (the normalised copy of an upload)."""
+    aws.client("s3").put_object(Bucket=settings.upload_bucket_name(), Key=key, Body=body,
+                                ContentType="text/csv; charset=utf-8")

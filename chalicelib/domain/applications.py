@@ -1,0 +1,205 @@
+"""Applications: a parent asks a school for a child's diary; the school checks them in person,
+approves, and the approved application is matched against the roster off the request path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from chalicelib.dal import accounts as account_store
+from chalicelib.dal import applications as store
+from chalicelib.dal import children as child_store
+from chalicelib.dal import outbox
+from chalicelib.dal import schools as school_store
+from chalicelib.dal.models import Application
+from chalicelib.dal.store import decode_cursor, now_iso, page
+from chalicelib.domain import secrets
+from chalicelib.domain.accounts import new_id
+from chalicelib.domain.roster import roster_key
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+STATES = ("pending", "approved", "awaiting_school_data", "completed", "rejected", "withdrawn")
+CODE_PURPOSE = "access-code"
+CODE_VALID_DAYS = 14
+
+
+def view(item: Application) -> dict[str, Any]:
+    """An application as the API shows it (to its parent and to the school)."""
+    return {
+        "application_id": item.application_id,
+        "school_id": item.school_id,
+        "child_last_name": item.child_last_name,
+        "child_first_name": item.child_first_name,
+        "child_middle_name": item.child_middle_name,
+        "child_birth_date": item.child_birth_date,
+        "class_name": item.class_name,
+        "relation": item.relation,
+        "state": item.state,
+        "checked_by": item.checked_by,
+        "checked_at": item.checked_at,
+        "decided_at": item.decided_at,
+        "reject_reason": item.reject_reason,
+        "created_at": item.created_at,
+    }
+
+
+def _page(results: Any) -> dict[str, Any]:
+    items, cursor = page(results)
+    return {"items": [view(item) for item in items], "next_cursor": cursor}
+
+
+def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A parent files an application for one child at one school."""
+    if school_store.get_school(school_id) is None:
+        raise NotFoundError(field="school_id", code="school_not_found")
+    born: dt.date = data["child_birth_date"]
+    item = Application(
+        application_id=new_id(), account_id=account_id, school_id=school_id,
+        child_last_name=data["child_last_name"], child_first_name=data["child_first_name"],
+        child_middle_name=data.get("child_middle_name"), child_birth_date=born.isoformat(),
+        class_name=data["class_name"], relation=data["relation"], state="pending",
+        roster_key=roster_key(data["child_last_name"], data["child_first_name"], data.get("child_middle_name"), born),
+    )
+    store.create(item)
+    return view(item)
+
+
+def list_mine(account_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The parent's own applications."""
+    return _page(store.of_parent(account_id, limit, decode_cursor(cursor)))
+
+
+def withdraw(account_id: str, application_id: str) -> dict[str, Any]:
+    """The parent takes back an application the school has not decided yet."""
+    item = store.get(account_id, application_id)
+    if item is None:
+        raise NotFoundError(code="application_not_found")
+    store.transition(item, ("pending",), "withdrawn", release_claim=True,
+                     refused=ConflictError(code="application_not_pending"))
+    return view(item)
+
+
+# --- the school's side ----------------------------------------------------------------
+
+
+def _of_school(school_id: str, application_id: str) -> Application:
+    item = store.get_by_id(application_id)
+    if item is None or item.school_id != school_id:
+        raise NotFoundError(code="application_not_found")
+    return item
+
+
+def list_for_school(school_id: str, state: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A school's applications in one state (pending by default), by child's name."""
+    return _page(store.of_school(school_id, state, limit, decode_cursor(cursor)))
+
+
+def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
+    """The administrator saw the parent and their documents in person: who and when, nothing else."""
+    item = _of_school(school_id, application_id)
+    store.transition(item, ("pending",), "pending",
+                     changes=[Application.checked_by.set(admin_id), Application.checked_at.set(now_iso())],
+                     refused=ConflictError(code="application_not_pending"))
+    return view(item)
+
+
+def approve(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
+    """Approve a checked application; the roster match and the code happen on the queue."""
+    item = _of_school(school_id, application_id)
+    if item.state == "pending" and not item.checked_at:
+        raise ConflictError(code="application_not_checked")
+    # Approving an approved one again only re-queues it: processing is idempotent, and this
+    # recovers an approval whose queue message was never sent.
+    store.transition(item, ("pending", "approved"), "approved",
+                     changes=[Application.decided_by.set(admin_id), Application.decided_at.set(now_iso())],
+                     refused=ConflictError(code="application_not_pending"),
+                     extra_condition=Application.checked_at.exists())
+    store.enqueue(item.application_id)
+    return view(item)
+
+
+def reject(school_id: str, application_id: str, admin_id: str, reason: str) -> dict[str, Any]:
+    """Refuse an application with a reason the parent reads by email."""
+    item = _of_school(school_id, application_id)
+    store.transition(item, ("pending",), "rejected", release_claim=True,
+                     changes=[Application.decided_by.set(admin_id), Application.decided_at.set(now_iso()),
+                              Application.reject_reason.set(reason)],
+                     refused=ConflictError(code="application_not_pending"))
+    parent = account_store.get_account(item.account_id)
+    school = school_store.get_school(item.school_id)
+    if parent is not None:
+        outbox.send_email(
+            to=parent.email, template="application_rejected", language=parent.language,
+            data={"name": parent.name, "child_name": _child_name(item), "school_name": school.name if school else "",
+                  "reason": reason},
+            dedupe_key=f"application-rejected:{item.application_id}",
+        )
+    return view(item)
+
+
+def _child_name(item: Application) -> str:
+    return " ".join(p for p in (item.child_last_name, item.child_first_name, item.child_middle_name) if p)
+
+
+# --- processing (SQS) -----------------------------------------------------------------
+
+
+def process(application_id: str) -> None:
+    """Match an approved application against the roster; on a match issue and email the code.
+
+    Safe to run twice for one message: the state changes are conditional, the code is derived
+    from the application (the same code, the same hash) and the email has a fixed dedupe key.
+    """
+    item = store.get_by_id(application_id)
+    if item is None:
+        log.warning("application %s vanished before processing", application_id)
+        return
+    if item.state == "completed":
+        _email_code(item)  # a redelivery after a crash between the write and the email
+        return
+    if item.state not in ("approved", "awaiting_school_data"):
+        return
+    matches = store.roster_match(item.school_id, item.roster_key)
+    if len(matches) != 1:
+        # Not on the roster yet (or namesakes born the same day): wait for the school's data.
+        if item.state == "approved":
+            try:
+                store.transition(item, ("approved",), "awaiting_school_data")
+            except ConflictError:
+                return  # someone else moved it on
+        return
+    code = secrets.derived_access_code(item.application_id)
+    stored = child_store.new_code_item(
+        f"ACCOUNT#{item.account_id}", "application", item.application_id, secrets.digest(code, CODE_PURPOSE),
+        matches[0], item.school_id, CODE_VALID_DAYS * 86_400)
+    if not store.complete_with_code(item, matches[0], stored):
+        item = store.get_by_id(application_id) or item
+        if item.state != "completed":
+            return
+    _email_code(item)
+
+
+def _email_code(item: Application) -> None:
+    parent = account_store.get_account(item.account_id)
+    school = school_store.get_school(item.school_id)
+    if parent is None:
+        return
+    outbox.send_email(
+        to=parent.email, template="access_code", language=parent.language,
+        data={"name": parent.name, "child_name": _child_name(item), "school_name": school.name if school else "",
+              "code": secrets.derived_access_code(item.application_id), "valid_days": CODE_VALID_DAYS,
+              "link": f"{get_settings().public_url}/children"},
+        dedupe_key=f"access-code:{item.application_id}",
+    )
+
+
+def requeue_waiting(school_id: str, key: str) -> int:
+    """A student joined the roster: hand the applications waiting for them to the queue again."""
+    waiting = store.waiting_for(school_id, key)
+    for item in waiting:
+        store.enqueue(item.application_id)
+    return len(waiting)

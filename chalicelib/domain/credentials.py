@@ -1,0 +1,55 @@
+"""Machine credentials of school systems: issued and revoked by the school's administrators,
+traded for a short-lived access token (the OAuth2 client-credentials pattern)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalicelib.dal import uploads as store
+from chalicelib.dal.models import MachineCredential
+from chalicelib.domain import secrets
+from chalicelib.domain.tokens import issue_access_token
+from chalicelib.errors import AuthenticationError, NotFoundError
+
+PURPOSE = "machine-credential"
+TOKEN_SECONDS = 5 * 60  # short, so a revoked credential's last token dies quickly
+
+
+def view(item: MachineCredential) -> dict[str, Any]:
+    """A credential as administrators see it (never its secret)."""
+    return {"credential_id": item.credential_id, "name": item.name, "revoked": bool(item.revoked),
+            "created_at": item.created_at}
+
+
+def issue(school_id: str, name: str, issued_by: str) -> dict[str, Any]:
+    """A new credential; the secret is shown this once and stored only as a hash."""
+    credential_id, secret = uuid.uuid4().hex, secrets.new_token()
+    item = MachineCredential(credential_id=credential_id, school_id=school_id, name=name,
+                             secret_hash=secrets.digest(secret, PURPOSE), created_by=issued_by)
+    store.save_credential(item)
+    return view(item) | {"secret": f"{credential_id}.{secret}"}
+
+
+def list_for(school_id: str) -> dict[str, Any]:
+    """The school's credentials."""
+    return {"items": [view(c) for c in store.credentials_of(school_id)], "next_cursor": None}
+
+
+def revoke(school_id: str, credential_id: str) -> None:
+    """Stop a credential from getting new tokens."""
+    item = store.get_credential(credential_id)
+    if item is None or item.school_id != school_id:
+        raise NotFoundError(code="credential_not_found")
+    store.revoke_credential(item)
+
+
+def exchange(credential: str) -> dict[str, Any]:
+    """A school system's access token, for a valid, unrevoked credential."""
+    credential_id, _, secret = credential.partition(".")
+    item = store.get_credential(credential_id) if credential_id and secret else None
+    if item is None or item.revoked or not secrets.same_digest(secret, PURPOSE, item.secret_hash):
+        raise AuthenticationError(field="credential", code="credential_invalid")
+    token, ttl = issue_access_token(f"system:{item.credential_id}", [f"system:{item.school_id}"],
+                                    ttl_seconds=TOKEN_SECONDS)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}

@@ -1,0 +1,312 @@
+"""The project's own CSV set for school data: which files, which columns, how a row reads.
+
+A school uploads one CSV (named after its kind, e.g. `grades.csv`) or a zip of several.
+Files are processed in dependency order, so a zip can bring classes, the students in them
+and their grades together. Everything here is pure: bytes in, rows and reasons out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here
+WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class FileRefusedError(Exception):
+    """The whole upload is unusable: nothing from it is written."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+class RowError(Exception):
+    """One cell of one row is wrong; the row is skipped and reported."""
+
+    def __init__(self, column: str, code: str) -> None:
+        super().__init__(code)
+        self.column = column
+        self.code = code
+
+
+# --- cell readers ----------------------------------------------------------------------
+
+
+def text(row: dict[str, str], column: str, limit: int = 200, required: bool = True) -> str | None:
+    """A trimmed string cell."""
+    value = (row.get(column) or "").strip()
+    if not value:
+        if required:
+            raise RowError(column, "required")
+        return None
+    if len(value) > limit:
+        raise RowError(column, "too_long")
+    return value
+
+
+def date(row: dict[str, str], column: str, required: bool = True) -> str | None:
+    """An ISO date cell (also accepts the Russian DD.MM.YYYY)."""
+    value = text(row, column, 10, required)
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", value):
+            return dt.datetime.strptime(value, "%d.%m.%Y").date().isoformat()
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise RowError(column, "bad_date") from exc
+
+
+def clock(row: dict[str, str], column: str) -> str:
+    """An HH:MM cell."""
+    value = text(row, column, 5)
+    assert value is not None
+    if len(value) == 4 and value[1] == ":":
+        value = "0" + value
+    if not CLOCK.match(value):
+        raise RowError(column, "bad_time")
+    return value
+
+
+def number(row: dict[str, str], column: str, low: int, high: int, default: int | None = None) -> int:
+    """A whole number in a range."""
+    value = text(row, column, 6, required=default is None)
+    if value is None:
+        assert default is not None
+        return default
+    try:
+        parsed = int(value)
+    except ValueError as exc:
+        raise RowError(column, "not_a_number") from exc
+    if not low <= parsed <= high:
+        raise RowError(column, "out_of_range")
+    return parsed
+
+
+def choice(row: dict[str, str], column: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+    """One of a fixed set of words."""
+    value = text(row, column, 40, required=default is None)
+    if value is None:
+        assert default is not None
+        return default
+    if value.lower() not in allowed:
+        raise RowError(column, "not_allowed")
+    return value.lower()
+
+
+def flag(row: dict[str, str], column: str) -> bool:
+    """yes/no, 1/0, true/false, да/нет."""
+    value = (row.get(column) or "").strip().lower()
+    if value in ("", "0", "no", "false", "нет", "н"):
+        return False
+    if value in ("1", "yes", "true", "да", "д"):
+        return True
+    raise RowError(column, "not_allowed")
+
+
+def email(row: dict[str, str], column: str, required: bool = True) -> str | None:
+    """An email address, lower-cased."""
+    value = text(row, column, 254, required)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise RowError(column, "bad_email")
+    return value.lower()
+
+
+# --- the file kinds --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One CSV of the set: its columns and how a row becomes plain data."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    read: Callable[[dict[str, str]], dict[str, Any]]
+
+
+def _class(row: dict[str, str]) -> dict[str, Any]:
+    return {"name": text(row, "name", 16), "grade_level": number(row, "grade_level", 1, 11)}
+
+
+def _subject(row: dict[str, str]) -> dict[str, Any]:
+    return {"name": text(row, "name", 120)}
+
+
+def _term(row: dict[str, str]) -> dict[str, Any]:
+    out = {"name": text(row, "name", 120), "starts_on": date(row, "starts_on"), "ends_on": date(row, "ends_on")}
+    if str(out["ends_on"]) < str(out["starts_on"]):
+        raise RowError("ends_on", "ends_before_start")
+    return out
+
+
+def _teaching(row: dict[str, str]) -> dict[str, Any]:
+    return {"teacher_email": email(row, "teacher_email"), "class": text(row, "class", 16),
+            "subject": text(row, "subject", 120)}
+
+
+def _student(row: dict[str, str]) -> dict[str, Any]:
+    return {"student_id": text(row, "student_id", 64), "last_name": text(row, "last_name", 120),
+            "first_name": text(row, "first_name", 120), "middle_name": text(row, "middle_name", 120, False),
+            "birth_date": date(row, "birth_date"), "class": text(row, "class", 16)}
+
+
+def _lesson(row: dict[str, str]) -> dict[str, Any]:
+    out = {"date": date(row, "date"), "starts_at": clock(row, "starts_at"), "ends_at": clock(row, "ends_at"),
+           "class": text(row, "class", 16), "subject": text(row, "subject", 120),
+           "teacher_email": email(row, "teacher_email", False), "room": text(row, "room", 40, False),
+           "topic": text(row, "topic", 500, False)}
+    if str(out["ends_at"]) <= str(out["starts_at"]):
+        raise RowError("ends_at", "ends_before_start")
+    return out
+
+
+def _homework(row: dict[str, str]) -> dict[str, Any]:
+    out = {"date": date(row, "date"), "starts_at": clock(row, "starts_at"), "class": text(row, "class", 16),
+           "subject": text(row, "subject", 120), "text": text(row, "text", 4000), "due_date": date(row, "due_date")}
+    if str(out["due_date"]) < str(out["date"]):
+        raise RowError("due_date", "due_before_lesson")
+    return out
+
+
+def _grade(row: dict[str, str]) -> dict[str, Any]:
+    return {"grade_id": text(row, "grade_id", 64), "student_id": text(row, "student_id", 64),
+            "date": date(row, "date"), "starts_at": clock(row, "starts_at"), "subject": text(row, "subject", 120),
+            "value": number(row, "value", 1, 5), "weight": number(row, "weight", 1, 10, default=1),
+            "work_kind": choice(row, "work_kind", WORK_KINDS, default="classwork"),
+            "remark": text(row, "remark", 1000, False)}
+
+
+def _attendance(row: dict[str, str]) -> dict[str, Any]:
+    mark = choice(row, "mark", ("absent", "late"))
+    minutes = number(row, "minutes_late", 1, 90, default=0) if mark == "late" else 0
+    return {"student_id": text(row, "student_id", 64), "date": date(row, "date"),
+            "starts_at": clock(row, "starts_at"), "subject": text(row, "subject", 120), "mark": mark,
+            "excused": flag(row, "excused"), "minutes_late": minutes or None}
+
+
+KINDS: dict[str, FileKind] = {k.name: k for k in [
+    FileKind("classes", ("name", "grade_level"), (), _class),
+    FileKind("subjects", ("name",), (), _subject),
+    FileKind("terms", ("name", "starts_on", "ends_on"), (), _term),
+    FileKind("teachings", ("teacher_email", "class", "subject"), (), _teaching),
+    FileKind("students", ("student_id", "last_name", "first_name", "birth_date", "class"), ("middle_name",), _student),
+    FileKind("schedule", ("date", "starts_at", "ends_at", "class", "subject"),
+             ("teacher_email", "room", "topic"), _lesson),
+    FileKind("homework", ("date", "starts_at", "class", "subject", "text", "due_date"), (), _homework),
+    FileKind("grades", ("grade_id", "student_id", "date", "starts_at", "subject", "value"),
+             ("weight", "work_kind", "remark"), _grade),
+    FileKind("attendance", ("student_id", "date", "starts_at", "subject", "mark"), ("excused", "minutes_late"),
+             _attendance),
+]}
+ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
+
+
+def kind_of(filename: str) -> FileKind:
+    """The kind a file name stands for (`grades.csv`, `2026/grades.csv`)."""
+    stem = filename.rsplit("/", 1)[-1].lower().removesuffix(".csv")
+    if stem not in KINDS:
+        raise FileRefusedError("unknown_file", filename)
+    return KINDS[stem]
+
+
+# --- decoding and checking a whole file -----------------------------------------------
+
+
+def decode(raw: bytes, filename: str) -> str:
+    """UTF-8 (with or without BOM) or Windows-1251, as Russian school systems export."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        decoded = raw.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        raise FileRefusedError("bad_encoding", filename) from exc
+    # cp1251 maps nearly every byte; binary junk shows up as control characters.
+    if any(ch < " " and ch not in "\r\n\t" for ch in decoded[:65536]):
+        raise FileRefusedError("bad_encoding", filename)
+    return decoded
+
+
+def unpack(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
+    """The CSV files of an upload, decoded, in processing order."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise FileRefusedError("too_large", filename)
+    if filename.lower().endswith(".zip") or raw[:4] == b"PK\x03\x04":
+        files = _unzip(raw, filename)
+    else:
+        files = [(kind_of(filename), decode(raw, filename))]
+    names = [k.name for k, _ in files]
+    if len(set(names)) != len(names):
+        raise FileRefusedError("duplicate_file", filename)
+    for kind, content in files:
+        check_header(kind, content)
+    return sorted(files, key=lambda f: ORDER.index(f[0].name))
+
+
+def _unzip(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            raise FileRefusedError("too_large", filename)
+        if not members:
+            raise FileRefusedError("empty_file", filename)
+        return [(kind_of(m.filename), decode(archive.read(m), m.filename)) for m in members]
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileRefusedError("broken_zip", filename) from exc
+
+
+def check_header(kind: FileKind, content: str) -> list[str]:
+    """The header row; refuses a file that misses required columns or is not CSV at all."""
+    first_line = content.split("\n", 1)[0].strip("\r")
+    if not first_line:
+        raise FileRefusedError("empty_file", kind.name + ".csv")
+    try:
+        header = [h.strip() for h in next(csv.reader([first_line], delimiter=_delimiter(first_line)))]
+    except csv.Error as exc:
+        raise FileRefusedError("not_csv", kind.name + ".csv") from exc
+    missing = [c for c in kind.required if c not in header]
+    if missing:
+        raise FileRefusedError("missing_columns", f"{kind.name}.csv: {', '.join(missing)}")
+    return header
+
+
+def _delimiter(header_line: str) -> str:
+    # Excel in a Russian locale saves CSV with semicolons.
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def rows(content: str, skip: int = 0, limit: int | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs after the header; `skip`/`limit` count data rows."""
+    header_line = content.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(content), delimiter=_delimiter(header_line))
+    reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
+    taken = 0
+    for index, row in enumerate(reader):
+        if index < skip:
+            continue
+        if limit is not None and taken >= limit:
+            return
+        taken += 1
+        yield reader.line_num, {k: v for k, v in row.items() if k is not None and isinstance(v, str)}
+
+
+def count_rows(content: str) -> int:
+    """Data rows of a file (quoted newlines counted right)."""
+    return sum(1 for _ in rows(content))

@@ -1,0 +1,294 @@
+"""How each kind of imported row becomes stored items, with its references resolved.
+
+Keys come from what the school itself uses to identify a thing, so the same row always
+lands on the same item: a student by the school's student id, a class or subject by its
+name, a lesson by class, date, start and subject, a grade by the school's grade id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.dal import accounts as account_store
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal import schools as school_store
+from chalicelib.dal.models import (
+    AttendanceMark,
+    DiaryItem,
+    Grade,
+    Homework,
+    Lesson,
+    NameClaim,
+    RosterEntry,
+    SchoolClass,
+    Student,
+    Subject,
+    Teaching,
+    Term,
+)
+from chalicelib.domain import import_format as fmt
+
+Refusal = tuple[int, str | None, str]
+
+
+def stable_id(school_id: str, what: str, source: str) -> str:
+    """The same id for the same thing of the same school, on every upload."""
+    return uuid.uuid5(uuid.UUID(hex=school_id.ljust(32, "0")[:32]), f"{what}:{source}").hex
+
+
+class Context:
+    """What a chunk needs to resolve names and ids, loaded once per chunk."""
+
+    def __init__(self, school_id: str, upload_id: str) -> None:
+        self.school_id = school_id
+        self.upload_id = upload_id
+        self._classes: dict[str, str] | None = None
+        self._subjects: dict[str, str] | None = None
+        self._teachers: dict[str, str | None] = {}
+        self.new_students: list[Student] = []
+
+    def _names(self, model: type[SchoolClass] | type[Subject], prefix: str, id_field: str) -> dict[str, str]:
+        items = school_store.children(model, self.school_id, prefix, 1000, None)
+        return {str(i.name).casefold(): str(getattr(i, id_field)) for i in items}
+
+    def class_id(self, name: str) -> str | None:
+        """A class of the school by name (case-insensitive)."""
+        if self._classes is None:
+            self._classes = self._names(SchoolClass, "CLASS#", "class_id")
+        return self._classes.get(name.casefold())
+
+    def subject_id(self, name: str) -> str | None:
+        """A subject of the school by name (case-insensitive)."""
+        if self._subjects is None:
+            self._subjects = self._names(Subject, "SUBJECT#", "subject_id")
+        return self._subjects.get(name.casefold())
+
+    def teacher_id(self, email: str) -> str | None:
+        """A teacher of the school by the email of their account."""
+        if email not in self._teachers:
+            account_id = account_store.find_account_id(email)
+            ok = account_id is not None and account_store.has_role(account_id, "teacher", self.school_id)
+            self._teachers[email] = account_id if ok else None
+        return self._teachers[email]
+
+    def students(self, source_ids: list[str]) -> dict[str, Student]:
+        """The school's students by the school's own ids (one BatchGetItem per 100)."""
+        keys = {s: (school_store.school_pk(self.school_id), f"STUDENT#{stable_id(self.school_id, 'student', s)}")
+                for s in source_ids}
+        from chalicelib.dal.uploads import get_many
+
+        found = get_many(keys.values())
+        return {s: found[k] for s, k in keys.items() if isinstance(found.get(k), Student)}  # type: ignore[misc]
+
+    def after_write(self) -> None:
+        """Students new to the roster complete the applications that were waiting for them."""
+        from chalicelib.domain import applications
+
+        for student in self.new_students:
+            applications.requeue_waiting(self.school_id, _roster_key(student))
+
+
+Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[DiaryItem], list[Refusal]]]
+
+
+def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    items: list[DiaryItem] = []
+    for _, row in rows:
+        class_id = ctx.class_id(row["name"]) or stable_id(ctx.school_id, "class", row["name"].casefold())
+        pk = school_store.school_pk(ctx.school_id)
+        items.append(SchoolClass(pk, f"CLASS#{class_id}", class_id=class_id, school_id=ctx.school_id,
+                                 name=row["name"], grade_level=row["grade_level"]))
+        items.append(NameClaim(pk, f"NAME#CLASS#{row['name'].casefold()}", owner_id=class_id))
+    return items, []
+
+
+def _subjects(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    items: list[DiaryItem] = []
+    for _, row in rows:
+        subject_id = ctx.subject_id(row["name"]) or stable_id(ctx.school_id, "subject", row["name"].casefold())
+        pk = school_store.school_pk(ctx.school_id)
+        items.append(Subject(pk, f"SUBJECT#{subject_id}", subject_id=subject_id, school_id=ctx.school_id,
+                             name=row["name"]))
+        items.append(NameClaim(pk, f"NAME#SUBJECT#{row['name'].casefold()}", owner_id=subject_id))
+    return items, []
+
+
+def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    stored = school_store.all_terms(ctx.school_id)
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        term_id = stable_id(ctx.school_id, "term", row["name"].casefold())
+        others = [t for t in stored if t.term_id != term_id]
+        if any(row["starts_on"] <= t.ends_on and t.starts_on <= row["ends_on"] for t in others):
+            refused.append((line, "starts_on", "term_overlaps"))
+            continue
+        term = Term(school_store.school_pk(ctx.school_id), f"TERM#{term_id}", term_id=term_id,
+                    school_id=ctx.school_id, name=row["name"], starts_on=row["starts_on"], ends_on=row["ends_on"])
+        stored.append(term)
+        items.append(term)
+    return items, refused
+
+
+def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        class_id, subject_id = ctx.class_id(row["class"]), ctx.subject_id(row["subject"])
+        teacher_id = ctx.teacher_id(row["teacher_email"])
+        if teacher_id is None:
+            refused.append((line, "teacher_email", "unknown_teacher"))
+        elif class_id is None:
+            refused.append((line, "class", "unknown_class"))
+        elif subject_id is None:
+            refused.append((line, "subject", "unknown_subject"))
+        else:
+            items.append(Teaching(school_store.school_pk(ctx.school_id),
+                                  f"TEACHING#{teacher_id}#{class_id}#{subject_id}", school_id=ctx.school_id,
+                                  teacher_id=teacher_id, class_id=class_id, subject_id=subject_id))
+    return items, refused
+
+
+def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    known = ctx.students([r["student_id"] for _, r in rows])
+    for line, row in rows:
+        class_id = ctx.class_id(row["class"])
+        if class_id is None:
+            refused.append((line, "class", "unknown_class"))
+            continue
+        student_id = stable_id(ctx.school_id, "student", row["student_id"])
+        student = Student(school_store.school_pk(ctx.school_id), f"STUDENT#{student_id}", student_id=student_id,
+                          school_id=ctx.school_id, class_id=class_id, last_name=row["last_name"],
+                          first_name=row["first_name"], middle_name=row["middle_name"],
+                          birth_date=row["birth_date"])
+        student.gsi1pk = f"CLASS#{ctx.school_id}#{class_id}"
+        student.gsi1sk = f"{student.last_name}#{student.first_name}#{student_id}"
+        items.append(student)
+        items.append(RosterEntry(school_store.school_pk(ctx.school_id),
+                                 f"ROSTER#{_roster_key(student)}#{student_id}", student_id=student_id))
+        if row["student_id"] not in known:
+            ctx.new_students.append(student)
+    return items, refused
+
+
+def _roster_key(student: Student) -> str:
+    from chalicelib.domain.roster import roster_key
+
+    return roster_key(student.last_name, student.first_name, student.middle_name, student.birth_date)
+
+
+def _lesson_ref(row: dict[str, Any], ctx: Context, class_id: str | None) -> tuple[str | None, str | None, str]:
+    """(class id, lesson id, refusal column) of a row naming a lesson."""
+    subject_id = ctx.subject_id(row["subject"])
+    if class_id is None:
+        return None, None, "class"
+    if subject_id is None:
+        return None, None, "subject"
+    return class_id, f"{row['date']}T{row['starts_at'].replace(':', '')}-{subject_id}", ""
+
+
+def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        class_id, lesson_id, bad = _lesson_ref(row, ctx, ctx.class_id(row["class"]))
+        teacher_id = ctx.teacher_id(row["teacher_email"]) if row["teacher_email"] else None
+        if class_id is None or lesson_id is None:
+            refused.append((line, bad, f"unknown_{bad}"))
+            continue
+        if row["teacher_email"] and teacher_id is None:
+            refused.append((line, "teacher_email", "unknown_teacher"))
+            continue
+        lesson = Lesson(journal_store.class_pk(class_id), journal_store.lesson_sk(lesson_id), school_id=ctx.school_id,
+                        class_id=class_id, subject_id=ctx.subject_id(row["subject"]), lesson_id=lesson_id,
+                        date=row["date"], teacher_id=teacher_id, starts_at=row["starts_at"], ends_at=row["ends_at"],
+                        room=row["room"], topic=row["topic"])
+        if teacher_id:
+            lesson.gsi1pk, lesson.gsi1sk = f"TEACHER#{ctx.school_id}#{teacher_id}", lesson_id
+        items.append(lesson)
+    return items, refused
+
+
+def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    wanted = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        class_id, lesson_id, bad = _lesson_ref(row, ctx, ctx.class_id(row["class"]))
+        if class_id is None or lesson_id is None:
+            refused.append((line, bad, f"unknown_{bad}"))
+        else:
+            wanted.append((line, row, class_id, lesson_id))
+    from chalicelib.dal.uploads import get_many
+
+    lessons = get_many((journal_store.class_pk(c), journal_store.lesson_sk(lid)) for _, _, c, lid in wanted)
+    items: list[DiaryItem] = []
+    for line, row, class_id, lesson_id in wanted:
+        if (journal_store.class_pk(class_id), journal_store.lesson_sk(lesson_id)) not in lessons:
+            refused.append((line, "date", "lesson_not_found"))
+            continue
+        item = Homework(journal_store.class_pk(class_id), journal_store.homework_sk(lesson_id),
+                        school_id=ctx.school_id, class_id=class_id, subject_id=ctx.subject_id(row["subject"]),
+                        lesson_id=lesson_id, date=row["date"], text=row["text"], due_date=row["due_date"])
+        item.gsi1pk, item.gsi1sk = f"HOMEWORK#{ctx.school_id}#{class_id}", f"{row['due_date']}#{lesson_id}"
+        items.append(item)
+    return items, refused
+
+
+def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
+                 make: Callable[[dict[str, Any], Student, str, str], DiaryItem]) -> tuple[list[DiaryItem],
+                                                                                    list[Refusal]]:
+    known = ctx.students([r["student_id"] for _, r in rows])
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        student = known.get(row["student_id"])
+        if student is None:
+            refused.append((line, "student_id", "unknown_student"))
+            continue
+        _, lesson_id, bad = _lesson_ref(row, ctx, student.class_id)
+        if lesson_id is None:
+            refused.append((line, bad, f"unknown_{bad}"))
+            continue
+        items.append(make(row, student, lesson_id, str(ctx.subject_id(row["subject"]))))
+    return items, refused
+
+
+def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
+        grade_id = f"{row['date']}-u{stable_id(ctx.school_id, 'grade', row['grade_id'])[:16]}"
+        grade = Grade(journal_store.student_pk(student.student_id), journal_store.grade_sk(grade_id),
+                      grade_id=grade_id, school_id=ctx.school_id, class_id=student.class_id,
+                      student_id=student.student_id, subject_id=subject_id, lesson_id=lesson_id, date=row["date"],
+                      value=row["value"], weight=row["weight"], work_kind=row["work_kind"], remark=row["remark"])
+        grade.gsi1pk, grade.gsi1sk = f"GRADES#{student.student_id}#{subject_id}", grade_id
+        return grade
+
+    return _per_student(rows, ctx, make)
+
+
+def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
+        mark = AttendanceMark(journal_store.student_pk(student.student_id), journal_store.mark_sk(lesson_id),
+                              school_id=ctx.school_id, class_id=student.class_id, student_id=student.student_id,
+                              subject_id=subject_id, lesson_id=lesson_id, date=row["date"], mark=row["mark"],
+                              excused=row["excused"], minutes_late=row["minutes_late"])
+        mark.gsi1pk, mark.gsi1sk = f"ATTENDANCE#{student.student_id}", lesson_id
+        return mark
+
+    return _per_student(rows, ctx, make)
+
+
+BUILDERS: dict[str, Builder] = {
+    "classes": _classes, "subjects": _subjects, "terms": _terms, "teachings": _teachings, "students": _students,
+    "schedule": _schedule, "homework": _homework, "grades": _grades, "attendance": _attendance,
+}
+assert set(BUILDERS) == set(fmt.KINDS)
+
+
+def build(kind: str, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    """The items for a chunk's good rows, and the rows refused for what they refer to."""
+    return BUILDERS[kind](rows, ctx)

@@ -1,0 +1,219 @@
+"""Bulk import of school data: plan an uploaded file into chunks, then apply chunk after chunk.
+
+Planning decodes the file once (UTF-8 or Windows-1251, CSV or zip), checks the headers, and
+stores a normalised UTF-8 copy of each CSV with the original line number in a first column,
+recording the byte range of every chunk. Each chunk is then a ranged read of that copy, so
+no invocation holds more than one chunk of rows, whatever the size of the upload.
+
+Every row lands on a key derived from what identifies it at the school (its own student id,
+the class, date, time and subject of a lesson...), and a row equal to what is stored is not
+written at all: uploading the same file again changes nothing and alerts no one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.dal import files
+from chalicelib.dal import uploads as store
+from chalicelib.dal.models import DiaryItem, JournalItem, Upload, UploadRowError
+from chalicelib.domain import import_format as fmt
+from chalicelib.domain import import_rows
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 2000
+LINE = "__line"
+
+
+def incoming_key(school_id: str, upload_id: str, filename: str) -> str:
+    """Where a school system PUTs its file."""
+    return f"incoming/{school_id}/{upload_id}/{filename}"
+
+
+def _plan_key(upload_id: str) -> str:
+    return f"processed/{upload_id}/plan.json"
+
+
+def _copy_key(upload_id: str, kind: str) -> str:
+    return f"processed/{upload_id}/{kind}.csv"
+
+
+@dataclass
+class Chunk:
+    """Rows `first`..`last` bytes of one normalised file."""
+
+    kind: str
+    number: int
+    first: int
+    last: int
+    rows: int
+
+    @property
+    def name(self) -> str:
+        """Unique within the upload."""
+        return f"{fmt.ORDER.index(self.kind):02d}-{self.kind}#{self.number:05d}"
+
+
+@dataclass
+class Plan:
+    """The chunks of an upload in processing order, and each file's header line."""
+
+    upload_id: str
+    school_id: str
+    chunks: list[Chunk] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _normalise(kind: fmt.FileKind, content: str) -> tuple[bytes, str, list[tuple[int, int, int]]]:
+    """UTF-8 CSV with the source line first; returns body, header line and chunk byte ranges."""
+    header = [LINE, *fmt.check_header(kind, content)]
+    out = io.BytesIO()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+
+    def emit(values: list[str]) -> None:
+        text.seek(0)
+        text.truncate()
+        writer.writerow(values)
+        out.write(text.getvalue().encode("utf-8"))
+
+    emit(header)
+    header_line = out.getvalue().decode("utf-8")
+    ranges: list[tuple[int, int, int]] = []
+    start, count = out.tell(), 0
+    for line, row in fmt.rows(content):
+        emit([str(line), *[row.get(h, "") for h in header[1:]]])
+        count += 1
+        if count == CHUNK_ROWS:
+            ranges.append((start, out.tell() - 1, count))
+            start, count = out.tell(), 0
+    if count:
+        ranges.append((start, out.tell() - 1, count))
+    return out.getvalue(), header_line, ranges
+
+
+def plan(key: str) -> Plan | None:
+    """Turn an arrived file into chunks; None when there is nothing (more) to do for it."""
+    parts = key.split("/")
+    if len(parts) < 4 or parts[0] != "incoming":
+        log.warning("ignoring object outside incoming/: %s", key)
+        return None
+    school_id, upload_id = parts[1], parts[2]
+    upload = store.get_upload(upload_id)
+    if upload is None or upload.school_id != school_id:
+        log.warning("no upload %s for %s", upload_id, key)
+        return None
+    if upload.state != "awaiting_file":
+        return None  # a repeated notification of a file already taken
+    try:
+        if files.size(key) > fmt.MAX_UPLOAD_BYTES:
+            raise fmt.FileRefusedError("too_large", upload.filename)
+        decoded = fmt.unpack(files.read(key), upload.filename)
+    except fmt.FileRefusedError as refused:
+        store.fail(upload, refused.code, refused.detail)
+        return None
+    result = Plan(upload_id, school_id)
+    for kind, content in decoded:
+        body, header, ranges = _normalise(kind, content)
+        files.write(_copy_key(upload_id, kind.name), body)
+        result.headers[kind.name] = header
+        result.chunks += [Chunk(kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
+    files.write(_plan_key(upload_id), json.dumps({
+        "upload_id": upload_id, "school_id": school_id, "headers": result.headers,
+        "chunks": [c.__dict__ for c in result.chunks],
+    }).encode())
+    if not store.start_processing(upload, sum(c.rows for c in result.chunks), len(result.chunks)):
+        return None
+    if not result.chunks:
+        store.mark_done(upload)
+        return None
+    return result
+
+
+def load_plan(upload_id: str) -> Plan:
+    """The plan written when the file arrived."""
+    data = json.loads(files.read(_plan_key(upload_id)))
+    return Plan(data["upload_id"], data["school_id"], [Chunk(**c) for c in data["chunks"]], data["headers"])
+
+
+def apply_chunk(the_plan: Plan, index: int) -> bool:
+    """Apply one chunk; True when this delivery recorded it (False: it had been already)."""
+    chunk = the_plan.chunks[index]
+    kind = fmt.KINDS[chunk.kind]
+    body = the_plan.headers[chunk.kind] + files.read(_copy_key(the_plan.upload_id, chunk.kind),
+                                                     chunk.first, chunk.last).decode("utf-8")
+    context = import_rows.Context(the_plan.school_id, the_plan.upload_id)
+    errors: list[UploadRowError] = []
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    for _, row in fmt.rows(body):
+        line = int(row.pop(LINE))
+        try:
+            parsed.append((line, kind.read(row)))
+        except fmt.RowError as bad:
+            errors.append(_row_error(the_plan.upload_id, chunk.kind, line, bad.column, bad.code))
+    items, refused = import_rows.build(kind.name, parsed, context)
+    errors += [_row_error(the_plan.upload_id, chunk.kind, line, column, code) for line, column, code in refused]
+    changed = _write_changed(items, the_plan.upload_id)
+    context.after_write()
+    return store.finish_chunk(the_plan.upload_id, chunk.name, chunk.rows, len(errors), changed, errors)
+
+
+def _row_error(upload_id: str, kind: str, line: int, column: str | None, code: str) -> UploadRowError:
+    return UploadRowError(f"UPLOAD#{upload_id}", f"ERROR#{fmt.ORDER.index(kind):02d}#{line:09d}#{column or ''}",
+                          file=f"{kind}.csv", line=line, column=column, code=code)
+
+
+BOOKKEEPING = {"version", "created_at", "changed_by", "change", "source"}
+
+
+def _content(item: DiaryItem) -> dict[str, Any]:
+    return {k: v for k, v in item.serialize().items() if k not in BOOKKEEPING}
+
+
+def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
+    """Write only the items that differ from what is stored; returns how many."""
+    unique = {(i.pk, i.sk): i for i in items}
+    stored = store.get_many(unique)
+    changed = []
+    for key, item in unique.items():
+        before = stored.get(key)
+        if before is not None and _content(before) == _content(item):
+            continue
+        item.created_at = getattr(before, "created_at", None) or item.created_at
+        if isinstance(item, JournalItem):
+            # Batch writes carry no version condition; the school's file is the truth here.
+            item.version = int(getattr(before, "version", 0) or 0) + 1
+            item.change = "corrected" if before is not None else "created"
+            item.changed_by = item.source = f"upload:{upload_id}"
+        changed.append(item)
+    store.put_all(changed)
+    return len(changed)
+
+
+def next_chunk_needed(the_plan: Plan, index: int) -> bool:
+    """After a redelivered chunk: whether the chunk after it still has to be started."""
+    if index + 1 >= len(the_plan.chunks):
+        return False
+    upload = store.get_upload(the_plan.upload_id)
+    return upload is not None and int(upload.chunks_done) <= index + 1
+
+
+def finish(upload_id: str) -> None:
+    """Mark the upload done once every chunk is in."""
+    upload = store.get_upload(upload_id)
+    if upload is not None and int(upload.chunks_done) >= int(upload.chunks_total):
+        store.mark_done(upload)
+
+
+def new_upload(school_id: str, filename: str, requested_by: str) -> Upload:
+    """An upload waiting for its file."""
+    upload = Upload(upload_id=uuid.uuid4().hex, school_id=school_id, filename=filename, requested_by=requested_by)
+    store.create_upload(upload)
+    return upload

@@ -1,0 +1,313 @@
+"""The journal: the schedule (administrators), and what teachers post for the classes and
+subjects they teach — lesson topics, homework, grades with remarks, attendance marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from chalicelib.dal import journal as store
+from chalicelib.dal import schools as school_store
+from chalicelib.dal.accounts import has_role
+from chalicelib.dal.models import AttendanceMark, Grade, Homework, JournalItem, Lesson
+from chalicelib.domain.tokens import Caller
+from chalicelib.errors import ConflictError, DiaryError, ForbiddenError, NotFoundError
+
+WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
+MARKS = ("absent", "late")
+
+
+def lesson_id_for(date: dt.date, starts_at: str, subject_id: str) -> str:
+    """A lesson's id: the class, date, start and subject make a lesson, so the same schedule
+    row always lands on the same record (an upload repeated changes nothing)."""
+    return f"{date.isoformat()}T{starts_at.replace(':', '')}-{subject_id}"
+
+
+def new_grade_id(date: str) -> str:
+    """A grade's id starts with its date so the id alone addresses it."""
+    return f"{date}-{secrets.token_hex(6)}"
+
+
+# --- who may write --------------------------------------------------------------------
+
+
+def require_teacher_of(caller: Caller, school_id: str, class_id: str, subject_id: str) -> None:
+    """Only a teacher who teaches this subject to this class writes its journal."""
+    if school_store.get_teaching(school_id, caller.account_id, class_id, subject_id) is None:
+        raise ForbiddenError(code="not_your_class")
+
+
+def _lesson(school_id: str, class_id: str, lesson_id: str) -> Lesson:
+    lesson = store.get(Lesson, store.class_pk(class_id), store.lesson_sk(lesson_id))
+    if lesson is None or lesson.school_id != school_id:
+        raise NotFoundError(code="lesson_not_found")
+    return lesson
+
+
+def _student_in(school_id: str, class_id: str, student_id: str) -> None:
+    student = school_store.get_student(school_id, student_id)
+    if student is None or student.class_id != class_id:
+        raise NotFoundError(field="student_id", code="student_not_in_class")
+
+
+def _check_version(record: JournalItem, expected: int | None) -> None:
+    # The client says which version it edited; anything else means someone changed it since.
+    if expected is not None and int(record.version or 0) != expected:
+        raise ConflictError(field="version", code="stale_version")
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+def _facts(view: dict[str, Any]) -> dict[str, Any]:
+    # What the history records of a new record: its content, not its bookkeeping.
+    return {k: v for k, v in view.items() if k != "version"}
+
+
+def lesson_view(item: Lesson, homework: Homework | None = None) -> dict[str, Any]:
+    """A lesson as the API shows it."""
+    return {
+        "lesson_id": item.lesson_id, "class_id": item.class_id, "subject_id": item.subject_id,
+        "teacher_id": item.teacher_id, "date": item.date, "starts_at": item.starts_at, "ends_at": item.ends_at,
+        "room": item.room, "topic": item.topic, "cancelled": bool(item.cancelled), "version": int(item.version or 0),
+        "homework": homework_view(homework) if homework else None,
+    }
+
+
+def homework_view(item: Homework) -> dict[str, Any]:
+    """Homework as the API shows it."""
+    return {"lesson_id": item.lesson_id, "text": item.text, "due_date": item.due_date,
+            "version": int(item.version or 0)}
+
+
+def grade_view(item: Grade) -> dict[str, Any]:
+    """A grade as the API shows it."""
+    return {
+        "grade_id": item.grade_id, "student_id": item.student_id, "class_id": item.class_id,
+        "lesson_id": item.lesson_id,
+        "subject_id": item.subject_id, "date": item.date, "value": int(item.value), "weight": int(item.weight),
+        "work_kind": item.work_kind, "remark": item.remark, "version": int(item.version or 0),
+    }
+
+
+def mark_view(item: AttendanceMark) -> dict[str, Any]:
+    """An attendance mark as the API shows it."""
+    return {
+        "student_id": item.student_id, "lesson_id": item.lesson_id, "date": item.date, "mark": item.mark,
+        "excused": bool(item.excused), "minutes_late": item.minutes_late, "version": int(item.version or 0),
+    }
+
+
+# --- the schedule (administrators) ----------------------------------------------------
+
+
+def schedule_lesson(caller: Caller, school_id: str, class_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Put a lesson on a class's schedule."""
+    if school_store.get_class(school_id, class_id) is None:
+        raise NotFoundError(code="class_not_found")
+    if school_store.get_subject(school_id, data["subject_id"]) is None:
+        raise NotFoundError(field="subject_id", code="subject_not_found")
+    teacher_id = data.get("teacher_id")
+    if teacher_id and not has_role(teacher_id, "teacher", school_id):
+        raise NotFoundError(field="teacher_id", code="teacher_not_found")
+    if data["ends_at"] <= data["starts_at"]:
+        raise DiaryError(field="ends_at", code="lesson_times")
+    lesson_id = lesson_id_for(data["date"], data["starts_at"], data["subject_id"])
+    lesson = Lesson(store.class_pk(class_id), store.lesson_sk(lesson_id), school_id=school_id, class_id=class_id,
+                    subject_id=data["subject_id"], lesson_id=lesson_id, date=data["date"].isoformat(),
+                    teacher_id=teacher_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
+                    room=data.get("room"))
+    if teacher_id:
+        lesson.gsi1pk, lesson.gsi1sk = f"TEACHER#{school_id}#{teacher_id}", lesson_id
+    store.create(lesson, caller.account_id, _facts(lesson_view(lesson)),
+                 ConflictError(field="starts_at", code="lesson_exists"))
+    return lesson_view(lesson)
+
+
+def change_schedule(caller: Caller, school_id: str, class_id: str, lesson_id: str,
+                    changes: dict[str, Any]) -> dict[str, Any]:
+    """Move, reassign or cancel a lesson: a schedule change families are told about."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    _check_version(lesson, changes.pop("version", None))
+    teacher_id = changes.get("teacher_id")
+    if teacher_id and not has_role(teacher_id, "teacher", school_id):
+        raise NotFoundError(field="teacher_id", code="teacher_not_found")
+    before = {k: getattr(lesson, k) for k in changes}
+    for key, value in changes.items():
+        setattr(lesson, key, value)
+    if lesson.ends_at <= lesson.starts_at:
+        raise DiaryError(field="ends_at", code="lesson_times")
+    if "teacher_id" in changes:
+        lesson.gsi1pk = f"TEACHER#{school_id}#{teacher_id}" if teacher_id else None
+        lesson.gsi1sk = lesson_id if teacher_id else None
+    store.save_change(lesson, caller.account_id, "cancelled" if changes.get("cancelled") else "schedule_change",
+                      before, changes)
+    return lesson_view(lesson)
+
+
+def class_lessons(school_id: str, class_id: str, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """A class's lessons between two dates, with the homework set at each, in time order."""
+    if (last - first).days > 62:
+        raise DiaryError(field="to", code="range_too_long")
+    if school_store.get_class(school_id, class_id) is None:
+        raise NotFoundError(code="class_not_found")
+    items = store.class_days(class_id, first.isoformat(), last.isoformat())
+    homework = {i.lesson_id: i for i in items if isinstance(i, Homework)}
+    lessons = sorted((i for i in items if isinstance(i, Lesson)), key=lambda x: (x.date, x.starts_at))
+    return [lesson_view(x, homework.get(x.lesson_id)) for x in lessons]
+
+
+# --- what teachers post ---------------------------------------------------------------
+
+
+def set_topic(caller: Caller, school_id: str, class_id: str, lesson_id: str, topic: str,
+              version: int | None) -> dict[str, Any]:
+    """The lesson's topic, as taught."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    _check_version(lesson, version)
+    before = {"topic": lesson.topic}
+    lesson.topic = topic
+    store.save_change(lesson, caller.account_id, "corrected" if before["topic"] else "created", before,
+                      {"topic": topic})
+    return lesson_view(lesson)
+
+
+def set_homework(caller: Caller, school_id: str, class_id: str, lesson_id: str, text: str, due_date: dt.date,
+                 version: int | None) -> dict[str, Any]:
+    """Set or correct the homework given at a lesson."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    if due_date.isoformat() < lesson.date:
+        raise DiaryError(field="due_date", code="due_before_lesson")
+    existing = store.get(Homework, store.class_pk(class_id), store.homework_sk(lesson_id))
+    after = {"text": text, "due_date": due_date.isoformat()}
+    if existing is None:
+        item = Homework(store.class_pk(class_id), store.homework_sk(lesson_id), school_id=school_id,
+                        class_id=class_id, subject_id=lesson.subject_id, lesson_id=lesson_id, date=lesson.date,
+                        text=text, due_date=due_date.isoformat())
+        item.gsi1pk, item.gsi1sk = f"HOMEWORK#{school_id}#{class_id}", f"{item.due_date}#{lesson_id}"
+        store.create(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        return homework_view(item)
+    _check_version(existing, version)
+    before = {"text": existing.text, "due_date": existing.due_date}
+    existing.text, existing.due_date = text, due_date.isoformat()
+    existing.gsi1sk = f"{existing.due_date}#{lesson_id}"
+    store.save_change(existing, caller.account_id, "corrected", before, after)
+    return homework_view(existing)
+
+
+def remove_homework(caller: Caller, school_id: str, class_id: str, lesson_id: str, version: int | None) -> None:
+    """Take back homework set by mistake (the history keeps it)."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    existing = store.get(Homework, store.class_pk(class_id), store.homework_sk(lesson_id))
+    if existing is None:
+        raise NotFoundError(code="homework_not_found")
+    _check_version(existing, version)
+    store.delete(existing, caller.account_id, homework_view(existing))
+
+
+def post_grade(caller: Caller, school_id: str, class_id: str, lesson_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A grade for a student of the class at a lesson of the teacher's subject."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    _student_in(school_id, class_id, data["student_id"])
+    grade_id = new_grade_id(lesson.date)
+    grade = Grade(store.student_pk(data["student_id"]), store.grade_sk(grade_id), grade_id=grade_id,
+                  school_id=school_id, class_id=class_id, student_id=data["student_id"],
+                  subject_id=lesson.subject_id, lesson_id=lesson_id, date=lesson.date, value=data["value"],
+                  weight=data["weight"], work_kind=data["work_kind"], remark=data.get("remark"),
+                  teacher_id=caller.account_id)
+    grade.gsi1pk, grade.gsi1sk = f"GRADES#{data['student_id']}#{lesson.subject_id}", grade_id
+    store.create(grade, caller.account_id, _facts(grade_view(grade)), ConflictError(code="grade_exists"))
+    return grade_view(grade)
+
+
+def _grade(caller: Caller, school_id: str, student_id: str, grade_id: str) -> Grade:
+    grade = store.get(Grade, store.student_pk(student_id), store.grade_sk(grade_id))
+    if grade is None or grade.school_id != school_id:
+        raise NotFoundError(code="grade_not_found")
+    require_teacher_of(caller, school_id, grade.class_id or "", grade.subject_id or "")
+    return grade
+
+
+def correct_grade(caller: Caller, school_id: str, student_id: str, grade_id: str,
+                  changes: dict[str, Any]) -> dict[str, Any]:
+    """Correct a grade's value, weight, kind or remark; the history keeps the old values."""
+    grade = _grade(caller, school_id, student_id, grade_id)
+    _check_version(grade, changes.pop("version"))
+    before = {k: getattr(grade, k) for k in changes}
+    for key, value in changes.items():
+        setattr(grade, key, value)
+    store.save_change(grade, caller.account_id, "corrected", before, changes)
+    return grade_view(grade)
+
+
+def delete_grade(caller: Caller, school_id: str, student_id: str, grade_id: str, version: int) -> None:
+    """Remove a grade posted by mistake; the history keeps it."""
+    grade = _grade(caller, school_id, student_id, grade_id)
+    _check_version(grade, version)
+    store.delete(grade, caller.account_id, grade_view(grade))
+
+
+def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str) -> list[dict[str, Any]]:
+    """Who changed a grade, what and when (also after it was deleted)."""
+    import json
+
+    from chalicelib.dal.accounts import get_account
+
+    pk, sk = store.student_pk(student_id), store.grade_sk(grade_id)
+    entries = store.history(pk, sk)
+    if not entries:
+        raise NotFoundError(code="grade_not_found")
+    if not caller.is_admin_of(school_id):
+        first = json.loads(entries[0].after or "{}")
+        require_teacher_of(caller, school_id, first.get("class_id") or "", first.get("subject_id") or "")
+    names: dict[str, str] = {}
+    out = []
+    for entry in entries:
+        if entry.changed_by not in names:
+            account = get_account(entry.changed_by)
+            names[entry.changed_by] = account.name if account else entry.changed_by
+        out.append({"when": entry.created_at, "changed_by": names[entry.changed_by], "action": entry.action,
+                    "before": json.loads(entry.before) if entry.before else None,
+                    "after": json.loads(entry.after) if entry.after else None})
+    return out
+
+
+def mark_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: str, student_id: str,
+                    data: dict[str, Any]) -> dict[str, Any]:
+    """Absent or late at a lesson, excused or not; setting it again corrects it."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    _student_in(school_id, class_id, student_id)
+    minutes = data.get("minutes_late") if data["mark"] == "late" else None
+    after = {"mark": data["mark"], "excused": data["excused"], "minutes_late": minutes}
+    existing = store.get(AttendanceMark, store.student_pk(student_id), store.mark_sk(lesson_id))
+    if existing is None:
+        item = AttendanceMark(store.student_pk(student_id), store.mark_sk(lesson_id), school_id=school_id,
+                              class_id=class_id, student_id=student_id, subject_id=lesson.subject_id,
+                              lesson_id=lesson_id, date=lesson.date, mark=data["mark"], excused=data["excused"],
+                              minutes_late=minutes)
+        item.gsi1pk, item.gsi1sk = f"ATTENDANCE#{student_id}", lesson_id
+        store.create(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        return mark_view(item)
+    _check_version(existing, data.get("version"))
+    before = {"mark": existing.mark, "excused": existing.excused, "minutes_late": existing.minutes_late}
+    existing.mark, existing.excused, existing.minutes_late = data["mark"], data["excused"], minutes
+    store.save_change(existing, caller.account_id, "corrected", before, after)
+    return mark_view(existing)
+
+
+def clear_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: str, student_id: str,
+                     version: int | None) -> None:
+    """The student was there after all."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    existing = store.get(AttendanceMark, store.student_pk(student_id), store.mark_sk(lesson_id))
+    if existing is None:
+        raise NotFoundError(code="mark_not_found")
+    _check_version(existing, version)
+    store.delete(existing, caller.account_id, mark_view(existing))

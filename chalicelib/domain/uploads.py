@@ -1,0 +1,58 @@
+"""Uploads as school systems and administrators see them: ask for one, follow its progress."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chalicelib.dal import files
+from chalicelib.dal import uploads as store
+from chalicelib.dal.models import Upload
+from chalicelib.dal.store import decode_cursor, page
+from chalicelib.domain import import_format as fmt
+from chalicelib.domain import importer
+from chalicelib.errors import DiaryError, NotFoundError
+
+SAFE_NAME = re.compile(r"^[\w.-]{1,100}$")
+
+
+def request_upload(school_id: str, filename: str, requested_by: str) -> dict[str, Any]:
+    """An upload id and the pre-signed URL to PUT the file to."""
+    name = filename.rsplit("/", 1)[-1]
+    if not SAFE_NAME.match(name) or not (name.lower().endswith(".zip") or name.lower().endswith(".csv")):
+        raise DiaryError(field="filename", code="bad_filename")
+    if name.lower().endswith(".csv"):
+        try:
+            fmt.kind_of(name)
+        except fmt.FileRefusedError as exc:
+            raise DiaryError(field="filename", code="unknown_file") from exc
+    upload = importer.new_upload(school_id, name, requested_by)
+    url = files.put_url(importer.incoming_key(school_id, upload.upload_id, name), fmt.MAX_UPLOAD_BYTES)
+    return {"upload_id": upload.upload_id, "upload_url": url, "method": "PUT", "expires_in": files.PUT_URL_SECONDS,
+            "max_bytes": fmt.MAX_UPLOAD_BYTES}
+
+
+def view(item: Upload) -> dict[str, Any]:
+    """State and progress of an upload."""
+    return {
+        "upload_id": item.upload_id, "filename": item.filename, "state": item.state, "reason": item.reason,
+        "detail": item.detail, "created_at": item.created_at, "finished_at": item.finished_at,
+        "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
+        "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
+    }
+
+
+def status(school_id: str, upload_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """An upload's state, progress and (a page of) its row-level error report."""
+    item = store.get_upload(upload_id)
+    if item is None or item.school_id != school_id:
+        raise NotFoundError(code="upload_not_found")
+    errors, next_cursor = page(store.row_errors(upload_id, limit, decode_cursor(cursor)))
+    report = [{"file": e.file, "line": int(e.line), "column": e.column, "code": e.code} for e in errors]
+    return view(item) | {"errors": report, "next_cursor": next_cursor}
+
+
+def list_for(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The school's uploads, newest first."""
+    items, next_cursor = page(store.uploads_of(school_id, limit, decode_cursor(cursor)))
+    return {"items": [view(i) for i in items], "next_cursor": next_cursor}
