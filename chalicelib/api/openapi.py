@@ -59,6 +59,7 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
         "summary": spec.summary,
         "tags": [spec.tag.rsplit(".", 1)[-1]],
         "x-allowed": spec.allow.description,
+        "x-access": spec.allow.name,
         "parameters": _parameters(spec),
         "responses": _responses(spec),
     }
@@ -98,6 +99,8 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
         codes |= {401, 403}
     if spec.body or spec.query:
         codes |= {422}
+    if spec.body:
+        codes |= {400}  # a body that is not a JSON object
     for status in sorted(codes):
         if str(status) in responses:
             continue

@@ -34,6 +34,16 @@ def _strong(value: str) -> str:
     return value
 
 
+def _zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError("timezone", "unknown time zone") from exc
+    return value
+
+
 def _lower(value: str) -> str:
     return value.strip().lower()
 
@@ -156,7 +166,7 @@ class SchoolCreate(Strict):
 
     name: Title
     address: str | None = Field(default=None, max_length=300)
-    timezone: str = Field(default="Europe/Moscow", max_length=64)
+    timezone: Annotated[str, Field(max_length=64), AfterValidator(_zone)] = "Europe/Moscow"
 
 
 class SchoolOut(BaseModel):

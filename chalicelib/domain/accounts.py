@@ -199,7 +199,8 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     account = store.get_account(account_id)
     if account is None:
         raise AuthenticationError()
-    store.update_profile(account, changes)
+    # Only the phone can be cleared (null); a null name or language means "leave it".
+    store.update_profile(account, {k: v for k, v in changes.items() if v is not None or k == "phone"})
     return profile(account_id)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from chalicelib import aws
 from chalicelib.mail.render import Rendered
 from chalicelib.settings import get_settings
@@ -9,7 +11,11 @@ from chalicelib.settings import get_settings
 
 def send_email(to: str, message: Rendered) -> str:
     """Send through SES v2; returns SES's message id."""
+    # The configuration set routes bounces and complaints to SNS (created by the stack).
+    configuration = os.environ.get("SES_CONFIGURATION_SET")
+    extra = {"ConfigurationSetName": configuration} if configuration else {}
     response = aws.client("sesv2").send_email(
+        **extra,
         FromEmailAddress=get_settings().mail_sender,
         Destination={"ToAddresses": [to]},
         Content={

@@ -1,0 +1,321 @@
+"""Package the app for CloudFormation, offline: chalice's SAM template merged with our resources.
+
+    python -m ops.package --stage dev [--out build/dev] [--no-deps]
+
+1. `chalice package` (app code only, no merge) to learn the functions chalice generates: their
+   logical ids, timeouts and SQS event sources.
+2. Build the merge template: infra/resources.json (table, bucket, SES, SNS, gateway responses)
+   with this stage's names, plus per queue (every `*_QUEUE` variable of the stage, every queue a
+   handler listens to, and the uploads queue) a dead-letter queue and two alarms, a role per
+   function (grants: infra/permissions.json) and each SQS event source patched with
+   `ReportBatchItemFailures`.
+3. `chalice package --merge-template` into the output directory, then check the result.
+
+Dependencies for the Lambda zip come from `.local/wheelhouse` only (`make wheelhouse` fills it once,
+online); `--no-deps` leaves them out (the template is the same; used by the tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INFRA = ROOT / "infra"
+WHEELHOUSE = ROOT / ".local" / "wheelhouse"
+SQS_EVENT = "SQS"
+BATCH_FAILURES = "ReportBatchItemFailures"
+DEFAULT_LAMBDA_TIMEOUT = 60  # chalice's default
+RETAINED_STAGES = {"prod"}  # their table and bucket outlive the stack
+
+
+def signing_secret_parameter(stage: str) -> str:
+    """The SSM parameter (type String) CloudFormation reads SIGNING_SECRET from at deploy time."""
+    return f"/ediary/{stage}/signing-secret"
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    """The environment variables of a stage, as chalice merges them (the stage wins)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    if stage not in config.get("stages", {}):
+        raise SystemExit(f"stage {stage!r} is not in .chalice/config.json")
+    return {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+
+
+def camel(name: str) -> str:
+    """OUTBOX_QUEUE / ediary-dev-outbox -> OutboxQueue / EdiaryDevOutbox (a logical id)."""
+    return "".join(part.capitalize() for part in name.replace("-", "_").split("_") if part.isalnum())
+
+
+def substitute(value: Any, tokens: dict[str, Any]) -> Any:
+    """Replace __TOKEN__ placeholders: a whole-string token takes the value's type."""
+    if isinstance(value, dict):
+        return {key: substitute(item, tokens) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute(item, tokens) for item in value]
+    if isinstance(value, str):
+        if value in tokens:
+            return tokens[value]
+        for token, replacement in tokens.items():
+            value = value.replace(token, str(replacement))
+    return value
+
+
+def queue_name_of(queue: Any) -> str:
+    """The queue name in chalice's event source (an ARN, or Fn::Sub of one)."""
+    arn = queue.get("Fn::Sub") if isinstance(queue, dict) else queue
+    if not isinstance(arn, str):
+        raise SystemExit(f"cannot read the queue of event source {queue!r}")
+    return arn.rsplit(":", 1)[-1]
+
+
+def sqs_sources(function: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The SQS event sources of a SAM function, by event name."""
+    events = function["Properties"].get("Events", {})
+    return {name: event["Properties"] for name, event in events.items() if event.get("Type") == SQS_EVENT}
+
+
+def authorizer_ids(sam: dict[str, Any]) -> set[str]:
+    """Functions the REST API calls as authorizers (named in the swagger's authorizerUri)."""
+    api = sam["Resources"].get("RestAPI", {}).get("Properties", {}).get("DefinitionBody", {})
+    found = set()
+    for definition in api.get("securityDefinitions", {}).values():
+        uri = json.dumps(definition.get("x-amazon-apigateway-authorizer", {}).get("authorizerUri", ""))
+        found |= {lid for lid in sam["Resources"] if "${" + lid + ".Arn}" in uri}
+    return found
+
+
+def discover_queues(stage: str, env: dict[str, str], functions: dict[str, Any]) -> dict[str, str]:
+    """{queue name: logical id} for every queue of the stage."""
+    queues = {value: camel(var) for var, value in sorted(env.items()) if var.endswith("_QUEUE")}
+    queues.setdefault(env.get("UPLOADS_QUEUE", f"ediary-{stage}-uploads"), "UploadsQueue")
+    for function in functions.values():
+        for source in sqs_sources(function).values():
+            name = queue_name_of(source["Queue"])
+            queues.setdefault(name, camel(name.removeprefix(f"ediary-{stage}-")) + "Queue")
+    return queues
+
+
+def queue_resources(name: str, lid: str, visibility: int, settings: dict[str, Any]) -> dict[str, Any]:
+    """A work queue, its dead-letter queue and the alarms on both."""
+    dlq, alarm_topic = lid + "DeadLetters", [{"Ref": "AlarmTopic"}]
+    return {
+        dlq: {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": name + "-dlq", "MessageRetentionPeriod": settings["dlq_retention_seconds"],
+            "SqsManagedSseEnabled": True}},
+        lid: {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": name, "VisibilityTimeout": visibility, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
+                              "maxReceiveCount": settings["dlq_max_receive_count"]}}},
+        dlq + "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "AlarmDescription": f"Messages of {name} were dead-lettered: inspect {name}-dlq, then redrive.",
+            "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}],
+            "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
+            "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
+            "AlarmActions": alarm_topic, "OKActions": alarm_topic}},
+        lid + "AgeAlarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "AlarmDescription": f"The oldest message of {name} waits too long: its handler is failing or behind.",
+            "Namespace": "AWS/SQS", "MetricName": "ApproximateAgeOfOldestMessage",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [lid, "QueueName"]}}],
+            "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 5, "DatapointsToAlarm": 5,
+            "Threshold": settings["queue_age_alarm_seconds"], "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching", "AlarmActions": alarm_topic, "OKActions": alarm_topic}},
+    }
+
+
+def grant_statements(grants: list[str], consumes: list[str], queues: dict[str, str], env: dict[str, str],
+                     stage: str) -> list[dict[str, Any]]:
+    """IAM statements for a function's grants (names from infra/permissions.json)."""
+    bucket, sender = env.get("UPLOAD_BUCKET", f"ediary-{stage}-uploads"), env.get("MAIL_SENDER", "")
+    arn = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
+    catalogue: dict[str, dict[str, Any]] = {
+        "table": {"Action": ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+                             "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem",
+                             "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                  "Resource": [{"Fn::GetAtt": ["DiaryTable", "Arn"]}, {"Fn::Sub": "${DiaryTable.Arn}/index/*"}]},
+        "send_to_queues": {"Action": ["sqs:GetQueueUrl", "sqs:SendMessage"],
+                           "Resource": [{"Fn::GetAtt": [lid, "Arn"]} for lid in sorted(queues.values())]},
+        "bucket": {"Action": ["s3:GetObject", "s3:PutObject"],
+                   "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{bucket}/*"}},
+        "mail": {"Action": ["ses:SendEmail", "ses:SendRawEmail"],
+                 "Resource": [{"Fn::Sub": arn % ("ses", "identity/*")},
+                              {"Fn::Sub": arn % ("ses", "configuration-set/${MailConfigurationSet}")}],
+                 "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
+        # Text messages go straight to phone numbers; NotResource keeps every topic out of reach.
+        "sms": {"Action": "sns:Publish", "NotResource": "arn:*:sns:*:*:*"},
+        "parameter": {"Action": "ssm:GetParameter",
+                      "Resource": {"Fn::Sub": arn % ("ssm", "parameter" + signing_secret_parameter(stage))}},
+    }
+    unknown = set(grants) - set(catalogue)
+    if unknown:
+        raise SystemExit(f"infra/permissions.json: unknown grants {sorted(unknown)}")
+    statements = [{"Effect": "Allow", **catalogue[grant]} for grant in grants]
+    if consumes:
+        statements.append({"Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+                                                         "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+                           "Resource": [{"Fn::GetAtt": [lid, "Arn"]} for lid in consumes]})
+    return statements
+
+
+def role(lid: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Lambda execution role: CloudWatch Logs plus the given statements."""
+    properties: dict[str, Any] = {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "ManagedPolicyArns": [
+            {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}],
+        "Policies": [],
+    }
+    if statements:
+        properties["Policies"] = [{"PolicyName": f"{lid}Access",
+                                   "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+    return {"Type": "AWS::IAM::Role", "Properties": properties}
+
+
+def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict[str, Any]:
+    """Our resources, and the patches to chalice's, for one stage."""
+    settings = json.loads((INFRA / "permissions.json").read_text(encoding="utf-8"))
+    functions = {lid: r for lid, r in sam["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    queues = discover_queues(stage, env, functions)
+    uploads_lid = queues[env.get("UPLOADS_QUEUE", f"ediary-{stage}-uploads")]
+    retained = stage in RETAINED_STAGES
+    tokens = {
+        "__STAGE__": stage,
+        "__DIARY_TABLE__": env.get("DIARY_TABLE", f"ediary-{stage}"),
+        "__UPLOAD_BUCKET__": env.get("UPLOAD_BUCKET", f"ediary-{stage}-uploads"),
+        "__MAIL_DOMAIN__": env.get("MAIL_SENDER", "noreply@ediary.example.org").rpartition("@")[2],
+        "__UPLOADS_QUEUE_RESOURCE__": uploads_lid,
+        "__RETAIN__": "Retain" if retained else "Delete",
+        "__DELETION_PROTECTION__": retained,
+    }
+    merged = substitute(json.loads((INFRA / "resources.json").read_text(encoding="utf-8")), tokens)
+    resources, outputs = merged["Resources"], merged["Outputs"]
+
+    # Which function consumes which queue, and the visibility timeout each queue needs.
+    consumers: dict[str, list[str]] = {}
+    visibility = dict.fromkeys(queues, 6 * DEFAULT_LAMBDA_TIMEOUT)
+    for lid, function in functions.items():
+        for source in sqs_sources(function).values():
+            name = queue_name_of(source["Queue"])
+            consumers.setdefault(lid, []).append(name)
+            needed = 6 * int(function["Properties"].get("Timeout", DEFAULT_LAMBDA_TIMEOUT))
+            needed += int(source.get("MaximumBatchingWindowInSeconds", 0))
+            visibility[name] = max(visibility[name], needed)
+    for name, lid in queues.items():
+        resources.update(queue_resources(name, lid, visibility[name], settings))
+        outputs[lid + "Url"] = {"Value": {"Ref": lid}}
+
+    variable_of = {value: var for var, value in env.items() if var.endswith("_QUEUE")}
+    authorizers = authorizer_ids(sam)
+    for lid, function in functions.items():
+        own = consumers.get(lid, [])
+        if lid in authorizers:
+            grants = settings["authorizer"]
+        elif function["Properties"].get("Handler") == "app.app":
+            grants = settings["api"]
+        elif own:
+            grants = sorted({g for name in own
+                             for g in settings["queues"].get(variable_of.get(name, ""), settings["queues"]["*"])})
+        else:
+            grants = settings["other"]
+        statements = grant_statements(grants, [queues[name] for name in own], queues, env, stage)
+        # The API handler keeps chalice's DefaultRole (its policy replaced); every other function gets its own.
+        role_id = "DefaultRole" if function["Properties"].get("Handler") == "app.app" else lid + "Role"
+        resources[role_id] = role(lid, statements) if role_id != "DefaultRole" else {
+            "Properties": role(lid, statements)["Properties"]}
+        patch: dict[str, Any] = {
+            "Role": {"Fn::GetAtt": [role_id, "Arn"]},
+            "Environment": {"Variables": {
+                "SIGNING_SECRET": "{{resolve:ssm:" + signing_secret_parameter(stage) + "}}",
+                "SES_CONFIGURATION_SET": {"Ref": "MailConfigurationSet"},
+            }},
+        }
+        events = {name: {"Properties": {"FunctionResponseTypes": [BATCH_FAILURES]}} for name in sqs_sources(function)}
+        resources[lid] = {"Properties": patch}
+        if events:
+            patch["Events"] = events
+            # chalice names the queue by ARN: the mapping must wait for our queue to exist
+            resources[lid]["DependsOn"] = sorted({queues[name] for name in own})
+    return merged
+
+
+def verify(template: dict[str, Any]) -> None:
+    """What chalice cannot express must be in the final template."""
+    for lid, resource in template["Resources"].items():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        for name, source in sqs_sources(resource).items():
+            if source.get("FunctionResponseTypes") != [BATCH_FAILURES]:
+                raise SystemExit(f"{lid}.{name} lacks {BATCH_FAILURES}")
+        role_id = resource["Properties"]["Role"]["Fn::GetAtt"][0]
+        if template["Resources"].get(role_id, {}).get("Type") != "AWS::IAM::Role":
+            raise SystemExit(f"{lid}: its role {role_id} is missing from the template")
+
+
+def app_only_copy(into: Path) -> Path:
+    """The app without its requirements: enough for chalice to describe the functions."""
+    shutil.copytree(ROOT / "chalicelib", into / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "app.py", into / "app.py")
+    (into / ".chalice").mkdir()
+    shutil.copy2(ROOT / ".chalice" / "config.json", into / ".chalice" / "config.json")
+    (into / "requirements.txt").write_text("", encoding="utf-8")
+    return into
+
+
+def chalice_package(project: Path, stage: str, out: Path, merge: Path | None = None) -> None:
+    """Run `chalice package` offline: pip may only read the wheelhouse."""
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELHOUSE), "PIP_CONFIG_FILE": os.devnull,
+           "AWS_EC2_METADATA_DISABLED": "true"}
+    env.setdefault("AWS_DEFAULT_REGION", "eu-central-1")  # the template uses ${AWS::Region}; any will do
+    command = [sys.executable, "-c", "from chalice.cli import main; main()", "package", "--stage", stage]
+    if merge is not None:
+        command += ["--merge-template", str(merge)]
+    done = subprocess.run([*command, str(out)], cwd=project, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or "Could not install dependencies" in done.stdout + done.stderr:
+        raise SystemExit(f"chalice package failed:\n{done.stdout}\n{done.stderr}")
+
+
+def package(stage: str, out: Path, with_deps: bool = True) -> dict[str, Any]:
+    """Write the merged template (sam.json) and deployment.zip into `out`; returns the template."""
+    if with_deps and not any(WHEELHOUSE.glob("*.whl")):
+        raise SystemExit(f"{WHEELHOUSE} is empty: run `make wheelhouse` once (online) first")
+    env = stage_environment(stage)
+    with tempfile.TemporaryDirectory(prefix="ediary-package-") as tmp:
+        work = Path(tmp)
+        app = app_only_copy(work / "app")
+        chalice_package(app, stage, work / "plain")
+        sam = json.loads((work / "plain" / "sam.json").read_text(encoding="utf-8"))
+        merge = work / "merge-template.json"
+        merge.write_text(json.dumps(merge_template(sam, stage, env), indent=2, ensure_ascii=False), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        chalice_package(ROOT if with_deps else app, stage, out.resolve(), merge)
+        shutil.copy2(merge, out / "merge-template.json")
+    template: dict[str, Any] = json.loads((out / "sam.json").read_text(encoding="utf-8"))
+    verify(template)
+    return template
+
+
+def main() -> None:
+    """Command line: `python -m ops.package --stage dev`."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stage", default="dev")
+    parser.add_argument("--out", type=Path, help="default: build/<stage>")
+    parser.add_argument("--no-deps", action="store_true", help="leave Python dependencies out of the zip")
+    args = parser.parse_args()
+    out = args.out or ROOT / "build" / args.stage
+    template = package(args.stage, out, with_deps=not args.no_deps)
+    functions = [lid for lid, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"]
+    print(f"{out}/sam.json: {len(template['Resources'])} resources, functions {', '.join(functions)}")
+
+
+if __name__ == "__main__":
+    main()

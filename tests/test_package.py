@@ -1,0 +1,184 @@
+"""`make package`: the CloudFormation template chalice produces, merged with infra/, for stage dev.
+
+Packaged once per module, offline (no Python dependencies in the zip: the template is the same),
+then linted with cfn-lint and checked for what chalice cannot express on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops import package as packaging
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = "dev"
+OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
+           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_DEFAULT_REGION": "eu-central-1"}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("package") / STAGE
+    done = subprocess.run([sys.executable, "-m", "ops.package", "--stage", STAGE, "--out", str(out), "--no-deps"],
+                          cwd=ROOT, env={**os.environ, **OFFLINE}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(out) -> dict[str, Any]:
+    return json.loads((out / "sam.json").read_text(encoding="utf-8"))
+
+
+def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def stage_env() -> dict[str, str]:
+    return packaging.stage_environment(STAGE)
+
+
+def test_cfn_lint_reports_nothing(out):
+    # No rule is ignored: any error or warning fails the test.
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    done = subprocess.run([str(cfn_lint), str(out / "sam.json")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **OFFLINE})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_every_sqs_event_source_reports_batch_item_failures(template):
+    sources = [(lid, name, event["Properties"])
+               for lid, fn in of_type(template, "AWS::Serverless::Function").items()
+               for name, event in fn["Properties"].get("Events", {}).items() if event["Type"] == "SQS"]
+    assert {packaging.queue_name_of(p["Queue"]) for _, _, p in sources} >= {
+        stage_env()["OUTBOX_QUEUE"], stage_env()["APPLICATIONS_QUEUE"], stage_env()["UPLOADS_QUEUE"]}
+    queue_names = {q["Properties"]["QueueName"]: lid for lid, q in of_type(template, "AWS::SQS::Queue").items()}
+    for lid, name, props in sources:
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], f"{lid}.{name}"
+        queue = queue_names[packaging.queue_name_of(props["Queue"])]  # the queue is created in this stack
+        assert queue in template["Resources"][lid]["DependsOn"]
+
+
+def test_table_matches_the_model(template):
+    [table] = of_type(template, "AWS::DynamoDB::Table").values()
+    props = table["Properties"]
+    assert props["TableName"] == stage_env()["DIARY_TABLE"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [{"AttributeName": "PK", "KeyType": "HASH"},
+                                  {"AttributeName": "SK", "KeyType": "RANGE"}]
+    [gsi] = props["GlobalSecondaryIndexes"]
+    assert gsi["IndexName"] == "GSI1"
+    assert gsi["KeySchema"] == [{"AttributeName": "GSI1PK", "KeyType": "HASH"},
+                                {"AttributeName": "GSI1SK", "KeyType": "RANGE"}]
+    assert gsi["Projection"] == {"ProjectionType": "ALL"}
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_table_agrees_with_pynamodb():
+    from chalicelib.dal.models import DiaryItem
+
+    assert DiaryItem.Meta.stream_view_type == "NEW_AND_OLD_IMAGES"
+    assert DiaryItem.Meta.billing_mode == "PAY_PER_REQUEST"
+    assert DiaryItem._hash_key_attribute().attr_name == "PK"
+    assert DiaryItem._range_key_attribute().attr_name == "SK"
+    assert DiaryItem.expires_at.attr_name == "expires_at"
+
+
+def test_every_queue_has_a_dead_letter_queue_and_alarms(template):
+    queues = of_type(template, "AWS::SQS::Queue")
+    work = {lid: q for lid, q in queues.items() if "RedrivePolicy" in q["Properties"]}
+    names = {q["Properties"]["QueueName"] for q in work.values()}
+    config_queues = {value for var, value in stage_env().items() if var.endswith("_QUEUE")}
+    assert names >= config_queues | {f"ediary-{STAGE}-uploads"}
+    assert set(queues) == set(work) | {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                                       for q in work.values()}
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched = {(a["Properties"]["MetricName"], a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0])
+               for a in alarms}
+    timeouts = {packaging.queue_name_of(e["Properties"]["Queue"]): fn["Properties"]["Timeout"]
+                for fn in of_type(template, "AWS::Serverless::Function").values()
+                for e in fn["Properties"].get("Events", {}).values() if e["Type"] == "SQS"}
+    for lid, queue in work.items():
+        props = queue["Properties"]
+        dlq = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        assert props["RedrivePolicy"]["maxReceiveCount"] == 5
+        assert queues[dlq]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert props["VisibilityTimeout"] >= 6 * timeouts.get(props["QueueName"], 60)
+        assert ("ApproximateNumberOfMessagesVisible", dlq) in watched, lid
+        assert ("ApproximateAgeOfOldestMessage", lid) in watched, lid
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    dlq_alarms = [a["Properties"] for a in alarms
+                  if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"]
+    assert all(a["Threshold"] == 0 and a["ComparisonOperator"] == "GreaterThanThreshold" for a in dlq_alarms)
+
+
+def test_a_new_queue_in_the_config_gets_its_infrastructure(template):
+    env = {**stage_env(), "GRADES_QUEUE": "ediary-dev-grades"}
+    merged = packaging.merge_template(template, STAGE, env)["Resources"]
+    assert merged["GradesQueue"]["Properties"]["QueueName"] == "ediary-dev-grades"
+    assert merged["GradesQueueDeadLetters"]["Properties"]["QueueName"] == "ediary-dev-grades-dlq"
+    assert "GradesQueueDeadLettersAlarm" in merged and "GradesQueueAgeAlarm" in merged
+
+
+def test_upload_bucket_is_private_encrypted_and_notifies_the_uploads_queue(template):
+    [bucket] = of_type(template, "AWS::S3::Bucket").values()
+    props = bucket["Properties"]
+    assert props["BucketName"] == stage_env()["UPLOAD_BUCKET"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    [rule] = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    expiring = [r for r in props["LifecycleConfiguration"]["Rules"] if r.get("Prefix") == "processed/"]
+    assert expiring and expiring[0]["ExpirationInDays"] == 30 and expiring[0]["Status"] == "Enabled"
+    [notification] = props["NotificationConfiguration"]["QueueConfigurations"]
+    uploads = template["Resources"][notification["Queue"]["Fn::GetAtt"][0]]
+    assert uploads["Properties"]["QueueName"] == stage_env()["UPLOADS_QUEUE"]
+    [policy] = of_type(template, "AWS::SQS::QueuePolicy").values()
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"} and statement["Action"] == "sqs:SendMessage"
+    assert bucket["DependsOn"] == "UploadsQueuePolicy"
+
+
+def test_gateway_responses_use_the_error_envelope(template):
+    responses = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"]
+    body = json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"])
+    assert body == {"error": {"code": "unauthenticated", "message": "Нужно войти в систему.", "field": None}}
+    assert responses["UNAUTHORIZED"]["statusCode"] == 401
+    body = json.loads(responses["ACCESS_DENIED"]["responseTemplates"]["application/json"])
+    assert body == {"error": {"code": "forbidden", "message": "Недостаточно прав для этого действия.", "field": None}}
+    assert responses["ACCESS_DENIED"]["statusCode"] == 403
+
+
+def test_functions_get_the_secret_and_least_privilege_roles(template):
+    functions = of_type(template, "AWS::Serverless::Function")
+    roles = [fn["Properties"]["Role"]["Fn::GetAtt"][0] for fn in functions.values()]
+    assert len(set(roles)) == len(functions)  # one role per function
+    for lid, fn in functions.items():
+        variables = fn["Properties"]["Environment"]["Variables"]
+        assert variables["SIGNING_SECRET"] == "{{resolve:ssm:/ediary/dev/signing-secret}}", lid
+        role = template["Resources"][fn["Properties"]["Role"]["Fn::GetAtt"][0]]
+        for policy in role["Properties"]["Policies"]:
+            for statement in policy["PolicyDocument"]["Statement"]:
+                assert statement.get("Resource") not in ("*", ["*"]), (lid, statement)
+    assert template["Resources"]["AccessTokenRole"]["Properties"]["Policies"] == []  # the authorizer reads nothing
+
+
+def test_mail_bounces_and_complaints_go_to_sns(template):
+    [destination] = of_type(template, "AWS::SES::ConfigurationSetEventDestination").values()
+    event = destination["Properties"]["EventDestination"]
+    assert {"bounce", "complaint"} <= set(event["MatchingEventTypes"])
+    assert event["SnsDestination"]["TopicARN"] == {"Ref": "MailEventsTopic"}
