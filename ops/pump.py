@@ -17,8 +17,7 @@ from chalice.app import Chalice, DynamoDBEventConfig, SQSEventConfig
 
 log = logging.getLogger("pump")
 
-RETRY_VISIBILITY_SECONDS = 1  # locally a failed record comes back after a second, not 30
-STREAM_RETRIES = 3
+MAX_RETRY_DELAY_SECONDS = 16  # locally a failed record comes back after 1, 2, 4… s, not 6× the timeout
 
 
 @dataclass
@@ -40,6 +39,9 @@ class StreamCursor:
 
     shard_id: str
     iterator: str | None
+    last_sequence: str | None = None  # the last record handed over successfully
+    retry_at: str | None = None  # the first record of a batch that failed
+    closed: bool = False
 
 
 class Pump:
@@ -55,6 +57,7 @@ class Pump:
         self._cursors: dict[str, dict[str, StreamCursor]] = {}
         self.delivered = 0
         self.failed = 0
+        self.poll_errors = 0
 
     # --- SQS ---------------------------------------------------------------------------
 
@@ -78,9 +81,10 @@ class Pump:
         failed = self._invoke_sqs(source, event)
         for message in messages:
             if message["MessageId"] in failed:
+                receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
                 self.sqs.change_message_visibility(
                     QueueUrl=url, ReceiptHandle=message["ReceiptHandle"],
-                    VisibilityTimeout=RETRY_VISIBILITY_SECONDS,
+                    VisibilityTimeout=min(2 ** (receives - 1), MAX_RETRY_DELAY_SECONDS),
                 )
             else:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -117,7 +121,11 @@ class Pump:
     # --- DynamoDB streams --------------------------------------------------------------
 
     def poll_stream(self, source: DynamoDBEventConfig) -> int:
-        """Read new records of the table's stream and hand them to the handler in batches."""
+        """Read new records of the table's stream and hand them to the handler in batches.
+
+        Like Lambda's default for streams, a batch that fails is retried (next round) and
+        holds back the records after it in its shard: nothing is skipped or dropped.
+        """
         table = source.stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
         stream_arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
         if not stream_arn:
@@ -126,17 +134,16 @@ class Pump:
         shards = self.streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
         total = 0
         for shard in shards:
-            cursor = cursors.get(shard["ShardId"])
-            if cursor is None:
-                iterator = self.streams.get_shard_iterator(
-                    StreamArn=stream_arn, ShardId=shard["ShardId"],
-                    ShardIteratorType=source.starting_position if source.starting_position in
-                    ("TRIM_HORIZON", "LATEST") else "TRIM_HORIZON",
-                )["ShardIterator"]
-                cursor = cursors[shard["ShardId"]] = StreamCursor(shard["ShardId"], iterator)
-            if cursor.iterator is None:
+            cursor = cursors.setdefault(shard["ShardId"], StreamCursor(shard["ShardId"], None))
+            if cursor.iterator is None and cursor.closed:
                 continue
-            page = self.streams.get_records(ShardIterator=cursor.iterator, Limit=source.batch_size)
+            if cursor.iterator is None:
+                cursor.iterator = self._iterator(stream_arn, source, cursor)
+            try:
+                page = self.streams.get_records(ShardIterator=cursor.iterator, Limit=source.batch_size)
+            except Exception:
+                cursor.iterator = None  # expired or the service restarted: resume from the sequence number
+                raise
             records = page.get("Records", [])
             if records:
                 for record in records:
@@ -145,23 +152,36 @@ class Pump:
                     created = record["dynamodb"].get("ApproximateCreationDateTime")
                     if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
                         record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
-                self._invoke_stream(source, {"Records": records})
+                if not self._invoke_stream(source, {"Records": records}):
+                    cursor.iterator, cursor.retry_at = None, records[0]["dynamodb"]["SequenceNumber"]
+                    continue
+                cursor.last_sequence, cursor.retry_at = records[-1]["dynamodb"]["SequenceNumber"], None
                 total += len(records)
             cursor.iterator = page.get("NextShardIterator")
+            cursor.closed = cursor.iterator is None
         return total
 
-    def _invoke_stream(self, source: DynamoDBEventConfig, event: dict[str, Any]) -> None:
-        # Lambda retries a failed stream batch (blocking the shard) then gives up on it.
-        for attempt in range(1, STREAM_RETRIES + 1):
-            try:
-                self.app.handler_map[source.name](event, LambdaContext(source.name))
-                self.delivered += len(event["Records"])
-                return
-            except Exception:
-                log.exception("%s failed on attempt %d", source.name, attempt)
-        self.failed += len(event["Records"])
-        log.error("%s: %d stream records dropped after %d attempts", source.name,
-                  len(event["Records"]), STREAM_RETRIES)
+    def _iterator(self, stream_arn: str, source: DynamoDBEventConfig, cursor: StreamCursor) -> str:
+        where: dict[str, str]
+        if cursor.retry_at:
+            where = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": cursor.retry_at}
+        elif cursor.last_sequence:
+            where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": cursor.last_sequence}
+        else:
+            start = source.starting_position
+            where = {"ShardIteratorType": start if start in ("TRIM_HORIZON", "LATEST") else "TRIM_HORIZON"}
+        return str(self.streams.get_shard_iterator(StreamArn=stream_arn, ShardId=cursor.shard_id,
+                                                   **where)["ShardIterator"])
+
+    def _invoke_stream(self, source: DynamoDBEventConfig, event: dict[str, Any]) -> bool:
+        try:
+            self.app.handler_map[source.name](event, LambdaContext(source.name))
+        except Exception:
+            log.exception("%s failed; the batch will be retried", source.name)
+            self.failed += len(event["Records"])
+            return False
+        self.delivered += len(event["Records"])
+        return True
 
     # --- loop --------------------------------------------------------------------------
 
@@ -169,10 +189,14 @@ class Pump:
         """One round over every queue and stream; returns the records handed over."""
         total = 0
         for source in self.app.event_sources:
-            if isinstance(source, SQSEventConfig) and source.queue:
-                total += self.poll_queue(source)
-            elif isinstance(source, DynamoDBEventConfig):
-                total += self.poll_stream(source)
+            try:
+                if isinstance(source, SQSEventConfig) and source.queue:
+                    total += self.poll_queue(source)
+                elif isinstance(source, DynamoDBEventConfig):
+                    total += self.poll_stream(source)
+            except Exception as error:  # a service is away: keep pumping the others, retry next round
+                log.warning("polling %s failed: %r", source.name, error)
+                self.poll_errors += 1
         return total
 
     def drain(self, timeout: float = 30.0, settle_rounds: int = 3) -> int:
