@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.journeys import get, login, operator_token, post, school_with_admin, verified_account
+from tests.journeys import get, login, operator_token, patch, post, school_with_admin, verified_account
 
 
 def test_operator_registers_a_school_and_its_administrator(client, pump):
@@ -110,3 +110,29 @@ def test_staff_must_have_a_verified_account(client, pump):
     missing = post(client, f"/schools/{school_id}/administrators", {"email": "nobody@example.ru"}, operator)
     assert missing.status_code == 404
     assert missing.json_body["error"]["code"] == "account_not_found"
+
+
+def test_administrator_moves_a_student_and_a_teacher_leaves(client, pump):
+    school_id, admin = school_with_admin(client, pump)
+    base = f"/schools/{school_id}"
+    five = post(client, f"{base}/classes", {"name": "5А", "grade_level": 5}, admin).json_body["class_id"]
+    six = post(client, f"{base}/classes", {"name": "6А", "grade_level": 6}, admin).json_body["class_id"]
+    maths = post(client, f"{base}/subjects", {"name": "Математика"}, admin).json_body["subject_id"]
+    pupil = post(client, f"{base}/students", {"last_name": "Ивонов", "first_name": "Пётр",
+                                              "birth_date": "2015-03-14", "class_id": five}, admin).json_body
+    moved = patch(client, f"{base}/students/{pupil['student_id']}", {"class_id": six, "last_name": "Иванов"}, admin)
+    assert moved.status_code == 200
+    assert (moved.json_body["class_id"], moved.json_body["last_name"]) == (six, "Иванов")
+    assert get(client, f"{base}/students?class_id={five}", admin).json_body["items"] == []
+    assert [s["last_name"] for s in get(client, f"{base}/students?class_id={six}", admin).json_body["items"]] == [
+        "Иванов"]
+
+    email = verified_account(client, pump, name="Петрова Анна Сергеевна")
+    teacher_id = post(client, f"{base}/teachers", {"email": email}, admin).json_body["account_id"]
+    post(client, f"{base}/teachings", {"teacher_id": teacher_id, "class_id": six, "subject_id": maths}, admin)
+    gone = client.http.delete(f"{base}/teachers/{teacher_id}", headers={"Authorization": f"Bearer {admin}"})
+    assert gone.status_code == 204
+    assert get(client, f"{base}/teachers", admin).json_body["items"] == []
+    assert get(client, f"{base}/teachings", admin).json_body["items"] == []
+    # A fresh login no longer carries the role
+    assert get(client, "/me", login(client, email)["access_token"]).json_body["roles"] == []

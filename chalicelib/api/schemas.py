@@ -278,6 +278,16 @@ class StudentOut(BaseModel):
     birth_date: dt.date
 
 
+class StudentChange(Strict):
+    """What an administrator may correct about a student (omitted fields stay)."""
+
+    last_name: PersonName | None = None
+    first_name: PersonName | None = None
+    middle_name: PersonName | None = None
+    birth_date: dt.date | None = None
+    class_id: Id | None = None
+
+
 class StudentQuery(PageQuery):
     """Students of one class."""
 

@@ -86,6 +86,23 @@ def add_student(req: Request) -> Any:
     return schools.add_student(req.path["school_id"], req.body.model_dump())
 
 
+@endpoint(bp, "PATCH", "/schools/{school_id}/students/{student_id}", allow=SCHOOL_ADMIN, body="StudentChange",
+          response="StudentOut", errors=(401, 403, 404, 422),
+          summary="Move a child to another class, or correct their name or birth date")
+def correct_student(req: Request) -> Any:
+    changes = {k: getattr(req.body, k) for k in req.body.model_fields_set if getattr(req.body, k) is not None}
+    return schools.correct_student(req.path["school_id"], req.path["student_id"], changes)
+
+
+@endpoint(bp, "DELETE", "/schools/{school_id}/teachers/{account_id}", allow=SCHOOL_ADMIN, status=204,
+          errors=(401, 403, 404), summary="The teacher leaves the school: role and assignments are removed")
+def remove_teacher(req: Request) -> Any:
+    from chalicelib.api.routing import Reply
+
+    schools.remove_teacher(req.path["school_id"], req.path["account_id"])
+    return Reply(None, 204)
+
+
 @endpoint(bp, "GET", "/schools/{school_id}/students", allow=SCHOOL_STAFF, query="StudentQuery",
           response="StudentPage", errors=LISTED, summary="A class's roster, by surname")
 def list_students(req: Request) -> Any:

@@ -111,6 +111,31 @@ def create_student(student: Student, roster_key: str) -> None:
         tx.save(entry)
 
 
+def update_student(student: Student, old_roster_key: str, new_roster_key: str) -> None:
+    """Save a corrected student; a changed name or birth date moves its roster entry too."""
+    pk = school_pk(student.school_id)
+    with storing(), TransactWrite(connection=connection()) as tx:
+        tx.save(student, condition=Student.pk.exists())
+        if old_roster_key != new_roster_key:
+            tx.delete(RosterEntry(pk, f"ROSTER#{old_roster_key}#{student.student_id}"))
+            tx.save(RosterEntry(pk, f"ROSTER#{new_roster_key}#{student.student_id}",
+                                student_id=student.student_id, created_at=now_iso()))
+
+
+def remove_teacher(school_id: str, teacher_id: str) -> int:
+    """Take the teacher role and every teaching assignment at the school; returns how many items."""
+    from chalicelib.dal.models import RoleGrant
+
+    with storing():
+        doomed: list[DiaryItem] = list(Teaching.query(school_pk(school_id),
+                                                      Teaching.sk.startswith(f"TEACHING#{teacher_id}#")))
+        doomed.append(RoleGrant(f"ACCOUNT#{teacher_id}", f"ROLE#{school_id}#teacher"))
+        with DiaryItem.batch_write() as batch:
+            for item in doomed:
+                batch.delete(item)
+    return len(doomed)
+
+
 def students_of_class(school_id: str, class_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a class's students, by surname."""
     with storing():

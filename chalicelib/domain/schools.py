@@ -198,6 +198,32 @@ def add_student(school_id: str, data: dict[str, Any]) -> dict[str, Any]:
     return student_view(item)
 
 
+def correct_student(school_id: str, student_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Move a child to another class, or correct their name or birth date."""
+    item = store.get_student(school_id, student_id)
+    if item is None:
+        raise NotFoundError()
+    if "class_id" in changes and store.get_class(school_id, changes["class_id"]) is None:
+        raise NotFoundError(field="class_id", code="class_not_found")
+    old_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
+    for name, value in changes.items():
+        setattr(item, name, value.isoformat() if name == "birth_date" else value)
+    item.gsi1pk = f"CLASS#{school_id}#{item.class_id}"
+    item.gsi1sk = f"{item.last_name}#{item.first_name}#{student_id}"
+    new_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
+    store.update_student(item, old_key, new_key)
+    if new_key != old_key:
+        applications.requeue_waiting(school_id, new_key)  # a corrected name may match a waiting parent
+    return student_view(item)
+
+
+def remove_teacher(school_id: str, teacher_id: str) -> None:
+    """The teacher leaves the school: role and assignments go (their access token lapses within minutes)."""
+    if not account_store.has_role(teacher_id, "teacher", school_id):
+        raise NotFoundError(code="teacher_not_found")
+    store.remove_teacher(school_id, teacher_id)
+
+
 def list_students(school_id: str, class_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """A class's roster by surname."""
     return _page(store.students_of_class(school_id, class_id, limit, decode_cursor(cursor)), student_view)
