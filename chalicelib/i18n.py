@@ -103,6 +103,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Этот раздел дневника вам не открыт.",
         "This part of the diary is not shared with you.",
     ),
+    "alerts_phone_required": (
+        "Для SMS укажите номер телефона в профиле.",
+        "Add a phone number to your profile to get SMS.",
+    ),
+    "alerts_viewer_email_only": (
+        "Приглашённые получают уведомления только по электронной почте.",
+        "Invited viewers get alerts by email only.",
+    ),
+    "unsubscribe_token_invalid": ("Ссылка отписки недействительна.", "The unsubscribe link is not valid."),
+    "news_not_found": ("Новость не найдена.", "News not found."),
     "unknown_part": ("Такого раздела дневника нет.", "No such part of the diary."),
     "guardian_only": (
         "Это может сделать только родитель ребёнка.",
@@ -126,6 +136,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Неизвестный вид файла: назовите его по виду данных (например, grades.csv).",
         "Unknown kind of file: name it after its data (e.g. grades.csv).",
     ),
+    "thread_not_found": ("Переписка не найдена.", "Conversation not found."),
+    "not_in_thread": (
+        "У вас больше нет доступа к этой переписке.",
+        "You no longer have access to this conversation.",
+    ),
+    "not_childs_teacher": (
+        "Этот учитель не ведёт уроки в классе ребёнка.",
+        "This teacher does not teach the child's class.",
+    ),
+    "not_your_student": (
+        "Вы не ведёте уроки в классе этого ученика.",
+        "You do not teach this student's class.",
+    ),
+    "no_parents_linked": (
+        "К ребёнку ещё не подключён ни один родитель.",
+        "No parent is linked to this child yet.",
+    ),
+    "message_to_self": ("Нельзя написать самому себе.", "You cannot write to yourself."),
+    "thread_moved_on": (
+        "Пока вы читали, пришло новое сообщение. Повторите.",
+        "A new message arrived meanwhile. Try again.",
+    ),
+    "too_many_messages": (
+        "Слишком много сообщений. Повторите через {retry_after} с.",
+        "Too many messages. Try again in {retry_after} s.",
+    ),
     "invalid_cursor": ("Неверный курсор страницы.", "The page cursor is not valid."),
     "method_not_allowed": ("Метод не поддерживается.", "Method not allowed."),
     "service_unavailable": (
@@ -133,6 +169,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The service is temporarily unavailable; nothing was saved. Try again later.",
     ),
     "internal_error": ("Внутренняя ошибка.", "Internal error."),
+    "term_not_found": ("Учебный период не найден.", "Term not found."),
+    "calendar_not_found": (
+        "Ссылка на календарь недействительна: получите новую в личном кабинете.",
+        "The calendar link is not valid: get a new one in your account.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.
@@ -156,6 +197,7 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
     "email": ("неверный адрес электронной почты", "not a valid email address"),
     "phone": ("неверный номер телефона", "not a valid phone number"),
     "timezone": ("неизвестный часовой пояс", "unknown time zone"),
+    "control_characters": ("недопустимые управляющие символы", "control characters are not allowed"),
     "password_weak": (
         "пароль должен быть не короче 10 символов и содержать буквы и цифры",
         "the password needs at least 10 characters with letters and digits",

@@ -48,6 +48,21 @@ def uploads_queue_name() -> str:
     return os.environ.get("UPLOADS_QUEUE", "ediary-local-uploads")
 
 
+def alerts_queue_name() -> str:
+    """The SQS queue that carries alerts: events to expand, then one job per person and channel."""
+    return os.environ.get("ALERTS_QUEUE", "ediary-local-alerts")
+
+
+def ses_feedback_topic_name() -> str:
+    """The SNS topic SES reports bounces and complaints to."""
+    return os.environ.get("SES_FEEDBACK_TOPIC", "ediary-local-ses-feedback")
+
+
+def sms_sender_id() -> str:
+    """The alphanumeric sender an SMS shows (where the country allows one)."""
+    return os.environ.get("SMS_SENDER_ID", "EDIARY")
+
+
 def upload_bucket_name() -> str:
     """The S3 bucket school systems upload files to."""
     return os.environ.get("UPLOAD_BUCKET", "ediary-local-uploads")

@@ -15,7 +15,8 @@ MAX_RECEIVES = 5  # deliveries before a message is parked in the dead-letter que
 
 def queue_names() -> list[str]:
     """Every work queue of the stage (each gets a dead-letter queue)."""
-    return [settings.outbox_queue_name(), settings.applications_queue_name(), settings.uploads_queue_name()]
+    return [settings.outbox_queue_name(), settings.applications_queue_name(), settings.uploads_queue_name(),
+            settings.alerts_queue_name()]
 
 
 def create_table() -> None:

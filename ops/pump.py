@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from chalice.app import Chalice, DynamoDBEventConfig, SQSEventConfig
+from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
 log = logging.getLogger("pump")
 
+SCHEDULE_EVERY_SECONDS = 60  # locally a scheduled handler (e.g. releasing held alerts) runs each minute
 MAX_RETRY_DELAY_SECONDS = 16  # locally a failed record comes back after 1, 2, 4… s, not 6× the timeout
 
 
@@ -47,8 +48,9 @@ class StreamCursor:
 class Pump:
     """Poll the queues and streams the app listens to and invoke its handlers."""
 
-    def __init__(self, app: Chalice, region: str = "eu-central-1") -> None:
+    def __init__(self, app: Chalice, region: str = "eu-central-1", schedules: bool = True) -> None:
         self.app = app
+        self.schedules = schedules  # tests that drive time themselves turn scheduled handlers off
         self.region = region
         self.sqs = boto3.client("sqs")
         self.streams = boto3.client("dynamodbstreams")
@@ -58,6 +60,7 @@ class Pump:
         self.delivered = 0
         self.failed = 0
         self.poll_errors = 0
+        self._last_scheduled: dict[str, float] = {}
 
     # --- SQS ---------------------------------------------------------------------------
 
@@ -183,6 +186,21 @@ class Pump:
         self.delivered += len(event["Records"])
         return True
 
+    # --- schedules ------------------------------------------------------------------------
+
+    def run_schedule(self, source: ScheduledEventConfig, force: bool = False) -> bool:
+        """Call a scheduled handler when its (local) period has passed; True when it ran."""
+        now = time.monotonic()
+        if not force and now - self._last_scheduled.get(source.name, 0.0) < SCHEDULE_EVERY_SECONDS:
+            return False
+        self._last_scheduled[source.name] = now
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                 "source": "aws.events", "account": "123456789012", "region": self.region,
+                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                 "resources": [f"arn:aws:events:{self.region}:123456789012:rule/{source.name}"], "detail": {}}
+        self.app.handler_map[source.name](event, LambdaContext(source.name))
+        return True
+
     # --- loop --------------------------------------------------------------------------
 
     def poll_once(self) -> int:
@@ -194,6 +212,8 @@ class Pump:
                     total += self.poll_queue(source)
                 elif isinstance(source, DynamoDBEventConfig):
                     total += self.poll_stream(source)
+                elif isinstance(source, ScheduledEventConfig) and self.schedules:
+                    self.run_schedule(source)
             except Exception as error:  # a service is away: keep pumping the others, retry next round
                 log.warning("polling %s failed: %r", source.name, error)
                 self.poll_errors += 1

@@ -74,10 +74,56 @@ def seed() -> str:
     assert teacher_id is not None
     for subject in ("Математика", "Английский язык"):
         schools.assign_teaching(school_id, teacher_id, class_ids["5А"], subject_ids[subject])
-    for last, first, middle, born in STUDENTS_5A:
-        schools.add_student(school_id, {"class_id": class_ids["5А"], "last_name": last, "first_name": first,
-                                        "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
+    pupils = [schools.add_student(school_id, {"class_id": class_ids["5А"], "last_name": last, "first_name": first,
+                                              "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
+              for last, first, middle, born in STUDENTS_5A]
+    _link_parent(school_id, str(pupils[0]["student_id"]))
+    _this_week(school_id, class_ids["5А"], subject_ids, teacher_id, [str(p["student_id"]) for p in pupils])
     return school_id
+
+
+def _link_parent(school_id: str, student_id: str) -> None:
+    # As if the parent's application had been checked, approved and its code redeemed.
+    from chalicelib.dal.models import Guardianship
+
+    parent_id = account_store.find_account_id(PARENT.email)
+    assert parent_id is not None
+    link = Guardianship(f"STUDENT#{student_id}", f"ACCESS#{parent_id}", account_id=parent_id,
+                        student_id=student_id, school_id=school_id, relation="mother")
+    link.gsi1pk, link.gsi1sk = f"CHILDREN#{parent_id}", student_id
+    link.save()
+
+
+def _this_week(school_id: str, class_id: str, subject_ids: dict[str, str], teacher_id: str,
+               pupils: list[str]) -> None:
+    """Lessons of the current week with topics, homework, grades and a late mark, as a teacher posts them."""
+    from chalicelib.domain import journal
+    from chalicelib.domain.tokens import Caller
+
+    admin = Caller("demo-admin", frozenset({f"admin:{school_id}"}))
+    teacher = Caller(teacher_id, frozenset({f"teacher:{school_id}"}))
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    topics = ["Натуральные числа", "Сложение и вычитание", "Умножение", "Деление с остатком", "Дроби"]
+    for day, topic in enumerate(topics):
+        date = monday + dt.timedelta(days=day)
+        lesson = journal.schedule_lesson(admin, school_id, class_id, {
+            "date": date, "starts_at": "08:30", "ends_at": "09:15", "subject_id": subject_ids["Математика"],
+            "teacher_id": teacher_id, "room": "214"})
+        journal.schedule_lesson(admin, school_id, class_id, {
+            "date": date, "starts_at": "09:25", "ends_at": "10:10", "subject_id": subject_ids["Русский язык"],
+            "room": "215"})
+        lesson_id = str(lesson["lesson_id"])
+        journal.set_topic(teacher, school_id, class_id, lesson_id, topic, None)
+        journal.set_homework(teacher, school_id, class_id, lesson_id, f"Учебник, стр. {40 + day * 3}, № 1–5",
+                             date + dt.timedelta(days=2), None)
+        for n, pupil in enumerate(pupils):
+            journal.post_grade(teacher, school_id, class_id, lesson_id, {
+                "student_id": pupil, "value": 5 - (n + day) % 3, "weight": 1 + (day == 4),
+                "work_kind": "test" if day == 4 else "classwork",
+                "remark": "Молодец!" if (n + day) % 3 == 0 else None})
+        if day == 1:
+            journal.mark_attendance(teacher, school_id, class_id, lesson_id, pupils[0],
+                                    {"mark": "late", "excused": False, "minutes_late": 5})
 
 
 def _grant(school_id: str, role: str, email: str) -> None:

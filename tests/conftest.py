@@ -23,6 +23,8 @@ os.environ.update({
     "DIARY_TABLE": "ediary-test",
     "OUTBOX_QUEUE": "ediary-test-outbox",
     "APPLICATIONS_QUEUE": "ediary-test-applications",
+    "ALERTS_QUEUE": "ediary-test-alerts",
+    "SES_FEEDBACK_TOPIC": "ediary-test-ses-feedback",
     "UPLOADS_QUEUE": "ediary-test-uploads",
     "UPLOAD_BUCKET": "ediary-test-uploads",
     "SIGNING_SECRET": "test-signing-secret-that-is-long-enough-0123456789",
@@ -67,7 +69,7 @@ def pump(app: Any) -> Any:
     """Delivers queue messages to the app's handlers as Lambda would."""
     from ops.pump import Pump
 
-    return Pump(app)
+    return Pump(app, schedules=False)  # tests call scheduled work with the clock they choose
 
 
 def sent_emails(to: str) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def actors(app, aws):
     with Client(app, stage_name="test") as client:
         from ops.pump import Pump
 
-        pump = Pump(app)
+        pump = Pump(app, schedules=False)
         store.clear_throttle("client", "127.0.0.1")
         school_a, admin_a = school_with_admin(client, pump)
         school_b, admin_b = school_with_admin(client, pump)

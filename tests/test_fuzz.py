@@ -42,7 +42,7 @@ def actors(app, aws):
     from tests.journeys import operator_token
 
     with Client(app, stage_name="test") as client:
-        pump = Pump(app)
+        pump = Pump(app, schedules=False)
         school, admin = school_with_admin(client, pump)
         teacher_email = verified_account(client, pump, name="Учитель Фаззинга")
         post(client, f"/schools/{school}/teachers", {"email": teacher_email}, admin)

@@ -100,3 +100,19 @@ def test_stream_records_reach_the_handler_with_lambdas_shape(aws):
     mine = [r for r in received if r["keys"]["PK"] == {"S": f"SCHOOL#{school_id}"}]
     assert [r["name"] for r in mine] == ["INSERT"]
     assert mine[0]["new"]["name"] == {"S": "Школа потока"}
+
+
+def test_scheduled_handlers_run_with_the_events_shape(aws):
+    from chalice import Rate
+
+    app = Chalice(app_name="schedule-test")
+    seen = []
+
+    @app.schedule(Rate(15, unit=Rate.MINUTES))
+    def every_quarter(event):
+        seen.append(event.to_dict()["detail-type"])
+
+    pump = Pump(app)
+    pump.poll_once()
+    pump.poll_once()  # within the local period: not again
+    assert seen == ["Scheduled Event"]

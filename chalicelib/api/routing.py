@@ -189,6 +189,8 @@ def _validate(model_name: str, data: dict[str, Any]) -> Any:
 
 
 def _reply(spec: Endpoint, result: Any) -> Response:
+    if isinstance(result, Response):  # a body that is not JSON (the calendar feed) is built by its handler
+        return result
     reply = result if isinstance(result, Reply) else Reply(result, spec.status)
     if reply.status == 204:
         return Response(body="", status_code=204, headers=dict(reply.headers))

@@ -141,6 +141,7 @@ class AccountOut(BaseModel):
     phone: str | None
     language: Language
     roles: list[RoleOut]
+    email_suppressed: bool = False
 
 
 class UpdateProfileRequest(Strict):
@@ -767,3 +768,180 @@ class UploadStatus(UploadOut):
 
 class UploadPage(Page[UploadOut]):
     """A page of uploads."""
+
+
+# --- messages between families and the school ---------------------------------------------
+
+
+def _plain_text(value: str) -> str:
+    # Line breaks and tabs are how people write; any other control character is not text.
+    if any((ord(ch) < 32 and ch not in "\n\r\t") or 127 <= ord(ch) < 160 for ch in value):
+        raise PydanticCustomError("control_characters", "control characters are not allowed")
+    return value
+
+
+MessageText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_plain_text)]
+ThreadSubject = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
+
+
+class MessageCreate(Strict):
+    """A reply in a thread: plain text, 1–4000 characters after trimming."""
+
+    body: MessageText
+
+
+class FamilyMessageCreate(MessageCreate):
+    """A school-side message starting a thread (a subject line is optional)."""
+
+    subject: ThreadSubject | None = None
+
+
+class TeacherMessageCreate(FamilyMessageCreate):
+    """A parent's message to one of the child's teachers."""
+
+    teacher_id: Id
+
+
+class MessageOut(BaseModel):
+    """A message, and which of its recipients have read it."""
+
+    message_id: str
+    thread_id: str
+    sender_account_id: str
+    body: str
+    created_at: str | None
+    recipient_account_ids: list[str]
+    read_by: list[str]
+    read: bool
+
+
+class ThreadOut(BaseModel):
+    """A thread as the caller sees it in their list."""
+
+    thread_id: str
+    school_id: str
+    class_id: str
+    student_id: str
+    student_name: str | None
+    subject: str | None
+    participant_ids: list[str]
+    unread: int
+    last_message_at: str | None
+    last_sender_account_id: str | None
+    preview: str | None
+    read_at: str | None
+
+
+class ThreadStarted(ThreadOut):
+    """A new thread and its first message."""
+
+    message: MessageOut
+
+
+class ThreadPage(Page[ThreadOut]):
+    """The caller's threads, most recently active first."""
+
+
+class ParticipantOut(BaseModel):
+    """Someone in a thread and when they last marked it read."""
+
+    account_id: str
+    name: str | None
+    side: Literal["family", "school"]
+    last_read_at: str | None
+
+
+class ThreadMessages(Page[MessageOut]):
+    """A thread and a page of its messages, newest first."""
+
+    thread: ThreadOut
+    participants: list[ParticipantOut]
+
+
+class ClassMessageOut(BaseModel):
+    """An administrator's message to a class: one thread per family reached."""
+
+    families: int
+    recipients: int
+    thread_ids: list[str]
+
+
+# The diary pages' models live beside this module; endpoints find every model here by name.
+from chalicelib.api.diary_schemas import *  # noqa: E402, F403
+
+# --- alerts ---------------------------------------------------------------------------
+
+AlertKind = Literal["new_grade", "remark", "absence", "homework", "schedule_change", "school_event",
+                    "parent_meeting", "message", "application_result", "invitation", "news"]
+AlertChannel = Literal["email", "sms", "both", "none"]
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class QuietHours(Strict):
+    """No SMS between start and end (school time); held SMS leave at the end."""
+
+    start: ClockTime
+    end: ClockTime
+
+
+class AlertPreferencesUpdate(Strict):
+    """What to change; fields left out stay as they are."""
+
+    channels: dict[AlertKind, AlertChannel] | None = None
+    quiet_hours: QuietHours | None = None
+    digest: bool | None = None
+    grade_at_most: int | None = Field(default=None, ge=1, le=5)
+    absences: Literal["unexcused", "all"] | None = None
+
+
+class AlertPreferencesOut(BaseModel):
+    """How a person hears about a child."""
+
+    student_id: str
+    role: str
+    channels: dict[str, AlertChannel]
+    quiet_hours: QuietHours | None
+    digest: bool
+    grade_at_most: int | None
+    absences: str
+    sms_available: bool
+
+
+class UnsubscribeQuery(Strict):
+    """The signed token from an alert email."""
+
+    token: str = Field(min_length=10, max_length=512)
+
+
+class UnsubscribeOut(BaseModel):
+    """What was switched off."""
+
+    student_id: str
+    kind: str
+    channel: str
+
+
+class NewsCreate(Strict):
+    """News for the whole school (no class ids) or some classes."""
+
+    title: Title
+    body: str = Field(min_length=1, max_length=4000)
+    class_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class NewsOut(BaseModel):
+    """News and its delivery so far."""
+
+    news_id: str
+    school_id: str
+    title: str
+    body: str
+    class_ids: list[str]
+    created_at: str | None
+    state: str
+    recipients: int
+    batches_total: int
+    batches_done: int
+    emails_sent: int
+    sms_sent: int
+    failed: int

@@ -43,6 +43,34 @@ The journal (what families read), laid out so a week is two Queries:
 - a student's grades in a subject:      Query    GSI1 GSI1PK=GRADES#<student>#<subject>, GSI1SK=<grade id>
 - a student's attendance history:       Query    GSI1 GSI1PK=ATTENDANCE#<student>, GSI1SK=<lesson id>
 - the history of a corrected record:    Query    PK=HISTORY#<record PK>#<record SK>, SK=<when>#<n>
+The diary as families read it (chalicelib/domain/diary.py), kept cheap by the stream (events/aggregates.py):
+- the child's context for a page:       BatchGetItem PK=SCHOOL#<id>, SK=STUDENT#<student> | SCHOOL | DIRECTORY
+- subject / teacher names of a school:  (that BatchGet) SK=DIRECTORY: attributes s:<subject>, t:<teacher>
+- a school's terms (which one is now):  Query    PK=SCHOOL#<id>, SK begins_with TERM#
+- a student's term aggregates:          Query    PK=STUDENT#<student>, SK begins_with STAT#<term>#  (one per subject)
+- a class's term aggregates (standing): Query    PK=CLASS#<class>, SK begins_with STAT#<term>#  (one per subject)
+- a stream record applied once:         PutItem  PK=STREAM#<event id>, SK=STREAM (condition: not exists; TTL)
+- school events by date:                Query    PK=SCHOOL#<id>, SK between EVENT#<from> and EVENT#<to>~
+- a class's parent meetings by date:    Query    PK=CLASS#<class>, SK between MEETING#<from> and MEETING#<to>~
+- a teacher teaches the class (any subject): Query PK=SCHOOL#<id>, SK begins_with TEACHING#<teacher>#<class>#
+- calendar feed by secret token:        GetItem  PK=CALENDAR#<keyed hash of token>, SK=CALENDAR
+- an account's feed of a child (rotate): GetItem PK=STUDENT#<student>, SK=CALENDAR#<account>
+Messages between families and the school (chalicelib/domain/messages.py):
+- thread by id:                         GetItem  PK=THREAD#<thread>, SK=THREAD
+- participants of a thread (+ markers): Query    PK=THREAD#<thread>, SK begins_with INBOX#
+- is this account in the thread:        GetItem  PK=THREAD#<thread>, SK=INBOX#<account>
+- an account's threads, newest first:   Query    GSI1 GSI1PK=THREADS#<account>, GSI1SK=<last msg stamp>#<thread> (desc.)
+- messages of a thread, newest first:   Query    PK=THREAD#<thread>, SK begins_with MSG# (desc.; MSG#<stamp>#<message>)
+- messages sent in a 10-minute window:  UpdateItem ADD PK=RATE#<account>, SK=MESSAGES#<window>  (TTL)
+Alerts (chalicelib/domain/alerts.py; produced from the stream, delivered from the alerts queue):
+- a child's family and its alert choices: Query  PK=STUDENT#<id>, SK between ACCESS# and ALERTS#~
+                                        (Guardianship | Viewer links and AlertPreferences in one Query)
+- one person's alert choices for a child: GetItem PK=STUDENT#<id>, SK=ALERTS#<account>
+- an alert's delivery (status, attempts): PutItem/UpdateItem PK=ALERT#<dedupe key>, SK=ALERT
+- alerts held (quiet hours, digests):    Query    PK=HELD#<UTC quarter-hour slot>, SK begins_with <account>#
+- where the release of held alerts got:  GetItem  PK=HELD#CURSOR, SK=CURSOR
+- a school's news (newest first):        Query    PK=SCHOOL#<id>, SK begins_with NEWS# ; one: GetItem SK=NEWS#<id>
+- families of a class (alerts, news):    students of a class (GSI1 above), then each child's family Query
 A lesson id is "<date>T<hhmm>-<subject>" and a grade id "<date>-<suffix>": both sort by date and
 carry the date their key needs, so a path with only the id still addresses the item.
 
@@ -110,6 +138,7 @@ class Account(DiaryItem, discriminator="Account"):
     language = UnicodeAttribute(default="ru")
     password_hash = UnicodeAttribute()
     verified = BooleanAttribute(default=False)
+    email_suppressed = BooleanAttribute(null=True)  # SES reported a hard bounce or a complaint
 
 
 class EmailClaim(DiaryItem, discriminator="EmailClaim"):
@@ -463,3 +492,162 @@ class UploadChunk(DiaryItem, discriminator="UploadChunk"):
     """Marks a chunk of an upload as applied, so a redelivered chunk counts once."""
 
     rows = NumberAttribute()
+
+
+class StreamMark(DiaryItem, discriminator="StreamMark"):
+    """A stream record whose aggregates were applied: a redelivered batch adds nothing twice."""
+
+
+class SchoolDirectory(DiaryItem, discriminator="SchoolDirectory"):
+    """Names a diary page shows (subjects, teachers) in one item per school, kept by the stream;
+    the names themselves are top-level attributes s:<subject id> and t:<teacher id>."""
+
+
+class SchoolEvent(DiaryItem, discriminator="SchoolEvent"):
+    """Something happening at the school: for everyone, or for chosen classes only."""
+
+    event_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    class_ids = UnicodeSetAttribute(null=True)  # empty: the whole school
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    date = UnicodeAttribute()
+    starts_at = UnicodeAttribute(null=True)
+    ends_at = UnicodeAttribute(null=True)
+    place = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    change = UnicodeAttribute(default="created")  # what the alerts read off the stream image
+
+
+class ParentMeeting(DiaryItem, discriminator="ParentMeeting"):
+    """A parent meeting (родительское собрание) of one class."""
+
+    meeting_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    class_ids = UnicodeSetAttribute(null=True)  # {class_id}: the same shape as an event for the alerts
+    date = UnicodeAttribute()
+    starts_at = UnicodeAttribute()
+    place = UnicodeAttribute()
+    agenda = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    change = UnicodeAttribute(default="created")
+
+
+class CalendarToken(DiaryItem, discriminator="CalendarToken"):
+    """A calendar feed's secret, stored only as its keyed hash: whose feed of which child."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+
+
+class CalendarPointer(DiaryItem, discriminator="CalendarPointer"):
+    """The current feed hash of an account for a child, so rotating can delete the old one."""
+
+    token_hash = UnicodeAttribute()
+
+
+class MessageThread(DiaryItem, discriminator="MessageThread"):
+    """A conversation about one child between its family and the school; participants are fixed
+    when it starts (each has an inbox item), so a reply reaches exactly who the first message did."""
+
+    thread_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    subject = UnicodeAttribute(null=True)
+    started_by = UnicodeAttribute()
+    participant_ids = UnicodeSetAttribute()
+    last_message_sk = UnicodeAttribute(null=True)
+    message_count = NumberAttribute(default=0)
+
+
+class ThreadInbox(DiaryItem, discriminator="ThreadInbox"):
+    """One participant's view of a thread: their place in their inbox (GSI1, moved on every message),
+    how many messages they have not read, and how far they have read (visible to the other side)."""
+
+    thread_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    side = UnicodeAttribute()  # family | school
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    student_name = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    participant_ids = UnicodeSetAttribute()
+    unread = NumberAttribute(default=0)
+    read_up_to = UnicodeAttribute(null=True)  # SK of the newest message read
+    read_at = UnicodeAttribute(null=True)
+    last_message_sk = UnicodeAttribute(null=True)
+    last_message_at = UnicodeAttribute(null=True)
+    last_sender_id = UnicodeAttribute(null=True)
+    preview = UnicodeAttribute(null=True)
+
+
+class Message(DiaryItem, discriminator="Message"):
+    """One message of a thread. Its stream record is what the alerts read: whose child, which thread,
+    who wrote and who should be told (every participant but the sender)."""
+
+    message_id = UnicodeAttribute()
+    thread_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    sender_account_id = UnicodeAttribute()
+    recipient_account_ids = UnicodeSetAttribute()
+    body = UnicodeAttribute()
+
+
+class RateCounter(DiaryItem, discriminator="RateCounter"):
+    """How many times an account did something within one fixed window (expires with TTL)."""
+
+    times = NumberAttribute(default=0)
+
+
+class AlertPreferences(DiaryItem, discriminator="AlertPreferences"):
+    """How one person hears about one child: a channel per kind, quiet hours, digest, thresholds."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    channels = UnicodeAttribute(default="{}")  # JSON {kind: email|sms|both|none}; absent kinds: email
+    quiet_start = UnicodeAttribute(null=True)  # both null: no quiet hours
+    quiet_end = UnicodeAttribute(null=True)
+    digest = BooleanAttribute(default=False)
+    grade_at_most = NumberAttribute(null=True)
+    absences = UnicodeAttribute(default="all")
+
+
+class Alert(DiaryItem, discriminator="Alert"):
+    """One alert to one person by one channel: how its delivery went."""
+
+    account_id = UnicodeAttribute()
+    alert_kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute(default="queued")  # queued | held | sent | failed | skipped
+    attempts = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)
+
+
+class HeldAlert(DiaryItem, discriminator="HeldAlert"):
+    """An alert waiting for the morning (quiet hours) or the evening digest; the job is kept as JSON."""
+
+    job = UnicodeAttribute()
+
+
+class News(DiaryItem, discriminator="News"):
+    """School-wide news (or for some classes), and how its fan-out went."""
+
+    news_id = UnicodeAttribute()
+    school_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    class_ids = UnicodeSetAttribute(null=True)  # empty: the whole school
+    created_by = UnicodeAttribute()
+    state = UnicodeAttribute(default="queued")  # queued | sending | done
+    recipients = NumberAttribute(default=0)
+    batches_total = NumberAttribute(default=0)
+    batches_done = NumberAttribute(default=0)
+    emails_sent = NumberAttribute(default=0)
+    sms_sent = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)

@@ -189,6 +189,7 @@ def profile(account_id: str) -> dict[str, Any]:
         "phone": account.phone,
         "language": account.language,
         "roles": roles,
+        "email_suppressed": bool(account.email_suppressed),  # SES said it bounces: no alerts by email
     }
 
 

@@ -80,6 +80,12 @@ def _link(account_id: str, student_id: str) -> ChildAccess:
     return _access(link)
 
 
+def link_of(caller_account_id: str, student_id: str) -> ChildAccess:
+    """The caller's live link to the child (parent or viewer), without auditing an opening:
+    for settings about the child, such as alert preferences."""
+    return _link(caller_account_id, student_id)
+
+
 def open_child(caller_account_id: str, student_id: str, part: str) -> ChildAccess:
     """The one access check for a child's data: refuses an unlinked caller or a part outside a
     viewer's scope, and records the opening in the child's audit trail."""

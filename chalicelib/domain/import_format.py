@@ -245,10 +245,13 @@ def unpack(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
     """The CSV files of an upload, decoded, in processing order."""
     if len(raw) > MAX_UPLOAD_BYTES:
         raise FileRefusedError("too_large", filename)
-    if filename.lower().endswith(".zip") or raw[:4] == b"PK\x03\x04":
-        files = _unzip(raw, filename)
-    else:
-        files = [(kind_of(filename), decode(raw, filename))]
+    if is_zip(raw, filename):
+        return checked(_unzip(raw, filename), filename)
+    return checked([(kind_of(filename), decode(raw, filename))], filename)
+
+
+def checked(files: list[tuple[FileKind, str]], filename: str) -> list[tuple[FileKind, str]]:
+    """The files of an upload with their headers checked, in processing order."""
     names = [k.name for k, _ in files]
     if len(set(names)) != len(names):
         raise FileRefusedError("duplicate_file", filename)
@@ -258,6 +261,16 @@ def unpack(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
 
 
 def _unzip(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
+    return [(kind_of(name), content) for name, content in unzip(raw, filename)]
+
+
+def is_zip(raw: bytes, filename: str) -> bool:
+    """A zip by its name or by its first bytes."""
+    return filename.lower().endswith(".zip") or raw[:4] == b"PK\x03\x04"
+
+
+def unzip(raw: bytes, filename: str) -> list[tuple[str, str]]:
+    """(member name, decoded text) of every file in a zip, bounded against zip bombs."""
     import zipfile
 
     try:
@@ -267,7 +280,7 @@ def _unzip(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
             raise FileRefusedError("too_large", filename)
         if not members:
             raise FileRefusedError("empty_file", filename)
-        return [(kind_of(m.filename), decode(archive.read(m), m.filename)) for m in members]
+        return [(m.filename, decode(archive.read(m), m.filename)) for m in members]
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise FileRefusedError("broken_zip", filename) from exc
 

@@ -2,8 +2,10 @@
 
 Planning decodes the file once (UTF-8 or Windows-1251, CSV or zip), checks the headers, and
 stores a normalised UTF-8 copy of each CSV with the original line number in a first column,
-recording the byte range of every chunk. Each chunk is then a ranged read of that copy, so
-no invocation holds more than one chunk of rows, whatever the size of the upload.
+recording the byte range of every chunk. A OneRoster 1.2 zip is first translated into our kinds
+(oneroster.py), its rows keeping their own file and line, so everything after planning is the same.
+Each chunk is then a ranged read of that copy, so no invocation holds more than one chunk of rows,
+whatever the size of the upload.
 
 Every row lands on a key derived from what identifies it at the school (its own student id,
 the class, date, time and subject of a lesson...), and a row equal to what is stored is not
@@ -24,12 +26,13 @@ from chalicelib.dal import files
 from chalicelib.dal import uploads as store
 from chalicelib.dal.models import DiaryItem, JournalItem, Upload, UploadRowError
 from chalicelib.domain import import_format as fmt
-from chalicelib.domain import import_rows
+from chalicelib.domain import import_rows, oneroster
 
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
-LINE = "__line"
+LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
+ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
 
 
 def incoming_key(school_id: str, upload_id: str, filename: str) -> str:
@@ -69,11 +72,14 @@ class Plan:
     school_id: str
     chunks: list[Chunk] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → our column → the source's
 
 
 def _normalise(kind: fmt.FileKind, content: str) -> tuple[bytes, str, list[tuple[int, int, int]]]:
     """UTF-8 CSV with the source line first; returns body, header line and chunk byte ranges."""
-    header = [LINE, *fmt.check_header(kind, content)]
+    columns = fmt.check_header(kind, content)
+    carried = LINE in columns  # a translated file already says where each row came from
+    header = columns if carried else [LINE, *columns]
     out = io.BytesIO()
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
@@ -89,7 +95,7 @@ def _normalise(kind: fmt.FileKind, content: str) -> tuple[bytes, str, list[tuple
     ranges: list[tuple[int, int, int]] = []
     start, count = out.tell(), 0
     for line, row in fmt.rows(content):
-        emit([str(line), *[row.get(h, "") for h in header[1:]]])
+        emit([str(line) if h == LINE and not carried else row.get(h, "") for h in header])
         count += 1
         if count == CHUNK_ROWS:
             ranges.append((start, out.tell() - 1, count))
@@ -115,11 +121,11 @@ def plan(key: str) -> Plan | None:
     try:
         if files.size(key) > fmt.MAX_UPLOAD_BYTES:
             raise fmt.FileRefusedError("too_large", upload.filename)
-        decoded = fmt.unpack(files.read(key), upload.filename)
+        decoded, columns = unpack(files.read(key), upload.filename)
     except fmt.FileRefusedError as refused:
         store.fail(upload, refused.code, refused.detail)
         return None
-    result = Plan(upload_id, school_id)
+    result = Plan(upload_id, school_id, columns=columns)
     for kind, content in decoded:
         body, header, ranges = _normalise(kind, content)
         files.write(_copy_key(upload_id, kind.name), body)
@@ -127,7 +133,7 @@ def plan(key: str) -> Plan | None:
         result.chunks += [Chunk(kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
     files.write(_plan_key(upload_id), json.dumps({
         "upload_id": upload_id, "school_id": school_id, "headers": result.headers,
-        "chunks": [c.__dict__ for c in result.chunks],
+        "chunks": [c.__dict__ for c in result.chunks], "columns": result.columns,
     }).encode())
     if not store.start_processing(upload, sum(c.rows for c in result.chunks), len(result.chunks)):
         return None
@@ -140,7 +146,23 @@ def plan(key: str) -> Plan | None:
 def load_plan(upload_id: str) -> Plan:
     """The plan written when the file arrived."""
     data = json.loads(files.read(_plan_key(upload_id)))
-    return Plan(data["upload_id"], data["school_id"], [Chunk(**c) for c in data["chunks"]], data["headers"])
+    return Plan(data["upload_id"], data["school_id"], [Chunk(**c) for c in data["chunks"]], data["headers"],
+                data.get("columns", {}))
+
+
+def unpack(raw: bytes, filename: str) -> tuple[list[tuple[fmt.FileKind, str]], dict[str, dict[str, str]]]:
+    """Our CSV kinds of an upload, and how their columns map back (OneRoster zips are translated)."""
+    if len(raw) > fmt.MAX_UPLOAD_BYTES:
+        raise fmt.FileRefusedError("too_large", filename)
+    if not fmt.is_zip(raw, filename):
+        return fmt.unpack(raw, filename), {}
+    members = fmt.unzip(raw, filename)
+    if not oneroster.is_oneroster([name for name, _ in members]):
+        return fmt.checked([(fmt.kind_of(name), content) for name, content in members], filename), {}
+    translation = oneroster.translate(members)
+    if not translation.files:
+        raise fmt.FileRefusedError("empty_file", filename)
+    return fmt.checked([(fmt.KINDS[k], c) for k, c in translation.files.items()], filename), translation.columns
 
 
 def apply_chunk(the_plan: Plan, index: int) -> bool:
@@ -150,24 +172,43 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     body = the_plan.headers[chunk.kind] + files.read(_copy_key(the_plan.upload_id, chunk.kind),
                                                      chunk.first, chunk.last).decode("utf-8")
     context = import_rows.Context(the_plan.school_id, the_plan.upload_id)
+    columns = the_plan.columns.get(chunk.kind, {})
     errors: list[UploadRowError] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
-    for _, row in fmt.rows(body):
-        line = int(row.pop(LINE))
+    where: list[tuple[str, int]] = []  # by the row's place in the chunk: its source file and line
+
+    def refuse(n: int, column: str | None, code: str) -> None:
+        file, line = where[n]
+        errors.append(_row_error(the_plan.upload_id, chunk.kind, file, line, columns.get(column or "", column),
+                                 code))
+
+    for n, (_, row) in enumerate(fmt.rows(body)):
+        source = row.pop(LINE)
+        file, _, line = source.rpartition(":")
+        where.append((file or f"{chunk.kind}.csv", int(line)))
+        preset = row.pop(ERROR, "")
+        if preset:
+            column, _, code = preset.rpartition(":")
+            errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code))
+            continue
         try:
-            parsed.append((line, kind.read(row)))
+            parsed.append((n, kind.read(row)))
         except fmt.RowError as bad:
-            errors.append(_row_error(the_plan.upload_id, chunk.kind, line, bad.column, bad.code))
+            refuse(n, bad.column, bad.code)
     items, refused = import_rows.build(kind.name, parsed, context)
-    errors += [_row_error(the_plan.upload_id, chunk.kind, line, column, code) for line, column, code in refused]
+    for n, refused_column, refused_code in refused:
+        refuse(n, refused_column, refused_code)
     changed = _write_changed(items, the_plan.upload_id)
     context.after_write()
     return store.finish_chunk(the_plan.upload_id, chunk.name, chunk.rows, len(errors), changed, errors)
 
 
-def _row_error(upload_id: str, kind: str, line: int, column: str | None, code: str) -> UploadRowError:
-    return UploadRowError(f"UPLOAD#{upload_id}", f"ERROR#{fmt.ORDER.index(kind):02d}#{line:09d}#{column or ''}",
-                          file=f"{kind}.csv", line=line, column=column, code=code)
+def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> UploadRowError:
+    # The source file joins the key only when it is not the kind's own, so our own CSVs keep their keys.
+    source = "" if file == f"{kind}.csv" else f"#{file}"
+    return UploadRowError(f"UPLOAD#{upload_id}",
+                          f"ERROR#{fmt.ORDER.index(kind):02d}#{line:09d}#{column or ''}{source}",
+                          file=file, line=line, column=column, code=code)
 
 
 BOOKKEEPING = {"version", "created_at", "changed_by", "change", "source"}

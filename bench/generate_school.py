@@ -1,0 +1,280 @@
+"""A reference school in the project's own CSV set, for benchmarks and demos.
+
+At scale 1: 40 classes (grades 1–10, letters А–Г) of 25 students, 60 teachers, 15 subjects and
+a full school year of four quarters, six lessons a day: about 40,000 lessons, 450,000 grades,
+50,000 absences and 40,000 homework entries. Deterministic for a seed. `--scale 0.05` keeps
+the year and the subjects but takes 5% of the classes (spread over the grades) and teachers.
+
+Teachers are only named here (teachers.csv: email, name): `teachings.csv` refers to them by
+email, and an upload accepts only registered teachers of the school, so register them first.
+
+    python bench/generate_school.py --scale 0.05 --out /tmp/school
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FULL_CLASSES = 40
+FULL_TEACHERS = 60
+STUDENTS_PER_CLASS = 25
+LETTERS = "АБВГ"
+BELLS = [("08:30", "09:15"), ("09:25", "10:10"), ("10:20", "11:05"), ("11:25", "12:10"), ("12:30", "13:15"),
+         ("13:25", "14:10")]
+TERMS = [("1 четверть", dt.date(2026, 9, 1), dt.date(2026, 10, 25)),
+         ("2 четверть", dt.date(2026, 11, 5), dt.date(2026, 12, 28)),
+         ("3 четверть", dt.date(2027, 1, 12), dt.date(2027, 3, 21)),
+         ("4 четверть", dt.date(2027, 4, 1), dt.date(2027, 5, 26))]
+HOLIDAYS = {dt.date(2027, 2, 23), dt.date(2027, 3, 8), dt.date(2027, 5, 3), dt.date(2027, 5, 10)}
+SUBJECTS = ["Русский язык", "Литература", "Математика", "Алгебра", "Геометрия", "Информатика", "История",
+            "Обществознание", "География", "Биология", "Физика", "Химия", "Английский язык",
+            "Физическая культура", "Музыка"]
+# Lessons a week (30: six a day) by grade band, after the federal basic curriculum, simplified.
+WEEK = {
+    range(1, 5): {"Русский язык": 6, "Литература": 5, "Математика": 6, "Английский язык": 3, "Биология": 2,
+                  "Музыка": 3, "Физическая культура": 3, "Информатика": 2},
+    range(5, 7): {"Русский язык": 6, "Литература": 3, "Математика": 6, "Английский язык": 3, "История": 2,
+                  "Обществознание": 1, "География": 2, "Биология": 2, "Музыка": 2, "Физическая культура": 3},
+    range(7, 12): {"Русский язык": 4, "Литература": 3, "Алгебра": 4, "Геометрия": 2, "Информатика": 1,
+                   "История": 2, "Обществознание": 1, "География": 2, "Биология": 2, "Физика": 3, "Химия": 2,
+                   "Английский язык": 3, "Физическая культура": 1},
+}
+NO_HOMEWORK = {"Физическая культура"}
+TOPICS = {"Русский язык": ["Фонетика", "Морфемика", "Орфография", "Имя существительное", "Глагол", "Причастие",
+                           "Синтаксис", "Пунктуация"],
+          "Математика": ["Натуральные числа", "Дроби", "Десятичные дроби", "Проценты", "Уравнения", "Площадь"],
+          "Алгебра": ["Линейные уравнения", "Функции", "Степени", "Многочлены", "Квадратные уравнения"],
+          "Геометрия": ["Треугольники", "Параллельные прямые", "Окружность", "Площади фигур"],
+          "Литература": ["Пушкин", "Лермонтов", "Гоголь", "Тургенев", "Толстой", "Чехов", "Устное творчество"],
+          "История": ["Древний мир", "Средние века", "Русь", "Новое время"]}
+WORK = ["№ {a}–{b}, с. {p}", "Параграф {a}, вопросы 1–{b}", "Упражнение {a}", "Выучить правило, с. {p}",
+        "Задачи {a}, {b}", "Прочитать с. {p}–{q}"]
+MALE = ["Александр", "Максим", "Иван", "Артём", "Дмитрий", "Михаил", "Даниил", "Кирилл", "Егор", "Андрей",
+        "Никита", "Илья", "Матвей", "Тимофей", "Роман", "Владимир", "Сергей", "Павел", "Фёдор", "Лев"]
+FEMALE = ["Анастасия", "Мария", "Анна", "Виктория", "Полина", "Елизавета", "Екатерина", "Дарья", "Софья",
+          "Варвара", "Ксения", "Алиса", "Вероника", "Арина", "Милана", "Ульяна", "Алёна", "Ева", "Таисия", "Кира"]
+FATHERS = [("Александрович", "Александровна"), ("Сергеевич", "Сергеевна"), ("Андреевич", "Андреевна"),
+           ("Дмитриевич", "Дмитриевна"), ("Алексеевич", "Алексеевна"), ("Игоревич", "Игоревна"),
+           ("Владимирович", "Владимировна"), ("Михайлович", "Михайловна"), ("Николаевич", "Николаевна"),
+           ("Олегович", "Олеговна"), ("Евгеньевич", "Евгеньевна"), ("Викторович", "Викторовна")]
+SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
+            "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов",
+            "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв",
+            "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов",
+            "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв"]
+
+
+def _female(surname: str) -> str:
+    return surname + "а"
+
+
+@dataclass
+class School:
+    """The generated CSV files by kind, the teachers to register, and the rows per kind."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    teachers: list[tuple[str, str]] = field(default_factory=list)  # (email, full name)
+
+    def rows(self) -> dict[str, int]:
+        """Data rows per kind."""
+        return {kind: text.count("\n") - 1 for kind, text in self.files.items()}
+
+    def zipped(self) -> bytes:
+        """The whole set as one upload."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for kind, text in self.files.items():
+                archive.writestr(f"{kind}.csv", text.encode("utf-8"))
+        return buffer.getvalue()
+
+
+class _Csv:
+    def __init__(self, *header: str) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.writer.writerow(header)
+
+    def add(self, *values: object) -> None:
+        self.writer.writerow(["" if v is None else v for v in values])
+
+    def text(self) -> str:
+        return self.buffer.getvalue()
+
+
+def school_days() -> Iterator[dt.date]:
+    """Weekdays inside the quarters, without public holidays."""
+    for _, first, last in TERMS:
+        day = first
+        while day <= last:
+            if day.weekday() < 5 and day not in HOLIDAYS:
+                yield day
+            day += dt.timedelta(days=1)
+
+
+def _week_of(grade: int) -> dict[str, int]:
+    return next(plan for band, plan in WEEK.items() if grade in band)
+
+
+def _person(rng: random.Random, male: bool) -> tuple[str, str, str]:
+    surname = rng.choice(SURNAMES)
+    father = rng.choice(FATHERS)
+    if male:
+        return surname, rng.choice(MALE), father[0]
+    return _female(surname), rng.choice(FEMALE), father[1]
+
+
+def generate(scale: float = 1.0, seed: int = 2026) -> School:
+    """The reference school at a scale (deterministic for a seed)."""
+    rng = random.Random(seed)
+    n_classes = max(1, round(FULL_CLASSES * scale))
+    # Spread the classes over the grades: at scale 1 that is 1А..1Г, 2А..2Г, ..., 10Г.
+    classes = [(f"{1 + i * 10 // n_classes}{LETTERS[i % 4] if n_classes >= 4 else LETTERS[0]}",
+                1 + i * 10 // n_classes) for i in range(n_classes)]
+    school = School()
+
+    out = _Csv("name", "grade_level")
+    for name, grade in classes:
+        out.add(name, grade)
+    school.files["classes"] = out.text()
+    out = _Csv("name")
+    for subject in SUBJECTS:
+        out.add(subject)
+    school.files["subjects"] = out.text()
+    out = _Csv("name", "starts_on", "ends_on")
+    for term, starts_on, ends_on in TERMS:
+        out.add(term, starts_on.isoformat(), ends_on.isoformat())
+    school.files["terms"] = out.text()
+
+    # Teachers: each teaches one subject; a subject gets teachers in proportion to its lessons.
+    load = {s: sum(_week_of(g).get(s, 0) for _, g in classes) for s in SUBJECTS}
+    load = {s: h for s, h in load.items() if h}
+    n_teachers = max(len(load), round(FULL_TEACHERS * scale))
+    share = dict.fromkeys(load, 1)
+    for _ in range(n_teachers - len(load)):
+        busiest = max(load, key=lambda s: load[s] / share[s])
+        share[busiest] += 1
+    staff: dict[str, list[str]] = {}
+    for subject in sorted(load, key=SUBJECTS.index):
+        for _ in range(share[subject]):
+            number = len(school.teachers) + 1
+            last, first, middle = _person(rng, rng.random() < 0.2)
+            email = f"teacher{number:03d}@school17.example.ru"
+            school.teachers.append((email, f"{last} {first} {middle}"))
+            staff.setdefault(subject, []).append(email)
+    teacher_of: dict[tuple[str, str], str] = {}
+    out = _Csv("teacher_email", "class", "subject")
+    for index, (name, grade) in enumerate(classes):
+        for subject in _week_of(grade):
+            teacher_of[(name, subject)] = staff[subject][index % len(staff[subject])]
+            out.add(teacher_of[(name, subject)], name, subject)
+    school.files["teachings"] = out.text()
+
+    students: dict[str, list[str]] = {}
+    out = _Csv("student_id", "last_name", "first_name", "middle_name", "birth_date", "class")
+    for name, grade in classes:
+        born = dt.date(2026 - 7 - grade, 9, 1)
+        for _ in range(STUDENTS_PER_CLASS):
+            student_id = f"S-{sum(len(v) for v in students.values()) + 1:05d}"
+            last, first, middle = _person(rng, rng.random() < 0.5)
+            birth = born + dt.timedelta(days=rng.randrange(365))
+            out.add(student_id, last, first, middle, birth.isoformat(), name)
+            students.setdefault(name, []).append(student_id)
+    school.files["students"] = out.text()
+
+    _journal(school, rng, classes, students, teacher_of)
+    return school
+
+
+def _timetable(rng: random.Random, grade: int) -> list[list[str]]:
+    """A week: five days of six subjects, each subject's hours spread over the days."""
+    slots = [s for s, hours in _week_of(grade).items() for _ in range(hours)]
+    rng.shuffle(slots)
+    return [slots[d * 6:(d + 1) * 6] for d in range(5)]
+
+
+def _journal(school: School, rng: random.Random, classes: list[tuple[str, int]], students: dict[str, list[str]],
+             teacher_of: dict[tuple[str, str], str]) -> None:
+    schedule = _Csv("date", "starts_at", "ends_at", "class", "subject", "teacher_email", "room", "topic")
+    homework = _Csv("date", "starts_at", "class", "subject", "text", "due_date")
+    grades = _Csv("grade_id", "student_id", "date", "starts_at", "subject", "value", "weight", "work_kind",
+                  "remark")
+    attendance = _Csv("student_id", "date", "starts_at", "subject", "mark", "excused", "minutes_late")
+    days = list(school_days())
+    grade_number = 0
+    for room, (name, grade) in enumerate(classes, start=101):
+        week = _timetable(rng, grade)
+        lessons = [(day, slot, week[day.weekday()][slot]) for day in days for slot in range(6)]
+        next_of: dict[tuple[dt.date, int], dt.date] = {}
+        last_seen: dict[str, tuple[dt.date, int]] = {}
+        for day, slot, subject in lessons:
+            if subject in last_seen and last_seen[subject][0] != day:
+                next_of[last_seen[subject]] = day
+            last_seen[subject] = (day, slot)
+        pupils = students[name]
+        sick: set[str] = set()
+        for day, slot, subject in lessons:
+            if slot == 0:  # a sick child misses the whole day (about one day in twenty)
+                sick = {p for p in pupils if rng.random() < 0.05}
+            starts, ends = BELLS[slot]
+            topic = rng.choice(TOPICS.get(subject, ["Повторение", "Новая тема", "Практикум", "Обобщение"]))
+            date = day.isoformat()
+            schedule.add(date, starts, ends, name, subject, teacher_of[(name, subject)], room, topic)
+            if subject not in NO_HOMEWORK:
+                due = next_of.get((day, slot), day + dt.timedelta(days=7))
+                a = rng.randrange(1, 400)
+                text = rng.choice(WORK).format(a=a, b=a + rng.randrange(1, 6), p=rng.randrange(5, 250),
+                                               q=rng.randrange(250, 300))
+                homework.add(date, starts, name, subject, text, due.isoformat())
+            for pupil in pupils:
+                if pupil in sick:
+                    attendance.add(pupil, date, starts, subject, "absent", "да" if rng.random() < 0.8 else "", "")
+                elif rng.random() < 0.004:
+                    attendance.add(pupil, date, starts, subject, "late", "", rng.randrange(3, 20))
+            present = [p for p in pupils if p not in sick]
+            control = day.day >= 20 and slot == 1 and rng.random() < 0.3
+            marked = present if control else rng.sample(present, min(len(present), rng.randrange(8, 16)))
+            for pupil in marked:
+                grade_number += 1
+                value = rng.choices((5, 4, 3, 2), (35, 40, 20, 5))[0]
+                kind, weight = ("control", 3) if control else rng.choice(
+                    [("classwork", 1)] * 6 + [("homework", 1)] * 2 + [("oral", 1), ("test", 2)])
+                remark = "Отлично!" if value == 5 and rng.random() < 0.05 else None
+                grades.add(f"G-{grade_number:07d}", pupil, date, starts, subject, value, weight, kind, remark)
+    school.files["schedule"] = schedule.text()
+    school.files["homework"] = homework.text()
+    school.files["grades"] = grades.text()
+    school.files["attendance"] = attendance.text()
+
+
+def main() -> None:
+    """Write the CSV set (and teachers.csv) to a folder."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the 40 classes (1 = the whole school)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=Path("build/school"))
+    parser.add_argument("--zip", action="store_true", help="also write school.zip, ready to upload")
+    args = parser.parse_args()
+    school = generate(args.scale, args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for kind, text in school.files.items():
+        (args.out / f"{kind}.csv").write_text(text, encoding="utf-8")
+    teachers = _Csv("email", "name")
+    for email, name in school.teachers:
+        teachers.add(email, name)
+    (args.out / "teachers.csv").write_text(teachers.text(), encoding="utf-8")
+    if args.zip:
+        (args.out / "school.zip").write_bytes(school.zipped())
+    print(f"scale={args.scale} teachers={len(school.teachers)} " +
+          " ".join(f"{k}={v}" for k, v in school.rows().items()) + f" → {args.out}")
+
+
+if __name__ == "__main__":
+    main()

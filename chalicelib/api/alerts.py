@@ -1,0 +1,49 @@
+"""Endpoints of alerts: a family's alert preferences per child, the one-click unsubscribe link,
+and a school's news (published by its administrator, fanned out from the alerts queue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import ACCOUNT, PUBLIC, SCHOOL_ADMIN
+from chalicelib.api.routing import Request, endpoint
+from chalicelib.domain import alerts
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "GET", "/children/{student_id}/alert-preferences", allow=ACCOUNT, response="AlertPreferencesOut",
+          errors=(401, 403, 404), summary="How I hear about this child (email for everything until changed)")
+def get_alert_preferences(req: Request) -> Any:
+    return alerts.preferences_of(req.account_id, req.path["student_id"])
+
+
+@endpoint(bp, "PUT", "/children/{student_id}/alert-preferences", allow=ACCOUNT, body="AlertPreferencesUpdate",
+          response="AlertPreferencesOut", errors=(400, 401, 403, 404, 422),
+          summary="Choose channels per kind, quiet hours, digest, thresholds (viewers: email, within scope)")
+def put_alert_preferences(req: Request) -> Any:
+    change = {name: getattr(req.body, name) for name in req.body.model_fields_set}
+    if change.get("quiet_hours") is not None:
+        change["quiet_hours"] = change["quiet_hours"].model_dump()
+    return alerts.change_preferences(req.account_id, req.path["student_id"], change)
+
+
+@endpoint(bp, "GET", "/alerts/unsubscribe", allow=PUBLIC, query="UnsubscribeQuery", response="UnsubscribeOut",
+          errors=(400, 422), summary="The link in every alert email: stop this kind of alert about this child")
+def unsubscribe(req: Request) -> Any:
+    return alerts.unsubscribe(req.query.token)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/news", allow=SCHOOL_ADMIN, body="NewsCreate", response="NewsOut",
+          status=201, errors=(401, 403, 404, 422), summary="Publish news to the whole school or some classes")
+def publish_news(req: Request) -> Any:
+    b = req.body
+    return alerts.publish_news(req.path["school_id"], req.account_id, b.title, b.body, b.class_ids)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/news/{news_id}", allow=SCHOOL_ADMIN, response="NewsOut",
+          errors=(401, 403, 404), summary="News and how many families it reached")
+def get_news(req: Request) -> Any:
+    return alerts.get_news(req.path["school_id"], req.path["news_id"])

@@ -1,0 +1,73 @@
+"""The child's diary as families read it (parents, and viewers within their scope), and the
+calendar feed. Each handler names the part it opens; domain.children.open_child checks the link
+and the scope in the database and writes the audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.access import ACCOUNT, PUBLIC
+from chalicelib.api.routing import Request, endpoint
+from chalicelib.domain import calendar_feed, diary, school_life
+
+bp = Blueprint(__name__)
+
+CHILD = (401, 403, 404, 422)
+CHILD_PATH = "/children/{student_id}"
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/week", allow=ACCOUNT, query="WeekQuery", response="WeekOut", errors=CHILD,
+          summary="The child's week: lessons, topics, homework, grades, attendance (part: schedule)")
+def child_week(req: Request) -> Any:
+    return diary.week(req.account_id, req.path["student_id"], req.query.date)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/grades", allow=ACCOUNT, query="TermQuery", response="TermGradesOut",
+          errors=CHILD, summary="The child's grades of a term by subject (part: grades)")
+def child_grades(req: Request) -> Any:
+    return diary.grades(req.account_id, req.path["student_id"], req.query.term_id)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/attendance", allow=ACCOUNT, query="TermQuery", response="TermAttendanceOut",
+          errors=CHILD, summary="The child's absences and late arrivals of a term, with totals (part: attendance)")
+def child_attendance(req: Request) -> Any:
+    return diary.attendance(req.account_id, req.path["student_id"], req.query.term_id)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/homework", allow=ACCOUNT, query="HomeworkQuery", response="HomeworkDueOut",
+          errors=CHILD, summary="The child's homework by due date, upcoming or past (part: homework)")
+def child_homework(req: Request) -> Any:
+    return diary.homework(req.account_id, req.path["student_id"], req.query.when, req.query.limit)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/statistics", allow=ACCOUNT, query="TermQuery", response="StatisticsOut",
+          errors=CHILD, summary="Averages, dynamics, attendance rate and standing in the class (part: statistics)")
+def child_statistics(req: Request) -> Any:
+    return diary.statistics(req.account_id, req.path["student_id"], req.query.term_id)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/events", allow=ACCOUNT, query="DateRangeQuery", response="EventList",
+          errors=(400, *CHILD), summary="School events for the child's school or class (part: events)")
+def child_events(req: Request) -> Any:
+    return school_life.child_events(req.account_id, req.path["student_id"], req.query.first, req.query.last)
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/meetings", allow=ACCOUNT, query="DateRangeQuery", response="MeetingList",
+          errors=(400, *CHILD), summary="Parent meetings of the child's class (part: meetings)")
+def child_meetings(req: Request) -> Any:
+    return school_life.child_meetings(req.account_id, req.path["student_id"], req.query.first, req.query.last)
+
+
+@endpoint(bp, "POST", CHILD_PATH + "/calendar-token", allow=ACCOUNT, response="CalendarTokenOut", status=201,
+          errors=(401, 403, 404), summary="A new secret calendar URL for the child; the previous one stops working")
+def calendar_token(req: Request) -> Any:
+    return calendar_feed.issue_token(req.account_id, req.path["student_id"])
+
+
+@endpoint(bp, "GET", "/calendar/{token}", allow=PUBLIC, errors=(404,),
+          summary="The child's iCalendar feed (homework due, events, meetings) at its secret URL …/{token}.ics")
+def calendar(req: Request) -> Any:
+    return Response(body=calendar_feed.feed(req.path["token"]), status_code=200,
+                    headers={"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300"})

@@ -1,0 +1,213 @@
+"""Models of the diary pages, the teacher's journal page, events, meetings and the calendar feed
+(re-exported by schemas.py, where endpoints find models by name)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.api.schemas import Clock, Id, Strict, Title
+
+
+class WeekQuery(Strict):
+    """Any day of the wanted week; none: this week at the school."""
+
+    date: dt.date | None = None
+
+
+class TermQuery(Strict):
+    """A term; none: the term today falls in at the school."""
+
+    term_id: Id | None = None
+
+
+class HomeworkQuery(Strict):
+    """Homework still to do, or already due."""
+
+    when: Literal["upcoming", "past"] = "upcoming"
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+class JournalQuery(Strict):
+    """The subject (and term) of a teacher's journal page."""
+
+    subject_id: Id
+    term_id: Id | None = None
+
+
+class DateRangeQuery(Strict):
+    """Optional span of days (default: a week back to three months ahead)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    first: dt.date | None = Field(default=None, alias="from")
+    last: dt.date | None = Field(default=None, alias="to")
+
+
+class TermBrief(BaseModel):
+    """A term."""
+
+    term_id: str
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class WeekDay(BaseModel):
+    """A day: lessons with topic, homework, grades and attendance (parts out of scope omitted)."""
+
+    date: dt.date
+    weekday: int
+    lessons: list[dict[str, Any]]
+
+
+class WeekOut(BaseModel):
+    """The child's school week."""
+
+    student_id: str
+    week_start: dt.date
+    week_end: dt.date
+    today: dt.date
+    timezone: str
+    omitted: list[str]
+    days: list[WeekDay]
+
+
+class SubjectGrades(BaseModel):
+    """A subject's grades of the term."""
+
+    subject_id: str
+    subject_name: str
+    average: float | None
+    projected_grade: int | None
+    grades: list[dict[str, Any]]
+
+
+class TermGradesOut(BaseModel):
+    """The child's grades of a term by subject."""
+
+    student_id: str
+    term: TermBrief
+    subjects: list[SubjectGrades]
+
+
+class TermAttendanceOut(BaseModel):
+    """The child's attendance history of a term, with totals."""
+
+    student_id: str
+    term: TermBrief
+    items: list[dict[str, Any]]
+    totals: dict[str, int]
+    by_subject: list[dict[str, Any]]
+
+
+class HomeworkDueOut(BaseModel):
+    """Homework by due date."""
+
+    student_id: str
+    today: dt.date
+    when: str
+    items: list[dict[str, Any]]
+
+
+class SubjectStatistics(BaseModel):
+    """One subject's statistics and the child's standing in the class."""
+
+    subject_id: str
+    subject_name: str
+    average: float | None
+    projected_grade: int | None
+    grades_count: int
+    counts: dict[str, int]
+    weekly: list[dict[str, Any]]
+    attendance: dict[str, Any]
+    standing: dict[str, Any] | None
+
+
+class StatisticsOut(BaseModel):
+    """The child's statistics of a term."""
+
+    student_id: str
+    term: TermBrief
+    today: dt.date
+    subjects: list[SubjectStatistics]
+    formula: str
+
+
+class ClassJournalOut(BaseModel):
+    """The teacher's grid: students × lessons, averages, who is at risk."""
+
+    class_id: str
+    subject_id: str
+    term: TermBrief
+    lessons_held: int
+    lessons: list[dict[str, Any]]
+    students: list[dict[str, Any]]
+    class_average: float | None
+
+
+class EventCreate(Strict):
+    """A school event; no class ids: the whole school."""
+
+    title: Title
+    description: str | None = Field(default=None, max_length=2000)
+    date: dt.date
+    starts_at: Clock | None = None
+    ends_at: Clock | None = None
+    place: str | None = Field(default=None, max_length=200)
+    class_ids: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class EventOut(BaseModel):
+    """A school event."""
+
+    event_id: str
+    title: str
+    description: str | None
+    date: dt.date
+    starts_at: str | None
+    ends_at: str | None
+    place: str | None
+    class_ids: list[str]
+    whole_school: bool
+
+
+class EventList(BaseModel):
+    """Events by date."""
+
+    items: list[EventOut]
+
+
+class MeetingCreate(Strict):
+    """A parent meeting of a class."""
+
+    date: dt.date
+    starts_at: Clock
+    place: str = Field(min_length=1, max_length=200)
+    agenda: str = Field(min_length=1, max_length=2000)
+
+
+class MeetingOut(BaseModel):
+    """A parent meeting."""
+
+    meeting_id: str
+    class_id: str
+    date: dt.date
+    starts_at: str
+    place: str
+    agenda: str
+
+
+class MeetingList(BaseModel):
+    """Parent meetings by date."""
+
+    items: list[MeetingOut]
+
+
+class CalendarTokenOut(BaseModel):
+    """The feed's secret URL (shown once; a new one replaces it)."""
+
+    url: str
+    token: str

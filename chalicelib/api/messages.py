@@ -1,0 +1,66 @@
+"""Endpoints of messages between a child's family and the school. Who may start a thread is a rule
+of the data (a parent's link, a teacher's class), checked by domain.messages on every request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.access import ACCOUNT, SCHOOL_ADMIN, SCHOOL_STAFF
+from chalicelib.api.routing import Request, endpoint
+from chalicelib.domain import messages
+
+bp = Blueprint(__name__)
+
+THREAD = "/messages/threads/{thread_id}"
+SEND = (400, 401, 403, 404, 409, 422, 429)
+
+
+@endpoint(bp, "POST", "/children/{student_id}/messages", allow=ACCOUNT, body="TeacherMessageCreate",
+          response="ThreadStarted", status=201, errors=SEND,
+          summary="A parent writes to a teacher of the child's class (parents only, not viewers)")
+def write_to_teacher(req: Request) -> Any:
+    b = req.body
+    return messages.write_to_teacher(req.actor, req.path["student_id"], b.teacher_id, b.subject, b.body)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/students/{student_id}/messages", allow=SCHOOL_STAFF,
+          body="FamilyMessageCreate", response="ThreadStarted", status=201, errors=SEND,
+          summary="A teacher of the student's class (or an administrator) writes to all the child's parents")
+def write_to_family(req: Request) -> Any:
+    p, b = req.path, req.body
+    return messages.write_to_family(req.actor, p["school_id"], p["student_id"], b.subject, b.body)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/classes/{class_id}/messages", allow=SCHOOL_ADMIN,
+          body="FamilyMessageCreate", response="ClassMessageOut", status=201, errors=SEND,
+          summary="An administrator writes to every family of a class (one thread per family)")
+def write_to_class(req: Request) -> Any:
+    p, b = req.path, req.body
+    return messages.write_to_class(req.actor, p["school_id"], p["class_id"], b.subject, b.body)
+
+
+@endpoint(bp, "GET", "/messages/threads", allow=ACCOUNT, query="PageQuery", response="ThreadPage",
+          errors=(400, 401, 422), summary="My threads, most recently active first, with unread counts")
+def list_threads(req: Request) -> Any:
+    return messages.list_threads(req.actor, req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "GET", THREAD, allow=ACCOUNT, query="PageQuery", response="ThreadMessages",
+          errors=(400, 401, 403, 404, 422), summary="A thread's messages, newest first, with who has read each")
+def thread_messages(req: Request) -> Any:
+    q = req.query
+    return messages.thread_messages(req.actor, req.path["thread_id"], q.limit, q.cursor)
+
+
+@endpoint(bp, "POST", THREAD + "/messages", allow=ACCOUNT, body="MessageCreate", response="MessageOut",
+          status=201, errors=SEND, summary="Reply in a thread")
+def reply(req: Request) -> Any:
+    return messages.reply(req.actor, req.path["thread_id"], req.body.body)
+
+
+@endpoint(bp, "POST", THREAD + "/read", allow=ACCOUNT, response="ThreadOut", errors=(401, 403, 404, 409),
+          summary="Mark everything in the thread so far as read (the senders see it)")
+def mark_read(req: Request) -> Any:
+    return messages.mark_read(req.actor, req.path["thread_id"])

@@ -1,0 +1,267 @@
+"""Reads behind the family's diary pages, and the aggregates the stream keeps for them.
+
+Aggregate items have attributes named after what they count (a week, a classmate, a day), which
+PynamoDB's declared models cannot express, so they are read and written with the low-level client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import aws, settings
+from chalicelib.dal.journal import class_pk, student_pk
+from chalicelib.dal.models import (
+    CalendarPointer,
+    CalendarToken,
+    DiaryItem,
+    Homework,
+    ParentMeeting,
+    School,
+    SchoolEvent,
+    Student,
+    Term,
+)
+from chalicelib.dal.schools import school_pk
+from chalicelib.dal.store import connection, epoch, now_iso, storing
+
+STREAM_MARK_DAYS = 3  # longer than Lambda retries a stream batch (24 h at most)
+
+
+def _ddb() -> Any:
+    return aws.client("dynamodb")
+
+
+def _plain(raw: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    des = TypeDeserializer()
+    return {k: des.deserialize(v) for k, v in raw.items()}
+
+
+def directory_key(school_id: str) -> tuple[str, str]:
+    """Where a school's names live."""
+    return school_pk(school_id), "DIRECTORY"
+
+
+def stat_sk(term_id: str, subject_id: str) -> str:
+    """Sort key of a term aggregate of one subject (under STUDENT#… or CLASS#…)."""
+    return f"STAT#{term_id}#{subject_id}"
+
+
+# --- the child's context: one BatchGetItem ---------------------------------------------
+
+
+def child_context(school_id: str, student_id: str) -> tuple[Student | None, School | None, dict[str, Any]]:
+    """The student (for the class), the school (for its time zone) and its names, in one call."""
+    keys = [(school_pk(school_id), f"STUDENT#{student_id}"), (school_pk(school_id), "SCHOOL"),
+            directory_key(school_id)]
+    request = {settings.table_name(): {"Keys": [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in keys]}}
+    found: list[dict[str, Any]] = []
+    with storing():
+        while request:
+            answer = _ddb().batch_get_item(RequestItems=request)
+            found.extend(answer.get("Responses", {}).get(settings.table_name(), []))
+            request = answer.get("UnprocessedKeys") or {}
+    student = school = None
+    directory: dict[str, Any] = {}
+    for raw in found:
+        sk = raw["SK"]["S"]
+        if sk == "DIRECTORY":
+            directory = _plain(raw)
+        elif sk == "SCHOOL":
+            school = School.from_raw_data(raw)
+        else:
+            student = Student.from_raw_data(raw)
+    return student, school, directory
+
+
+def names(school_id: str, subject_ids: set[str], teacher_ids: set[str]) -> dict[str, str]:
+    """Names the directory did not have yet (the stream lags a write by a moment): one BatchGetItem."""
+    keys = [{"PK": {"S": school_pk(school_id)}, "SK": {"S": f"SUBJECT#{s}"}} for s in sorted(subject_ids)]
+    keys += [{"PK": {"S": f"ACCOUNT#{t}"}, "SK": {"S": "ACCOUNT"}} for t in sorted(teacher_ids)]
+    out: dict[str, str] = {}
+    for start in range(0, len(keys), 100):
+        request = {settings.table_name(): {"Keys": keys[start:start + 100],
+                                           "ProjectionExpression": "PK, SK, #n, subject_id, account_id",
+                                           "ExpressionAttributeNames": {"#n": "name"}}}
+        with storing():
+            while request:
+                answer = _ddb().batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(settings.table_name(), []):
+                    item = _plain(raw)
+                    if "subject_id" in item:
+                        out[f"s:{item['subject_id']}"] = item.get("name", "")
+                    elif "account_id" in item:
+                        out[f"t:{item['account_id']}"] = item.get("name", "")
+                request = answer.get("UnprocessedKeys") or {}
+    return out
+
+
+def set_names(school_id: str, entries: dict[str, str]) -> None:
+    """Write names into the school's directory (a SET: replaying it changes nothing)."""
+    if not entries:
+        return
+    pk, sk = directory_key(school_id)
+    names_ = {f"#a{i}": key for i, key in enumerate(entries)}
+    values = {f":v{i}": {"S": value} for i, value in enumerate(entries.values())}
+    values[":kind"] = {"S": "SchoolDirectory"}
+    sets = ", ".join(f"#a{i} = :v{i}" for i in range(len(entries)))
+    with storing():
+        _ddb().update_item(TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                           UpdateExpression=f"SET kind = :kind, {sets}", ExpressionAttributeNames=names_,
+                           ExpressionAttributeValues=values)
+
+
+# --- journal ranges ---------------------------------------------------------------------
+
+
+def terms(school_id: str) -> list[Term]:
+    """The school's terms (a handful a year)."""
+    with storing():
+        return list(Term.query(school_pk(school_id), Term.sk.startswith("TERM#")))
+
+
+def homework_due(school_id: str, class_id: str, today: str, upcoming: bool, limit: int) -> list[Homework]:
+    """A class's homework due from today on (soonest first) or before today (latest first)."""
+    key = f"HOMEWORK#{school_id}#{class_id}"
+    condition = DiaryItem.gsi1sk >= today if upcoming else DiaryItem.gsi1sk < today
+    with storing():
+        found = DiaryItem.gsi1.query(key, condition, scan_index_forward=upcoming, limit=limit)
+        return [i for i in found if isinstance(i, Homework)]
+
+
+def homework_between(school_id: str, class_id: str, first: str, last: str) -> list[Homework]:
+    """A class's homework due between two dates (the calendar)."""
+    with storing():
+        found = DiaryItem.gsi1.query(f"HOMEWORK#{school_id}#{class_id}",
+                                     DiaryItem.gsi1sk.between(first, f"{last}~"))
+        return [i for i in found if isinstance(i, Homework)]
+
+
+# --- aggregates -------------------------------------------------------------------------
+
+
+def _query_all(pk: str, prefix: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "TableName": settings.table_name(), "KeyConditionExpression": "PK = :pk AND begins_with(SK, :p)",
+        "ExpressionAttributeValues": {":pk": {"S": pk}, ":p": {"S": prefix}},
+    }
+    with storing():
+        while True:
+            answer = _ddb().query(**kwargs)
+            items.extend(_plain(raw) for raw in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                return items
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def student_stats(student_id: str, term_id: str) -> list[dict[str, Any]]:
+    """The student's aggregates for a term, one item per subject."""
+    return _query_all(student_pk(student_id), f"STAT#{term_id}#")
+
+
+def class_stats(class_id: str, term_id: str) -> list[dict[str, Any]]:
+    """The class's aggregates for a term, one item per subject."""
+    return _query_all(class_pk(class_id), f"STAT#{term_id}#")
+
+
+def apply_once(event_id: str, updates: list[tuple[str, str, dict[str, int]]]) -> bool:
+    """ADD the deltas to their aggregate items together with a mark of the stream record, in one
+    transaction; False when the record was applied before (a retried batch)."""
+    from botocore.exceptions import ClientError
+
+    table = settings.table_name()
+    mark = {"PK": {"S": f"STREAM#{event_id}"}, "SK": {"S": "STREAM"}, "kind": {"S": "StreamMark"},
+            "expires_at": {"N": str(epoch() + STREAM_MARK_DAYS * 86_400)}}
+    actions: list[dict[str, Any]] = [{"Put": {"TableName": table, "Item": mark,
+                                              "ConditionExpression": "attribute_not_exists(PK)"}}]
+    for pk, sk, deltas in updates:
+        names_ = {f"#a{i}": attr for i, attr in enumerate(deltas)}
+        values: dict[str, Any] = {f":v{i}": {"N": str(v)} for i, v in enumerate(deltas.values())}
+        values[":kind"] = {"S": "Aggregate"}
+        adds = ", ".join(f"#a{i} :v{i}" for i in range(len(deltas)))
+        actions.append({"Update": {
+            "TableName": table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": f"SET kind = :kind ADD {adds}",
+            "ExpressionAttributeNames": names_, "ExpressionAttributeValues": values}})
+    try:
+        _ddb().transact_write_items(TransactItems=actions)
+    except ClientError as error:
+        reasons = error.response.get("CancellationReasons") or []
+        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            return False  # the mark exists: this record was counted already
+        raise
+    return True
+
+
+# --- events, meetings -------------------------------------------------------------------
+
+
+def save_event(event: SchoolEvent) -> None:
+    """A new school event."""
+    event.created_at = now_iso()
+    with storing():
+        event.save(condition=DiaryItem.pk.does_not_exist())
+
+
+def events_between(school_id: str, first: str, last: str) -> list[SchoolEvent]:
+    """A school's events between two dates."""
+    with storing():
+        found = DiaryItem.query(school_pk(school_id), DiaryItem.sk.between(f"EVENT#{first}", f"EVENT#{last}~"))
+        return [i for i in found if isinstance(i, SchoolEvent)]
+
+
+def save_meeting(meeting: ParentMeeting) -> None:
+    """A new parent meeting."""
+    meeting.created_at = now_iso()
+    with storing():
+        meeting.save(condition=DiaryItem.pk.does_not_exist())
+
+
+def meetings_between(class_id: str, first: str, last: str) -> list[ParentMeeting]:
+    """A class's parent meetings between two dates."""
+    with storing():
+        found = DiaryItem.query(class_pk(class_id), DiaryItem.sk.between(f"MEETING#{first}", f"MEETING#{last}~"))
+        return [i for i in found if isinstance(i, ParentMeeting)]
+
+
+def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:
+    """Whether the teacher teaches any subject to the class."""
+    with storing():
+        found = DiaryItem.query(school_pk(school_id), DiaryItem.sk.startswith(f"TEACHING#{teacher_id}#{class_id}#"),
+                                limit=1)
+        return any(True for _ in found)
+
+
+# --- calendar tokens --------------------------------------------------------------------
+
+
+def calendar_token(token_hash: str) -> CalendarToken | None:
+    """Whose feed a token opens."""
+    with storing():
+        try:
+            item = DiaryItem.get(f"CALENDAR#{token_hash}", "CALENDAR")
+        except DiaryItem.DoesNotExist:
+            return None
+    return item if isinstance(item, CalendarToken) else None
+
+
+def replace_calendar_token(account_id: str, student_id: str, token_hash: str) -> None:
+    """Store the new token and drop the account's previous one for this child, together."""
+    from pynamodb.transactions import TransactWrite
+
+    pointer_key = (student_pk(student_id), f"CALENDAR#{account_id}")
+    with storing():
+        try:
+            old = DiaryItem.get(*pointer_key)
+        except DiaryItem.DoesNotExist:
+            old = None
+    token = CalendarToken(f"CALENDAR#{token_hash}", "CALENDAR", account_id=account_id, student_id=student_id)
+    pointer = CalendarPointer(*pointer_key, token_hash=token_hash)
+    token.created_at = pointer.created_at = now_iso()
+    with storing(), TransactWrite(connection=connection()) as tx:
+        if isinstance(old, CalendarPointer) and old.token_hash != token_hash:
+            tx.delete(CalendarToken(f"CALENDAR#{old.token_hash}", "CALENDAR"))
+        tx.save(token)
+        tx.save(pointer)

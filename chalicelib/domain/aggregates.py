@@ -1,0 +1,119 @@
+"""Term aggregates kept from the table's stream, so statistics are read, never recomputed.
+
+Per student × subject × term (PK=STUDENT#<student>, SK=STAT#<term>#<subject>):
+  sum_vw (Σ value·weight), sum_w (Σ weight), n (grades), c1…c5 (grades of each value),
+  wvw_<monday> / ww_<monday> (the same sums per school week), absent, late, excused, unexcused.
+Per class × subject × term (PK=CLASS#<class>, SK=STAT#<term>#<subject>):
+  vw_<student> / w_<student> (each classmate's sums, for the standing), l_<date> (lessons held).
+
+A stream record contributes the difference between its new and old images, so a correction
+or a deletion moves the sums exactly; each record is applied once (its event id is marked in
+the same transaction as the ADDs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.dal import diary as store
+from chalicelib.dal.journal import class_pk, student_pk
+
+Updates = list[tuple[str, str, dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stream record, its images already plain Python values."""
+
+    event_id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+def monday_of(date: str) -> str:
+    """The Monday of the school week a date falls in."""
+    day = dt.date.fromisoformat(date)
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+class Terms:
+    """Which term a date belongs to, reading each school's terms once per batch."""
+
+    def __init__(self) -> None:
+        self._by_school: dict[str, list[tuple[str, str, str]]] = {}
+
+    def of(self, school_id: str, date: str) -> str | None:
+        """The term holding this date, or None (outside every term: counted nowhere)."""
+        if school_id not in self._by_school:
+            self._by_school[school_id] = [(t.starts_on, t.ends_on, t.term_id) for t in store.terms(school_id)]
+        return next((term for first, last, term in self._by_school[school_id] if first <= date <= last), None)
+
+
+def _contribution(image: dict[str, Any] | None, terms: Terms) -> Updates:
+    if not image:
+        return []
+    kind, school = image.get("kind"), str(image.get("school_id") or "")
+    if kind not in ("Grade", "AttendanceMark", "Lesson") or not image.get("date") or not image.get("subject_id"):
+        return []
+    term = terms.of(school, str(image["date"]))
+    if term is None:
+        return []
+    sk = store.stat_sk(term, str(image["subject_id"]))
+    student, klass = str(image.get("student_id") or ""), str(image.get("class_id") or "")
+    if kind == "Grade":
+        value, weight = int(image["value"]), int(image.get("weight") or 1)
+        week = monday_of(str(image["date"]))
+        return [(student_pk(student), sk, {"sum_vw": value * weight, "sum_w": weight, "n": 1, f"c{value}": 1,
+                                           f"wvw_{week}": value * weight, f"ww_{week}": weight}),
+                (class_pk(klass), sk, {f"vw_{student}": value * weight, f"w_{student}": weight})]
+    if kind == "AttendanceMark":
+        mark = str(image["mark"])
+        excused = "excused" if image.get("excused") else "unexcused"
+        return [(student_pk(student), sk, {mark: 1, excused: 1})]
+    if image.get("cancelled"):
+        return []
+    return [(class_pk(klass), sk, {f"l_{image['date']}": 1})]
+
+
+def deltas(change: Change, terms: Terms) -> Updates:
+    """What one record adds to which aggregate: new contribution minus old, zeros dropped."""
+    merged: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for sign, image in ((-1, change.old), (1, change.new)):
+        for pk, sk, values in _contribution(image, terms):
+            for attr, value in values.items():
+                merged[(pk, sk)][attr] += sign * value
+    out: Updates = []
+    for (pk, sk), values in merged.items():
+        nonzero = {k: v for k, v in values.items() if v}
+        if nonzero:
+            out.append((pk, sk, nonzero))
+    return out
+
+
+def directory_names(image: dict[str, Any] | None) -> tuple[str, dict[str, str]] | None:
+    """A subject's or a teacher's name for the school's directory, if the record carries one."""
+    if not image:
+        return None
+    if image.get("kind") == "Subject" and image.get("name"):
+        return str(image["school_id"]), {f"s:{image['subject_id']}": str(image["name"])}
+    if image.get("kind") == "RoleGrant" and image.get("role") == "teacher" and image.get("school_id"):
+        return str(image["school_id"]), {f"t:{image['account_id']}": str(image.get("name") or "")}
+    return None
+
+
+def apply(changes: Iterable[Change]) -> int:
+    """Apply a batch of stream records; returns how many moved an aggregate."""
+    terms = Terms()
+    applied = 0
+    for change in changes:
+        named = directory_names(change.new)
+        if named:
+            store.set_names(*named)
+        updates = deltas(change, terms)
+        if updates and store.apply_once(change.event_id, updates):
+            applied += 1
+    return applied

@@ -1,0 +1,327 @@
+"""The child's diary as a family reads it: the week, grades, attendance, homework, statistics.
+
+Every read opens the child through `children.open_child` with the part it shows (the access
+check and the audit entry), then reads on known keys only:
+- the child's context (class, the school's time zone, subject and teacher names): one BatchGetItem;
+- a week: the class's Query (lessons, homework) and the student's Query (grades, marks);
+- a term: the student's Query over the term's dates; statistics: two Queries of aggregates.
+Names come from the school's directory item, which the stream keeps; a name written a moment ago
+and not there yet costs one more BatchGetItem.
+
+Numbers, the same everywhere (statistics, grades, the teacher's journal):
+- weighted average = Σ(value × weight) / Σ(weight), rounded half up to 2 decimals;
+- projected term grade = that 2-decimal average rounded half up to a whole mark (4.50 → 5, 4.49 → 4);
+- attendance rate = (lessons held − absences) / lessons held × 100, one decimal; "held" means
+  not cancelled and dated today or earlier in the school's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from chalicelib.dal import diary as store
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal.models import AttendanceMark, Grade, Homework, Lesson, School, Student, Term
+from chalicelib.domain.children import ChildAccess, may_see, open_child
+from chalicelib.errors import NotFoundError
+
+# The parts a week shows beside the schedule; a viewer without one gets the week without it.
+WEEK_EXTRAS = ("homework", "grades", "attendance")
+SCHOOL_DAYS = 6  # Monday to Saturday are always listed; Sunday only when it has lessons
+HOMEWORK_PAGE = 50
+
+
+def clock() -> dt.datetime:
+    """The current instant (tests move it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def school_today(timezone: str) -> dt.date:
+    """Today where the school is: 23:30 UTC is already tomorrow in Moscow."""
+    from zoneinfo import ZoneInfo
+
+    return clock().astimezone(ZoneInfo(timezone)).date()
+
+
+def monday(day: dt.date) -> dt.date:
+    """The Monday of the day's week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def average(sum_vw: Any, sum_w: Any) -> Decimal | None:
+    """Σ(value·weight)/Σ(weight) rounded half up to 2 decimals; None without grades."""
+    if not sum_w:
+        return None
+    return (Decimal(int(sum_vw)) / Decimal(int(sum_w))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def projected(avg: Decimal | None) -> int | None:
+    """The term grade the average points to, x.5 rounding up."""
+    if avg is None:
+        return None
+    return max(1, min(5, int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
+
+
+def _num(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+# --- the child and its names ------------------------------------------------------------
+
+
+class Context:
+    """Who the child is for a page: class, school time zone, names."""
+
+    def __init__(self, access: ChildAccess) -> None:
+        student, school, directory = store.child_context(access.school_id, access.student_id)
+        if student is None:
+            raise NotFoundError(code="child_not_found")
+        self.access = access
+        self.student: Student = student
+        self.school: School | None = school
+        self.timezone = school.timezone if school and school.timezone else "Europe/Moscow"
+        self.today = school_today(self.timezone)
+        self._names: dict[str, str] = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
+
+    @property
+    def class_id(self) -> str:
+        """The child's class now."""
+        return self.student.class_id
+
+    def sees(self, part: str) -> bool:
+        """Whether the caller's link opens this part."""
+        return may_see(self.access.role, self.access.scope, part)
+
+    def learn(self, subject_ids: set[str], teacher_ids: set[str]) -> None:
+        """Fetch the names the directory does not have yet (one call, only when needed)."""
+        missing_s = {s for s in subject_ids if s and f"s:{s}" not in self._names}
+        missing_t = {t for t in teacher_ids if t and f"t:{t}" not in self._names}
+        if missing_s or missing_t:
+            self._names.update(store.names(self.access.school_id, missing_s, missing_t))
+
+    def subject(self, subject_id: str | None) -> str:
+        """A subject's name."""
+        return self._names.get(f"s:{subject_id}", "")
+
+    def teacher(self, teacher_id: str | None) -> str | None:
+        """A teacher's name."""
+        return self._names.get(f"t:{teacher_id}") if teacher_id else None
+
+    def term(self, term_id: str | None) -> Term:
+        """The term asked for, or the one today falls in (else the latest that has begun)."""
+        terms = sorted(store.terms(self.access.school_id), key=lambda t: t.starts_on)
+        if term_id:
+            found = next((t for t in terms if t.term_id == term_id), None)
+        else:
+            today = self.today.isoformat()
+            found = next((t for t in terms if t.starts_on <= today <= t.ends_on), None)
+            found = found or next((t for t in reversed(terms) if t.starts_on <= today), None)
+        if found is None:
+            raise NotFoundError(field="term_id", code="term_not_found")
+        return found
+
+
+def term_view(term: Term) -> dict[str, Any]:
+    """A term as pages show it."""
+    return {"term_id": term.term_id, "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
+
+
+def _grade(g: Grade) -> dict[str, Any]:
+    return {"grade_id": g.grade_id, "date": g.date, "lesson_id": g.lesson_id, "value": int(g.value),
+            "weight": int(g.weight), "work_kind": g.work_kind, "remark": g.remark}
+
+
+def _mark(m: AttendanceMark) -> dict[str, Any]:
+    return {"mark": m.mark, "excused": bool(m.excused),
+            "minutes_late": int(m.minutes_late) if m.minutes_late is not None else None}
+
+
+# --- the week ---------------------------------------------------------------------------
+
+
+def week(account_id: str, student_id: str, day: dt.date | None) -> dict[str, Any]:
+    """The school week holding `day` (default: today at the school): each day's lessons with topic,
+    room, teacher, homework set, grades received and the attendance mark. Parts outside a viewer's
+    scope are left out (and named in `omitted`) rather than refusing the whole week."""
+    ctx = Context(open_child(account_id, student_id, "schedule"))
+    first = monday(day or ctx.today)
+    last = first + dt.timedelta(days=6)
+    shown = [p for p in WEEK_EXTRAS if ctx.sees(p)]
+    class_items = journal_store.class_days(ctx.class_id, first.isoformat(), last.isoformat())
+    student_items = (journal_store.student_days(student_id, first.isoformat(), last.isoformat())
+                     if {"grades", "attendance"} & set(shown) else [])
+    lessons = sorted((i for i in class_items if isinstance(i, Lesson)), key=lambda x: (x.date, x.starts_at))
+    homework = {i.lesson_id: i for i in class_items if isinstance(i, Homework)}
+    grades: dict[str, list[Grade]] = {}
+    marks: dict[str, AttendanceMark] = {}
+    for item in student_items:
+        if isinstance(item, Grade):
+            grades.setdefault(item.lesson_id or "", []).append(item)
+        elif isinstance(item, AttendanceMark):
+            marks[item.lesson_id or ""] = item
+    ctx.learn({x.subject_id or "" for x in lessons}, {x.teacher_id or "" for x in lessons})
+    days: list[dict[str, Any]] = []
+    for offset in range(7):
+        date = (first + dt.timedelta(days=offset)).isoformat()
+        todays = [x for x in lessons if x.date == date]
+        if offset >= SCHOOL_DAYS and not todays:
+            continue
+        views = []
+        for lesson in todays:
+            view: dict[str, Any] = {
+                "lesson_id": lesson.lesson_id, "subject_id": lesson.subject_id,
+                "subject_name": ctx.subject(lesson.subject_id), "teacher_name": ctx.teacher(lesson.teacher_id),
+                "starts_at": lesson.starts_at, "ends_at": lesson.ends_at, "room": lesson.room,
+                "topic": lesson.topic, "cancelled": bool(lesson.cancelled),
+            }
+            if "homework" in shown:
+                hw = homework.get(lesson.lesson_id)
+                view["homework"] = {"text": hw.text, "due_date": hw.due_date} if hw else None
+            if "grades" in shown:
+                view["grades"] = [_grade(g) for g in sorted(grades.get(lesson.lesson_id or "", []),
+                                                            key=lambda g: g.grade_id)]
+            if "attendance" in shown:
+                mark = marks.get(lesson.lesson_id or "")
+                view["attendance"] = _mark(mark) if mark else None
+            views.append(view)
+        days.append({"date": date, "weekday": offset + 1, "lessons": views})
+    return {"student_id": student_id, "week_start": first.isoformat(), "week_end": last.isoformat(),
+            "today": ctx.today.isoformat(), "timezone": ctx.timezone,
+            "omitted": [p for p in WEEK_EXTRAS if p not in shown], "days": days}
+
+
+# --- a term: grades, attendance ---------------------------------------------------------
+
+
+def _term_items(ctx: Context, term: Term) -> list[Any]:
+    return journal_store.student_days(ctx.access.student_id, term.starts_on, term.ends_on)
+
+
+def grades(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+    """Every grade of the term by subject, with weights, kinds of work, remarks and the average."""
+    ctx = Context(open_child(account_id, student_id, "grades"))
+    term = ctx.term(term_id)
+    found = [i for i in _term_items(ctx, term) if isinstance(i, Grade)]
+    ctx.learn({g.subject_id or "" for g in found}, set())
+    by_subject: dict[str, list[Grade]] = {}
+    for g in found:
+        by_subject.setdefault(g.subject_id or "", []).append(g)
+    subjects = []
+    for subject_id, items in by_subject.items():
+        avg = average(sum(int(g.value) * int(g.weight) for g in items), sum(int(g.weight) for g in items))
+        subjects.append({"subject_id": subject_id, "subject_name": ctx.subject(subject_id), "average": _num(avg),
+                         "projected_grade": projected(avg),
+                         "grades": [_grade(g) for g in sorted(items, key=lambda g: g.grade_id)]})
+    subjects.sort(key=lambda s: (s["subject_name"], s["subject_id"]))
+    return {"student_id": student_id, "term": term_view(term), "subjects": subjects}
+
+
+def _totals(marks: list[AttendanceMark]) -> dict[str, int]:
+    return {"absent": sum(m.mark == "absent" for m in marks), "late": sum(m.mark == "late" for m in marks),
+            "excused": sum(bool(m.excused) for m in marks), "unexcused": sum(not m.excused for m in marks)}
+
+
+def attendance(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+    """The term's absences and late arrivals, newest first, with totals overall and by subject
+    (excused/unexcused count both absences and late arrivals)."""
+    ctx = Context(open_child(account_id, student_id, "attendance"))
+    term = ctx.term(term_id)
+    marks = [i for i in _term_items(ctx, term) if isinstance(i, AttendanceMark)]
+    ctx.learn({m.subject_id or "" for m in marks}, set())
+    marks.sort(key=lambda m: m.lesson_id or "", reverse=True)
+    subjects = sorted({m.subject_id or "" for m in marks}, key=lambda s: (ctx.subject(s), s))
+    return {
+        "student_id": student_id, "term": term_view(term),
+        "items": [{"date": m.date, "lesson_id": m.lesson_id, "subject_id": m.subject_id,
+                   "subject_name": ctx.subject(m.subject_id), **_mark(m)} for m in marks],
+        "totals": _totals(marks),
+        "by_subject": [{"subject_id": s, "subject_name": ctx.subject(s),
+                        **_totals([m for m in marks if m.subject_id == s])} for s in subjects],
+    }
+
+
+# --- homework ---------------------------------------------------------------------------
+
+
+def homework(account_id: str, student_id: str, when: str, limit: int = HOMEWORK_PAGE) -> dict[str, Any]:
+    """Homework by due date: from today on (soonest first) or already due (latest first)."""
+    ctx = Context(open_child(account_id, student_id, "homework"))
+    items = store.homework_due(ctx.access.school_id, ctx.class_id, ctx.today.isoformat(), when == "upcoming", limit)
+    ctx.learn({h.subject_id or "" for h in items}, set())
+    return {"student_id": student_id, "today": ctx.today.isoformat(), "when": when,
+            "items": [{"lesson_id": h.lesson_id, "subject_id": h.subject_id, "subject_name": ctx.subject(h.subject_id),
+                       "text": h.text, "set_on": h.date, "due_date": h.due_date} for h in items]}
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def _weeks(term: Term, today: dt.date) -> list[str]:
+    start = monday(dt.date.fromisoformat(term.starts_on))
+    end = min(dt.date.fromisoformat(term.ends_on), today)
+    out = []
+    while start <= end:
+        out.append(start.isoformat())
+        start += dt.timedelta(days=7)
+    return out
+
+
+def standing(class_item: dict[str, Any] | None, student_id: str) -> dict[str, Any] | None:
+    """The child among graded classmates: rank (1 = best; equal averages share a rank), percentile
+    (share of the other graded classmates with a lower average), class average (mean of the
+    classmates' averages) and how many classmates' averages point to each mark — nobody's name,
+    grades or rank but the child's own."""
+    if not class_item:
+        return None
+    averages: dict[str, Decimal] = {}
+    for key, weight in class_item.items():
+        if key.startswith("w_") and int(weight) > 0:
+            who = key[2:]
+            avg = average(class_item.get(f"vw_{who}", 0), weight)
+            if avg is not None:
+                averages[who] = avg
+    mine = averages.get(student_id)
+    if mine is None:
+        return None
+    others = [a for who, a in averages.items() if who != student_id]
+    distribution = {str(mark): 0 for mark in range(1, 6)}
+    for avg in averages.values():
+        distribution[str(projected(avg))] += 1
+    mean = (sum(averages.values(), Decimal(0)) / len(averages)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return {
+        "rank": 1 + sum(a > mine for a in others), "of": len(averages),
+        "percentile": round(100 * sum(a < mine for a in others) / len(others)) if others else 100,
+        "class_average": float(mean), "distribution": distribution,
+    }
+
+
+def statistics(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+    """Per subject: weighted average, counts by value, the weekly series, projected term grade,
+    attendance rate and the child's standing in the class — all read from the stream's aggregates."""
+    ctx = Context(open_child(account_id, student_id, "statistics"))
+    term = ctx.term(term_id)
+    mine = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.student_stats(student_id, term.term_id)}
+    klass = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.class_stats(ctx.class_id, term.term_id)}
+    ctx.learn(set(mine) | set(klass), set())
+    today = ctx.today.isoformat()
+    weeks = _weeks(term, ctx.today)
+    subjects = []
+    for subject_id in sorted(set(mine) | set(klass), key=lambda s: (ctx.subject(s), s)):
+        own, cls = mine.get(subject_id, {}), klass.get(subject_id, {})
+        avg = average(own.get("sum_vw", 0), own.get("sum_w", 0))
+        held = sum(int(v) for k, v in cls.items() if k.startswith("l_") and k[2:] <= today)
+        absent = int(own.get("absent", 0))
+        subjects.append({
+            "subject_id": subject_id, "subject_name": ctx.subject(subject_id), "average": _num(avg),
+            "projected_grade": projected(avg), "grades_count": int(own.get("n", 0)),
+            "counts": {str(v): int(own.get(f"c{v}", 0)) for v in range(1, 6)},
+            "weekly": [{"week": w, "average": _num(average(own.get(f"wvw_{w}", 0), own.get(f"ww_{w}", 0)))}
+                       for w in weeks],
+            "attendance": {"lessons_held": held, "absent": absent, "late": int(own.get("late", 0)),
+                           "rate": round(100 * (held - absent) / held, 1) if held else None},
+            "standing": standing(cls, student_id),
+        })
+    return {"student_id": student_id, "term": term_view(term), "today": today, "subjects": subjects,
+            "formula": "sum(value*weight)/sum(weight), rounded half up to 0.01; term grade: half up"}

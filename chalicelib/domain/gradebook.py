@@ -1,0 +1,88 @@
+"""The teacher's journal page: a class's students × the subject's lessons of a term.
+
+Reads: the class's Query over the term (lessons), the roster (GSI Query) and one Query per
+student over the term (grades, marks) — about 30 Queries for a class, on a staff page only.
+At risk: a weighted average below 3.0, or absent from 30 % or more of the lessons held so far.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.dal import diary as diary_store
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal import schools as school_store
+from chalicelib.dal.models import AttendanceMark, Grade, Lesson, Student, Term
+from chalicelib.domain.diary import average, projected, school_today, term_view
+from chalicelib.domain.journal import require_teacher_of
+from chalicelib.domain.tokens import Caller
+from chalicelib.errors import NotFoundError
+
+AT_RISK_AVERAGE = Decimal("3.0")
+AT_RISK_ABSENCE_SHARE = 0.30
+
+
+def _term(school_id: str, term_id: str | None, today: str) -> Term:
+    terms = sorted(diary_store.terms(school_id), key=lambda t: t.starts_on)
+    found = (next((t for t in terms if t.term_id == term_id), None) if term_id
+             else next((t for t in terms if t.starts_on <= today <= t.ends_on), None))
+    if found is None:
+        raise NotFoundError(field="term_id", code="term_not_found")
+    return found
+
+
+def _roster(school_id: str, class_id: str) -> list[Student]:
+    students: list[Student] = []
+    start = None
+    while True:
+        found = school_store.students_of_class(school_id, class_id, 100, start)
+        students.extend(found)
+        start = found.last_evaluated_key
+        if not start:
+            return students
+
+
+def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str,
+                  term_id: str | None) -> dict[str, Any]:
+    """The grid with each student's grades and marks, average, absences and whether at risk."""
+    if not caller.is_admin_of(school_id):
+        require_teacher_of(caller, school_id, class_id, subject_id)
+    if school_store.get_class(school_id, class_id) is None:
+        raise NotFoundError(code="class_not_found")
+    school = school_store.get_school(school_id)
+    today = school_today(school.timezone if school else "Europe/Moscow").isoformat()
+    term = _term(school_id, term_id, today)
+    lessons = sorted((i for i in journal_store.class_days(class_id, term.starts_on, term.ends_on)
+                      if isinstance(i, Lesson) and i.subject_id == subject_id), key=lambda x: x.lesson_id)
+    held = sum(1 for x in lessons if not x.cancelled and x.date <= today)
+    rows = []
+    for student in _roster(school_id, class_id):
+        items = [i for i in journal_store.student_days(student.student_id, term.starts_on, term.ends_on)
+                 if getattr(i, "subject_id", None) == subject_id]
+        grades = [i for i in items if isinstance(i, Grade)]
+        marks = {i.lesson_id: i for i in items if isinstance(i, AttendanceMark)}
+        cells: dict[str, dict[str, Any]] = {}
+        for g in sorted(grades, key=lambda g: g.grade_id):
+            cells.setdefault(g.lesson_id or "", {"grades": [], "attendance": None})["grades"].append(
+                {"grade_id": g.grade_id, "value": int(g.value), "weight": int(g.weight), "work_kind": g.work_kind,
+                 "remark": g.remark, "version": int(g.version or 0)})
+        for lesson_id, m in marks.items():
+            cells.setdefault(lesson_id or "", {"grades": [], "attendance": None})["attendance"] = {
+                "mark": m.mark, "excused": bool(m.excused), "version": int(m.version or 0)}
+        avg = average(sum(int(g.value) * int(g.weight) for g in grades), sum(int(g.weight) for g in grades))
+        absent = sum(1 for m in marks.values() if m.mark == "absent")
+        share = absent / held if held else 0.0
+        reasons = ([] if avg is None or avg >= AT_RISK_AVERAGE else ["low_average"]) + (
+            ["absences"] if held and share >= AT_RISK_ABSENCE_SHARE else [])
+        rows.append({"student_id": student.student_id, "last_name": student.last_name,
+                     "first_name": student.first_name, "cells": cells,
+                     "average": float(avg) if avg is not None else None, "projected_grade": projected(avg),
+                     "absent": absent, "absence_share": round(share, 3), "at_risk": bool(reasons),
+                     "risk_reasons": reasons})
+    averages = [Decimal(str(r["average"])) for r in rows if r["average"] is not None]
+    class_avg = (sum(averages, Decimal(0)) / len(averages)).quantize(Decimal("0.01")) if averages else None
+    return {"class_id": class_id, "subject_id": subject_id, "term": term_view(term), "lessons_held": held,
+            "lessons": [{"lesson_id": x.lesson_id, "date": x.date, "starts_at": x.starts_at, "topic": x.topic,
+                         "cancelled": bool(x.cancelled)} for x in lessons],
+            "students": rows, "class_average": float(class_avg) if class_avg is not None else None}

@@ -1,0 +1,61 @@
+"""Statistics read from the stream's aggregates: exact averages, series, standing, attendance rate;
+a stream record applied twice counts once."""
+
+from __future__ import annotations
+
+from tests.journeys import get
+from tests.test_diary import _school_clock, school  # noqa: F401  (the same school and clock)
+
+
+def test_statistics_per_subject_with_the_standing_in_the_class(client, school):  # noqa: F811
+    response = get(client, f"/children/{school['child']}/statistics", school["parent"])
+    assert response.status_code == 200, response.body
+    body = response.json_body
+    assert body["term"]["name"] == "1 четверть" and body["today"] == "2026-09-20"
+    subjects = {s["subject_name"]: s for s in body["subjects"]}
+    maths = subjects["Математика"]
+    # (5·2 + 4·1 + 3·1) / (2 + 1 + 1) = 4.25; the grade deleted by mistake is not counted
+    assert (maths["average"], maths["projected_grade"], maths["grades_count"]) == (4.25, 4, 3)
+    assert maths["counts"] == {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1}
+    assert maths["weekly"] == [{"week": "2026-08-31", "average": None}, {"week": "2026-09-07", "average": 4.67},
+                               {"week": "2026-09-14", "average": 3.0}]
+    assert maths["attendance"] == {"lessons_held": 3, "absent": 1, "late": 1, "rate": 66.7}
+    # Classmates' averages 5.00 and 2.50: the child is second of three, above half of the others
+    assert maths["standing"] == {"rank": 2, "of": 3, "percentile": 50, "class_average": 3.92,
+                                 "distribution": {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1}}
+    russian = subjects["Русский язык"]
+    assert (russian["average"], russian["projected_grade"]) == (4.5, 5)  # 4.5 rounds up
+    assert russian["attendance"]["rate"] == 100.0
+    assert russian["standing"]["rank"] == 1 and russian["standing"]["of"] == 1
+    # Nothing names or scores another child
+    text = response.body.decode()
+    assert not any(mate in text for mate in school["mates"])
+
+
+def test_rounding_rules():
+    from decimal import Decimal
+
+    from chalicelib.domain.diary import average, projected
+
+    assert average(17, 4) == Decimal("4.25") and projected(Decimal("4.25")) == 4
+    assert average(9, 2) == Decimal("4.50") and projected(Decimal("4.50")) == 5
+    assert average(14, 3) == Decimal("4.67") and projected(Decimal("3.49")) == 3
+    assert average(0, 0) is None and projected(None) is None
+
+
+def test_a_stream_record_delivered_twice_counts_once(school):  # noqa: F811
+    from chalicelib.dal import diary as store
+    from chalicelib.domain.aggregates import Change, apply
+
+    image = {"kind": "Grade", "school_id": school["id"], "class_id": "ghost-class", "student_id": "ghost",
+             "subject_id": school["maths"], "date": "2026-09-10", "value": 4, "weight": 3}
+    change = Change("test-event-ghost-1", None, image)
+    assert apply([change]) == 1
+    assert apply([change]) == 0
+    [item] = store.student_stats("ghost", school["terms"]["1 четверть"])
+    assert (item["sum_vw"], item["sum_w"], item["n"], item["wvw_2026-09-07"]) == (12, 3, 1, 12)
+    # A correction moves the sums by the difference; a deletion takes its part back out
+    apply([Change("test-event-ghost-2", image, {**image, "value": 5})])
+    apply([Change("test-event-ghost-3", {**image, "value": 5}, None)])
+    [item] = store.student_stats("ghost", school["terms"]["1 четверть"])
+    assert (item["sum_vw"], item["sum_w"], item["n"], item["c4"], item["c5"]) == (0, 0, 0, 0, 0)
