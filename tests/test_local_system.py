@@ -63,6 +63,16 @@ def test_make_run_serves_the_demo_school_and_survives_a_restart(tmp_path):
         classes = requests.get(f"{api}/schools/{school_id}/classes", timeout=5,
                                headers={"Authorization": f"Bearer {token}"}).json()["items"]
         assert sorted(c["name"] for c in classes) == ["5А", "5Б", "9А"]
+        # The demo parent sees their child's week: lessons with topics, homework and grades
+        parent = requests.post(f"{api}/auth/login", timeout=10, json={
+            "email": "parent@demo.ediary.example", "password": "Demo-Parent-2026"}).json()["access_token"]
+        auth = {"Authorization": f"Bearer {parent}"}
+        [child] = requests.get(f"{api}/children", timeout=10, headers=auth).json()["items"]
+        assert (child["last_name"], child["class_name"]) == ("Иванов", "5А")
+        week = requests.get(f"{api}/children/{child['student_id']}/week", timeout=10, headers=auth).json()
+        lessons = [lesson for day in week["days"] for lesson in day["lessons"]]
+        maths = [lesson for lesson in lessons if lesson["subject_name"] == "Математика"]
+        assert len(maths) == 5 and all(lesson["topic"] and lesson["grades"] for lesson in maths)
         # A registration's code arrives through the queue, the pump and SES
         email = "newcomer@demo.ediary.example"
         assert requests.post(f"{api}/auth/register", timeout=10, json={
