@@ -67,6 +67,7 @@ def _seed() -> Seed:
     schools.assign_teaching(school_id, teacher_id, class_id, subject_id)
     admin = Caller("load-admin", frozenset({f"admin:{school_id}"}))
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    schools.add_term(school_id, "Текущая четверть", monday - dt.timedelta(days=30), monday + dt.timedelta(days=60))
     lessons = []
     for day in range(5):
         for hour in (8, 9, 10):
