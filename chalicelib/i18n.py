@@ -162,6 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Слишком много сообщений. Повторите через {retry_after} с.",
         "Too many messages. Try again in {retry_after} s.",
     ),
+    "student_not_found": ("Ученик не найден.", "Student not found."),
     "invalid_cursor": ("Неверный курсор страницы.", "The page cursor is not valid."),
     "method_not_allowed": ("Метод не поддерживается.", "Method not allowed."),
     "service_unavailable": (

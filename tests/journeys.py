@@ -135,3 +135,16 @@ def check_and_approve(client: Any, school_id: str, admin: str, application_id: s
     assert post(client, f"{base}/check", {"confirmed": True}, admin).status_code == 200
     approved = post(client, f"{base}/approve", {}, admin)
     assert approved.status_code == 200, approved.body
+
+
+def linked_parent(client: Any, pump: Any) -> tuple[str, str, str, str, str]:
+    """A school, its admin token, an enrolled child, and a parent linked to the child through the
+    whole journey (apply, in-person check, approve, emailed code, redeem)."""
+    school_id, admin = school_with_admin(client, pump)
+    student_id = enrol(client, school_id, admin, school_class(client, school_id, admin))
+    parent_email = verified_account(client, pump)
+    parent = str(login(client, parent_email)["access_token"])
+    check_and_approve(client, school_id, admin, apply(client, parent, school_id))
+    redeemed = post(client, "/children/redeem", {"code": emailed_access_code(pump, parent_email)}, parent)
+    assert redeemed.status_code == 200, redeemed.body
+    return school_id, admin, student_id, parent_email, parent

@@ -71,3 +71,11 @@ def calendar_token(req: Request) -> Any:
 def calendar(req: Request) -> Any:
     return Response(body=calendar_feed.feed(req.path["token"]), status_code=200,
                     headers={"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300"})
+
+
+@endpoint(bp, "GET", CHILD_PATH + "/attestation", allow=ACCOUNT, response="AttestationList", errors=CHILD,
+          summary="The child's term and final attestation results (part: grades)")
+def child_attestation(req: Request) -> Any:
+    from chalicelib.domain import attestation
+
+    return attestation.of_child(req.account_id, req.path["student_id"])

@@ -289,6 +289,31 @@ class StudentChange(Strict):
     class_id: Id | None = None
 
 
+class AttestationSet(Strict):
+    """A term (period = the term's id) or final (period = "final") result in a subject."""
+
+    subject_id: Id
+    period: Id
+    result: Literal["5", "4", "3", "2", "pass", "fail"]
+
+
+class AttestationOut(BaseModel):
+    """An attestation result."""
+
+    subject_id: str
+    subject_name: str
+    period: str
+    period_name: str
+    result: str
+
+
+class AttestationList(BaseModel):
+    """A child's attestation results, by period then subject."""
+
+    student_id: str
+    results: list[AttestationOut]
+
+
 class StudentQuery(PageQuery):
     """Students of one class."""
 

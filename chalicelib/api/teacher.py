@@ -96,3 +96,13 @@ def clear_attendance(req: Request) -> Any:
         p["lesson_id"], p["student_id"],
                              req.query.version)
     return Reply(None, 204)
+
+
+@endpoint(bp, "PUT", "/schools/{school_id}/students/{student_id}/attestation", allow=SCHOOL_STAFF,
+          body="AttestationSet", response="AttestationOut", errors=(403, 404, 422),
+          summary="Set a term or final attestation result (the subject's teacher or an administrator)")
+def set_attestation(req: Request) -> Any:
+    from chalicelib.domain import attestation
+
+    p, b = req.path, req.body
+    return attestation.record(req.actor, p["school_id"], p["student_id"], b.subject_id, b.period, b.result)

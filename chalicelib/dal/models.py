@@ -32,6 +32,7 @@ One line per access pattern:
 - an account's children:         Query    GSI1 GSI1PK=CHILDREN#<account>, GSI1SK=<student id>
 - invitations of a child:        Query    PK=STUDENT#<id>, SK begins_with INVITATION#
 - audit of a child, newest first: Query   PK=STUDENT#<id>, SK begins_with AUDIT# (descending)
+- attestation results of a child: Query   PK=STUDENT#<id>, SK begins_with ATTESTATION#  (<period>#<subject>)
 
 The journal (what families read), laid out so a week is two Queries:
 - a class's week: lessons + homework: Query    PK=CLASS#<class>, SK between D#<monday> and D#<sunday>~
@@ -651,3 +652,16 @@ class News(DiaryItem, discriminator="News"):
     emails_sent = NumberAttribute(default=0)
     sms_sent = NumberAttribute(default=0)
     failed = NumberAttribute(default=0)
+
+
+class AttestationResult(DiaryItem, discriminator="AttestationResult"):
+    """A term (intermediate) or final attestation result of a student in a subject."""
+
+    school_id = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    subject_id = UnicodeAttribute()
+    period = UnicodeAttribute()  # a term id, or "final" for the year's final attestation
+    result = UnicodeAttribute()  # "5" … "2", or "pass" / "fail" (зачёт / незачёт)
+    changed_by = UnicodeAttribute()
+    source = UnicodeAttribute(default="teacher")

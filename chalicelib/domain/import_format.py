@@ -189,6 +189,20 @@ def _grade(row: dict[str, str]) -> dict[str, Any]:
             "remark": text(row, "remark", 1000, False)}
 
 
+RESULT_WORDS = {"5": "5", "4": "4", "3": "3", "2": "2", "pass": "pass", "fail": "fail", "зачёт": "pass",
+                "зачет": "pass", "незачёт": "fail", "незачет": "fail"}
+FINAL_WORDS = ("final", "итоговая", "год", "годовая")
+
+
+def _attestation(row: dict[str, str]) -> dict[str, Any]:
+    result = (text(row, "result", 20) or "").lower()
+    if result not in RESULT_WORDS:
+        raise RowError("result", "not_allowed")
+    period = text(row, "period", 120) or ""
+    return {"student_id": text(row, "student_id", 64), "subject": text(row, "subject", 120),
+            "period": "final" if period.lower() in FINAL_WORDS else period, "result": RESULT_WORDS[result]}
+
+
 def _attendance(row: dict[str, str]) -> dict[str, Any]:
     mark = choice(row, "mark", ("absent", "late"))
     minutes = number(row, "minutes_late", 1, 90, default=0) if mark == "late" else 0
@@ -210,6 +224,7 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
              ("weight", "work_kind", "remark"), _grade),
     FileKind("attendance", ("student_id", "date", "starts_at", "subject", "mark"), ("excused", "minutes_late"),
              _attendance),
+    FileKind("attestation", ("student_id", "subject", "period", "result"), (), _attestation),
 ]}
 ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
 

@@ -282,9 +282,32 @@ def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[l
     return _per_student(rows, ctx, make)
 
 
+def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    from chalicelib.domain import attestation
+
+    known = ctx.students([r["student_id"] for _, r in rows])
+    terms = {t.name.casefold(): t.term_id for t in school_store.all_terms(ctx.school_id)}
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        student, subject_id = known.get(row["student_id"]), ctx.subject_id(row["subject"])
+        period = "final" if row["period"] == "final" else terms.get(row["period"].casefold())
+        if student is None:
+            refused.append((line, "student_id", "unknown_student"))
+        elif subject_id is None:
+            refused.append((line, "subject", "unknown_subject"))
+        elif period is None:
+            refused.append((line, "period", "unknown_term"))
+        else:
+            items.append(attestation.make(ctx.school_id, student.class_id, student.student_id, subject_id, period,
+                                          row["result"], f"upload:{ctx.upload_id}", source=f"upload:{ctx.upload_id}"))
+    return items, refused
+
+
 BUILDERS: dict[str, Builder] = {
     "classes": _classes, "subjects": _subjects, "terms": _terms, "teachings": _teachings, "students": _students,
     "schedule": _schedule, "homework": _homework, "grades": _grades, "attendance": _attendance,
+    "attestation": _attestation,
 }
 assert set(BUILDERS) == set(fmt.KINDS)
 
