@@ -20,6 +20,9 @@ from tests.journeys import (
     school_with_admin,
     verified_account,
 )
+from tests.journeys import (
+    linked_parent as _linked_parent,
+)
 
 
 def _parent(client, pump, email=None):
@@ -30,17 +33,6 @@ def _parent(client, pump, email=None):
 def _state(client, parent, application_id):
     mine = get(client, "/applications", parent).json_body["items"]
     return next(a["state"] for a in mine if a["application_id"] == application_id)
-
-
-def _linked_parent(client, pump):
-    """A school, its admin, a parent linked to an enrolled child through the whole journey."""
-    school_id, admin = school_with_admin(client, pump)
-    student_id = enrol(client, school_id, admin, school_class(client, school_id, admin))
-    parent_email, parent = _parent(client, pump)
-    check_and_approve(client, school_id, admin, apply(client, parent, school_id))
-    redeemed = post(client, "/children/redeem", {"code": emailed_access_code(pump, parent_email)}, parent)
-    assert redeemed.status_code == 200, redeemed.body
-    return school_id, admin, student_id, parent_email, parent
 
 
 def test_roster_first_then_application_links_the_child(client, pump):

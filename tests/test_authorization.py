@@ -79,3 +79,48 @@ def test_route_refuses_every_actor_its_rule_excludes(spec, actors, client):
         assert set(response.json_body) == {"error"}
         assert response.json_body["error"]["code"] in {"token_invalid", "forbidden"}
         assert response.json_body["error"]["field"] is None
+
+
+CHILD_ROUTES = [spec for spec in ENDPOINTS if spec.path.startswith("/children/{student_id}")]
+
+
+@pytest.fixture(scope="module")
+def strangers(app, aws):
+    """A child, a parent of another child, and a viewer of the child whose access was revoked."""
+    from chalice.test import Client
+
+    from chalicelib.dal import accounts as store
+    from ops.pump import Pump
+    from tests.journeys import emailed_access_code, get, linked_parent
+
+    with Client(app, stage_name="test") as client:
+        pump = Pump(app, schedules=False)
+        store.clear_throttle("client", "127.0.0.1")
+        _, _, child, _, parent = linked_parent(client, pump)
+        _, _, _, _, other_parent = linked_parent(client, pump)
+        viewer_email = verified_account(client, pump)
+        viewer = login(client, viewer_email)["access_token"]
+        post(client, f"/children/{child}/invitations", {"email": viewer_email, "role": "tutor",
+                                                         "scope": ["grades", "homework"]}, parent)
+        assert post(client, "/children/redeem", {"code": emailed_access_code(pump, viewer_email)},
+                    viewer).status_code == 200
+        viewer_id = get(client, "/me", viewer).json_body["account_id"]
+        assert client.http.delete(f"/children/{child}/viewers/{viewer_id}",
+                                  headers={"Authorization": f"Bearer {parent}"}).status_code == 204
+        return child, {"parent of another child": other_parent, "revoked viewer": viewer}
+
+
+def test_there_are_child_routes_to_guard():
+    assert len(CHILD_ROUTES) >= 10
+
+
+@pytest.mark.parametrize("spec", CHILD_ROUTES, ids=lambda s: f"{s.method} {s.path}")
+def test_child_route_refuses_strangers_to_the_child(spec, strangers, client):
+    child, tokens = strangers
+    path = re.sub(r"{(\w+)}", lambda m: child if m.group(1) == "student_id" else "0" * 32, spec.path)
+    for actor, token in tokens.items():
+        response = client.http.request(spec.method, path, body=b"{}", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        assert response.status_code in (403, 404, 422), f"{actor} reached {spec.method} {spec.path}"
+        # A refusal names nothing of the child's
+        assert set(response.json_body) == {"error"}, f"{actor}: {response.json_body}"
