@@ -226,14 +226,6 @@ def meetings_between(class_id: str, first: str, last: str) -> list[ParentMeeting
         return [i for i in found if isinstance(i, ParentMeeting)]
 
 
-def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:
-    """Whether the teacher teaches any subject to the class."""
-    with storing():
-        found = DiaryItem.query(school_pk(school_id), DiaryItem.sk.startswith(f"TEACHING#{teacher_id}#{class_id}#"),
-                                limit=1)
-        return any(True for _ in found)
-
-
 # --- calendar tokens --------------------------------------------------------------------
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.dal.models import DiaryItem, Message, MessageThread, RateCounter, ThreadInbox
-from chalicelib.dal.schools import school_pk
+from chalicelib.dal.models import Message, MessageThread, RateCounter, ThreadInbox
 from chalicelib.dal.store import connection, now_iso, storing
 from chalicelib.errors import ConflictError
 
@@ -144,14 +143,6 @@ def mark_read(inbox: ThreadInbox) -> None:
         inbox.update(actions=[ThreadInbox.unread.set(0), ThreadInbox.read_up_to.set(inbox.last_message_sk),
                               ThreadInbox.read_at.set(now_iso())],
                      condition=ThreadInbox.last_message_sk == inbox.last_message_sk)
-
-
-def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:
-    """Whether the teacher teaches the class any subject (one Teaching item is enough)."""
-    with storing():
-        found = DiaryItem.query(school_pk(school_id), DiaryItem.sk.startswith(f"TEACHING#{teacher_id}#{class_id}#"),
-                                limit=1)
-        return any(True for _ in found)
 
 
 def count_send(account_id: str, window_seconds: int, now: int) -> tuple[int, int]:

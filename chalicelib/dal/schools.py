@@ -142,6 +142,14 @@ def students_of_class(school_id: str, class_id: str, limit: int, start: dict[str
         return Student.gsi1.query(f"CLASS#{school_id}#{class_id}", limit=limit, last_evaluated_key=start)
 
 
+def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:
+    """Whether the teacher teaches the class any subject (one Teaching item is enough)."""
+    with storing():
+        found = Teaching.query(school_pk(school_id), Teaching.sk.startswith(f"TEACHING#{teacher_id}#{class_id}#"),
+                               limit=1)
+        return any(True for _ in found)
+
+
 def get_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> Teaching | None:
     """Whether this teacher teaches this subject to this class."""
     return _get(Teaching, school_pk(school_id), f"TEACHING#{teacher_id}#{class_id}#{subject_id}")

@@ -53,7 +53,7 @@ def _count_send(account_id: str) -> None:
 
 def _speaks_for_school(caller: Caller, school_id: str, class_id: str) -> bool:
     # The token's roles are checked first: an administrator needs no read at all.
-    return caller.is_admin_of(school_id) or store.teaches_class(school_id, caller.account_id, class_id)
+    return caller.is_admin_of(school_id) or school_store.teaches_class(school_id, caller.account_id, class_id)
 
 
 def _is_guardian(account_id: str, student_id: str) -> bool:
@@ -148,7 +148,7 @@ def write_to_teacher(caller: Caller, student_id: str, teacher_id: str, subject: 
     student = _student(access.school_id, student_id)
     if teacher_id == caller.account_id:
         raise DiaryError(field="teacher_id", code="message_to_self")
-    if not store.teaches_class(student.school_id, teacher_id, student.class_id):
+    if not school_store.teaches_class(student.school_id, teacher_id, student.class_id):
         raise ForbiddenError(field="teacher_id", code="not_childs_teacher")
     _count_send(caller.account_id)
     return _start(student, caller.account_id, {caller.account_id: FAMILY, teacher_id: SCHOOL}, subject, body)

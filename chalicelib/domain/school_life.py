@@ -70,7 +70,7 @@ def school_events(school_id: str, first: dt.date | None, last: dt.date | None) -
 
 def create_meeting(caller: Caller, school_id: str, class_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """A teacher of the class (any subject) or an administrator calls a parent meeting."""
-    if not caller.is_admin_of(school_id) and not store.teaches_class(school_id, caller.account_id, class_id):
+    if not caller.is_admin_of(school_id) and not school_store.teaches_class(school_id, caller.account_id, class_id):
         raise ForbiddenError(code="not_your_class")
     if school_store.get_class(school_id, class_id) is None:
         raise NotFoundError(code="class_not_found")
