@@ -107,7 +107,28 @@ def strangers(app, aws):
         viewer_id = get(client, "/me", viewer).json_body["account_id"]
         assert client.http.delete(f"/children/{child}/viewers/{viewer_id}",
                                   headers={"Authorization": f"Bearer {parent}"}).status_code == 204
-        return child, {"parent of another child": other_parent, "revoked viewer": viewer}
+        tutor_email = verified_account(client, pump)
+        tutor = login(client, tutor_email)["access_token"]
+        post(client, f"/children/{child}/invitations", {"email": tutor_email, "role": "tutor",
+                                                         "scope": ["homework"]}, parent)
+        assert post(client, "/children/redeem", {"code": emailed_access_code(pump, tutor_email)},
+                    tutor).status_code == 200
+        # …who does reach what their scope opens, so a refusal below is the scope's doing
+        assert get(client, f"/children/{child}/homework", tutor).status_code == 200
+        assert get(client, f"/children/{child}/grades", tutor).status_code == 403
+        return child, {"parent of another child": other_parent, "revoked viewer": viewer,
+                       "viewer outside scope": tutor}
+
+
+# What a viewer whose scope is only "homework" may still reach: the child's card, the homework,
+# their own calendar feed and alert preferences (within scope). Everything else must refuse them.
+IN_SCOPE_OF_HOMEWORK = {
+    ("GET", "/children/{student_id}"),
+    ("GET", "/children/{student_id}/homework"),
+    ("POST", "/children/{student_id}/calendar-token"),
+    ("GET", "/children/{student_id}/alert-preferences"),
+    ("PUT", "/children/{student_id}/alert-preferences"),
+}
 
 
 def test_there_are_child_routes_to_guard():
@@ -119,6 +140,8 @@ def test_child_route_refuses_strangers_to_the_child(spec, strangers, client):
     child, tokens = strangers
     path = re.sub(r"{(\w+)}", lambda m: child if m.group(1) == "student_id" else "0" * 32, spec.path)
     for actor, token in tokens.items():
+        if actor == "viewer outside scope" and (spec.method, spec.path) in IN_SCOPE_OF_HOMEWORK:
+            continue
         response = client.http.request(spec.method, path, body=b"{}", headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
         assert response.status_code in (403, 404, 422), f"{actor} reached {spec.method} {spec.path}"
