@@ -85,8 +85,10 @@ def load_school() -> dict[str, Any]:
     for n, s in enumerate(students):
         items.append(Student(spk, f"STUDENT#{s}", student_id=s, school_id=school, class_id=klass,
                              last_name=f"Ученик{n:02d}", first_name="А", birth_date="2015-01-01"))
-    items.append(Guardianship(j.student_pk(students[0]), f"ACCESS#{parent}", account_id=parent,
-                              student_id=students[0], school_id=school, relation="mother"))
+    link = Guardianship(j.student_pk(students[0]), f"ACCESS#{parent}", account_id=parent,
+                        student_id=students[0], school_id=school, relation="mother")
+    link.gsi1pk, link.gsi1sk = f"CHILDREN#{parent}", students[0]
+    items.append(link)
     for week in range(WEEKS):
         for day, subject in [(0, "maths"), (1, "russian"), (2, "maths"), (3, "russian")]:
             date = (TERM_START + dt.timedelta(weeks=week, days=day)).isoformat()
@@ -156,6 +158,7 @@ def run() -> None:
     from app import app
     from chalicelib import aws, settings
     from chalicelib.domain import diary
+    from chalicelib.domain.children import hints_of
     from chalicelib.domain.tokens import issue_access_token
     from ops.provision import provision
     from ops.pump import Pump
@@ -168,7 +171,8 @@ def run() -> None:
     # The school's "today": inside the term, so every page has data
     now = dt.datetime.combine(TERM_START + dt.timedelta(weeks=WEEKS // 2, days=2), dt.time(9), dt.UTC)
     diary.clock = lambda: now
-    token, _ = issue_access_token(school["parent"], [])
+    # the token a parent gets at login: it knows where the child is (domain/tokens.py)
+    token, _ = issue_access_token(school["parent"], [], children=hints_of(school["parent"]))
     headers = {"Authorization": f"Bearer {token}"}
     child = school["child"]
     monday = (now.date() - dt.timedelta(days=now.date().weekday())).isoformat()

@@ -95,10 +95,12 @@ def main() -> None:
     try:
         started.append(services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log"))
         started.append(services.start_moto(MOTO_PORT, logs / "moto.log"))
+        from ops.migrate import run as migrate
         from ops.provision import provision
         from ops.seed_demo import seed
 
         provision()
+        migrate()  # data kept from an older checkout gets what this one reads
         school_id = seed()
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
@@ -130,6 +132,9 @@ def _start_pump(stopping: threading.Event, log_path: Path) -> None:
     logging.getLogger("pump").addHandler(handler)
     logging.getLogger("pump").propagate = False
     pump = Pump(app)
+    # Catch up before the banner: the diary's week pages and statistics come from the stream, so a
+    # family logging in at once sees the demo school whole (bounded: a huge backlog keeps flowing).
+    pump.drain(timeout=180)
 
     def loop() -> None:
         while not stopping.is_set():

@@ -3,6 +3,7 @@ the calendar feed and the teacher's journal grid — data posted through the rea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -131,7 +132,8 @@ def school(app, aws):
         return {"id": school_id, "admin": admin, "class_id": class_id, "other_class": other_class,
                 "maths": maths, "russian": russian, "terms": terms, "child": child, "mates": mates,
                 "teacher": teacher, "other_teacher": login(client, other_email)["access_token"],
-                "parent": parent, "tutor": tutor}
+                "parent": parent, "tutor": tutor, "parent_email": parent_email, "tutor_email": tutor_email,
+                "pump": pump}
 
 
 def test_the_week_shows_lessons_homework_grades_and_marks_in_order(client, school):
@@ -163,6 +165,76 @@ def test_today_is_the_schools_day_not_utcs(client, school, monkeypatch):
     body = get(client, f"/children/{school['child']}/week", school["parent"]).json_body
     assert (body["today"], body["week_start"], body["timezone"]) == ("2026-09-14", "2026-09-14", "Europe/Moscow")
     assert body["days"][0]["lessons"][0]["attendance"] == {"mark": "late", "excused": True, "minutes_late": 5}
+
+
+@contextlib.contextmanager
+def dynamodb_calls():
+    """The operations every DynamoDB client makes inside the block (PynamoDB's and boto3's alike)."""
+    import botocore.client
+
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append(operation)
+        return original(self, operation, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+        yield calls
+
+
+def test_a_token_that_knows_the_child_reads_the_week_in_two_calls(client, school):
+    path = f"/children/{school['child']}/week?date=2026-09-07"
+    # The school fixture's tokens were issued before the links: they take the long way
+    the_long_way = {who: get(client, path, school[who]).json_body for who in ("parent", "tutor")}
+    for who in ("parent", "tutor"):
+        fresh = login(client, school[f"{who}_email"])["access_token"]
+        with dynamodb_calls() as calls:
+            week = get(client, path, fresh)
+        assert week.status_code == 200 and week.json_body == the_long_way[who]
+        # the link(s), the child, the school, its names and both week pages; then the audit entry
+        assert sorted(calls) == ["BatchGetItem", "PutItem"], who  # made side by side
+    assert the_long_way["parent"]["days"][0]["lessons"][0]["grades"][0]["remark"] == "Отлично"
+    assert "grades" in the_long_way["tutor"]["omitted"]
+
+
+def test_a_child_moved_since_the_token_shows_the_new_class_week(client, school):
+    fresh = login(client, school["parent_email"])["access_token"]
+    student = f"/schools/{school['id']}/students/{school['child']}"
+    path = f"/children/{school['child']}/week?date=2026-09-07"
+    assert client.http.patch(student, body=json.dumps({"class_id": school["other_class"]}), headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {school['admin']}"}).status_code == 200
+    try:
+        with dynamodb_calls() as calls:
+            moved = get(client, path, fresh).json_body
+        assert all(day["lessons"] == [] for day in moved["days"])  # 6Б has no lessons that week
+        assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem"]  # a stale hint: one more read
+    finally:
+        client.http.patch(student, body=json.dumps({"class_id": school["class_id"]}), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {school['admin']}"})
+    assert len(get(client, path, fresh).json_body["days"][0]["lessons"]) == 1
+
+
+def test_a_viewer_revoked_after_their_token_is_refused_at_once(client, school):
+    relative_email = verified_account(client, school["pump"], name="Бабушка")
+    post(client, f"/children/{school['child']}/invitations",
+         {"email": relative_email, "role": "relative", "scope": ["schedule"]}, school["parent"])
+    first = login(client, relative_email)["access_token"]
+    assert post(client, "/children/redeem", {"code": emailed_access_code(school["pump"], relative_email)},
+                first).status_code == 200
+    relative = login(client, relative_email)
+    viewer_id = get(client, "/me", relative["access_token"]).json_body["account_id"]
+    path = f"/children/{school['child']}/week?date=2026-09-07"
+    assert get(client, path, relative["access_token"]).status_code == 200
+    assert client.http.delete(f"/children/{school['child']}/viewers/{viewer_id}",
+                              headers={"Authorization": f"Bearer {school['parent']}"}).status_code == 204
+    refused = get(client, path, relative["access_token"])  # the token still names the child
+    assert refused.status_code == 403 and refused.json_body["error"]["code"] == "child_not_linked"
+    trail = get(client, f"/children/{school['child']}/audit", school["parent"]).json_body["items"]
+    theirs = [(e["action"], e["part"]) for e in trail if e["actor_account_id"] == viewer_id]
+    assert theirs[:2] == [("refused", "schedule"), ("opened", "schedule")]  # newest first
 
 
 def test_a_week_across_two_terms_and_a_holiday_week(client, school):

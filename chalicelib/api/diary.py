@@ -21,7 +21,7 @@ CHILD_PATH = "/children/{student_id}"
 @endpoint(bp, "GET", CHILD_PATH + "/week", allow=ACCOUNT, query="WeekQuery", response="WeekOut", errors=CHILD,
           summary="The child's week: lessons, topics, homework, grades, attendance (part: schedule)")
 def child_week(req: Request) -> Any:
-    return diary.week(req.account_id, req.path["student_id"], req.query.date)
+    return diary.week(req.actor, req.path["student_id"], req.query.date)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/grades", allow=ACCOUNT, query="TermQuery", response="TermGradesOut",

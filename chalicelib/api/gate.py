@@ -27,8 +27,9 @@ def access_token(auth_request: AuthRequest) -> AuthResponse:
         caller = read_access_token(token.strip())
     except AuthenticationError as refused:
         return AuthResponse(routes=["*"], principal_id="anonymous", context={"auth_error": refused.code})
-    return AuthResponse(
-        routes=["*"],
-        principal_id=caller.account_id,
-        context={"account_id": caller.account_id, "roles": ",".join(sorted(caller.roles))},
-    )
+    context = {"account_id": caller.account_id, "roles": ",".join(sorted(caller.roles))}
+    if caller.children:  # authorizer context values are strings: the hints travel as JSON
+        import json
+
+        context["children"] = json.dumps({sid: hint.claim() for sid, hint in caller.children.items()})
+    return AuthResponse(routes=["*"], principal_id=caller.account_id, context=context)

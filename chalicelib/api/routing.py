@@ -20,7 +20,7 @@ from chalice import Blueprint, Response
 from chalicelib import i18n
 from chalicelib.api.access import Access
 from chalicelib.api.gate import access_token
-from chalicelib.domain.tokens import Caller
+from chalicelib.domain.tokens import Caller, child_hints
 from chalicelib.errors import AuthenticationError, DiaryError, ForbiddenError, ValidationFailedError
 
 log = logging.getLogger(__name__)
@@ -150,10 +150,19 @@ def _authorize(spec: Endpoint, context: dict[str, Any], path: dict[str, str]) ->
     if identity.get("auth_error") or not identity.get("account_id"):
         raise AuthenticationError(code=identity.get("auth_error") or "unauthenticated")
     roles = frozenset(r for r in str(identity.get("roles", "")).split(",") if r)
-    caller = Caller(account_id=str(identity["account_id"]), roles=roles)
+    caller = Caller(account_id=str(identity["account_id"]), roles=roles, children=_child_hints(identity))
     if not spec.allow.permits(caller, path):
         raise ForbiddenError()
     return caller
+
+
+def _child_hints(identity: Mapping[str, Any]) -> dict[str, Any]:
+    if not identity.get("children"):
+        return {}
+    try:
+        return child_hints(json.loads(identity["children"]))
+    except ValueError:
+        return {}
 
 
 def _parse_body(spec: Endpoint, raw: str | bytes | None) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import aws, settings
 from chalicelib.dal.models import AccessCode, AuditEntry, DiaryItem, Guardianship, Invitation, Viewer
 from chalicelib.dal.store import connection, epoch, now_iso, storing
 from chalicelib.errors import ConflictError
@@ -64,6 +65,17 @@ def delete_code(holder: str, purpose: str, ref_id: str) -> None:
         AccessCode(holder_pk(holder), code_sk(purpose, ref_id)).delete()
 
 
+def access_key(student_id: str, account_id: str) -> tuple[str, str]:
+    """Where an account's link to a child is stored."""
+    return student_pk(student_id), f"ACCESS#{account_id}"
+
+
+def link_from_raw(raw: dict[str, Any] | None) -> Guardianship | Viewer | None:
+    """A link read with the low-level client (a page reading it with its data in one call)."""
+    item = DiaryItem.from_raw_data(raw) if raw else None
+    return item if isinstance(item, Guardianship | Viewer) else None
+
+
 def access_of(student_id: str, account_id: str) -> Guardianship | Viewer | None:
     """The account's link to the child, read fresh on every request (revocation is immediate)."""
     with storing():
@@ -101,6 +113,24 @@ def record(student_id: str, actor_id: str, action: str, part: str | None = None,
     """Write one audit entry."""
     with storing():
         _audit(student_id, actor_id, action, part, subject).save()
+
+
+def opening(student_id: str, actor_id: str, part: str) -> AuditEntry:
+    """The audit entry of an opening, to write with `write_entry` (possibly beside a read)."""
+    return _audit(student_id, actor_id, "opened", part, None)
+
+
+def write_entry(entry: AuditEntry) -> None:
+    """Write an audit entry with the low-level client, which (unlike a PynamoDB model) may be
+    shared with another thread."""
+    with storing():
+        aws.client("dynamodb").put_item(TableName=settings.table_name(), Item=entry.serialize())
+
+
+def mark_refused(entry: AuditEntry) -> None:
+    """An opening written beside its read turned out refused: say so in the trail."""
+    entry.action = "refused"
+    write_entry(entry)
 
 
 def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_action: str,

@@ -22,7 +22,9 @@ from chalicelib.dal.models import (
     Term,
 )
 from chalicelib.dal.schools import school_pk
-from chalicelib.dal.store import connection, epoch, now_iso, storing
+from chalicelib.dal.store import Found, connection, epoch, get_many, now_iso, storing
+
+ContextItems = tuple[Student | None, School | None, dict[str, Any]]
 
 STREAM_MARK_DAYS = 3  # longer than Lambda retries a stream batch (24 h at most)
 
@@ -51,28 +53,23 @@ def stat_sk(term_id: str, subject_id: str) -> str:
 # --- the child's context: one BatchGetItem ---------------------------------------------
 
 
-def child_context(school_id: str, student_id: str) -> tuple[Student | None, School | None, dict[str, Any]]:
-    """The student (for the class), the school (for its time zone) and its names, in one call."""
-    keys = [(school_pk(school_id), f"STUDENT#{student_id}"), (school_pk(school_id), "SCHOOL"),
+def context_keys(school_id: str, student_id: str) -> list[tuple[str, str]]:
+    """The student (for the class), the school (for its time zone) and the school's names."""
+    return [(school_pk(school_id), f"STUDENT#{student_id}"), (school_pk(school_id), "SCHOOL"),
             directory_key(school_id)]
-    request = {settings.table_name(): {"Keys": [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in keys]}}
-    found: list[dict[str, Any]] = []
-    with storing():
-        while request:
-            answer = _ddb().batch_get_item(RequestItems=request)
-            found.extend(answer.get("Responses", {}).get(settings.table_name(), []))
-            request = answer.get("UnprocessedKeys") or {}
-    student = school = None
-    directory: dict[str, Any] = {}
-    for raw in found:
-        sk = raw["SK"]["S"]
-        if sk == "DIRECTORY":
-            directory = _plain(raw)
-        elif sk == "SCHOOL":
-            school = School.from_raw_data(raw)
-        else:
-            student = Student.from_raw_data(raw)
-    return student, school, directory
+
+
+def context_of(found: Found, school_id: str, student_id: str) -> ContextItems:
+    """The context items among items read together."""
+    student_key, school_key, names_key = context_keys(school_id, student_id)
+    student, school = found.get(student_key), found.get(school_key)
+    return (Student.from_raw_data(student) if student else None, School.from_raw_data(school) if school else None,
+            _plain(found[names_key]) if names_key in found else {})
+
+
+def child_context(school_id: str, student_id: str) -> ContextItems:
+    """The student, the school and its names, in one call."""
+    return context_of(get_many(context_keys(school_id, student_id)), school_id, student_id)
 
 
 def names(school_id: str, subject_ids: set[str], teacher_ids: set[str]) -> dict[str, str]:
@@ -110,6 +107,46 @@ def set_names(school_id: str, entries: dict[str, str]) -> None:
         _ddb().update_item(TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
                            UpdateExpression=f"SET kind = :kind, {sets}", ExpressionAttributeNames=names_,
                            ExpressionAttributeValues=values)
+
+
+# --- week pages -------------------------------------------------------------------------
+
+PAGE_ENTRIES_PER_UPDATE = 40  # keeps one UpdateItem's expression well inside DynamoDB's limits
+
+
+def week_page_key(pk: str, monday: str) -> tuple[str, str]:
+    """The week page of a class (CLASS#…) or a student (STUDENT#…)."""
+    return pk, f"WEEK#{monday}"
+
+
+def week_page(found: Found, pk: str, monday: str) -> dict[str, Any]:
+    """A week page's entries among items read together ({} when the week has none)."""
+    raw = found.get(week_page_key(pk, monday))
+    if not raw:
+        return {}
+    return {k: v for k, v in _plain(raw).items() if k[:2] in ("L#", "H#", "G#", "A#")}
+
+
+def save_week_pages(pages: dict[tuple[str, str], dict[str, dict[str, Any] | None]]) -> None:
+    """Set (a dict) or remove (None) entries of week pages; replaying it changes nothing."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    ser = TypeSerializer()
+    for (pk, sk), entries in pages.items():
+        items = list(entries.items())
+        for start in range(0, len(items), PAGE_ENTRIES_PER_UPDATE):
+            chunk = items[start:start + PAGE_ENTRIES_PER_UPDATE]
+            names_ = {f"#e{i}": attr for i, (attr, _) in enumerate(chunk)}
+            values: dict[str, Any] = {f":e{i}": ser.serialize(value)
+                                      for i, (_, value) in enumerate(chunk) if value is not None}
+            values[":kind"] = {"S": "WeekPage"}
+            sets = "".join(f", #e{i} = :e{i}" for i, (_, value) in enumerate(chunk) if value is not None)
+            removes = ", ".join(f"#e{i}" for i, (_, value) in enumerate(chunk) if value is None)
+            expression = f"SET kind = :kind{sets}" + (f" REMOVE {removes}" if removes else "")
+            with storing():
+                _ddb().update_item(TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                                   UpdateExpression=expression, ExpressionAttributeNames=names_,
+                                   ExpressionAttributeValues=values)
 
 
 # --- journal ranges ---------------------------------------------------------------------

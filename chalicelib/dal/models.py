@@ -40,6 +40,8 @@ The journal (what families read), laid out so a week is two Queries:
 - a teacher's lessons by date:          Query    GSI1 GSI1PK=TEACHER#<school>#<teacher>, GSI1SK=<lesson id>
 - a class's homework by due date:       Query    GSI1 GSI1PK=HOMEWORK#<school>#<class>, GSI1SK=<due date>#<lesson>
 - a student's week: grades + marks:     Query    PK=STUDENT#<student>, SK between D#<monday> and D#<sunday>~
+- the week as families read it:         BatchGetItem PK=CLASS#<class> | STUDENT#<student>, SK=WEEK#<monday>
+                                        (WeekPage: the same week's records, copied there by the stream)
 - one grade / one attendance mark:      GetItem  PK=STUDENT#<student>, SK=D#<date>#G#<grade> | D#<date>#A#<lesson>
 - a student's grades in a subject:      Query    GSI1 GSI1PK=GRADES#<student>#<subject>, GSI1SK=<grade id>
 - a student's attendance history:       Query    GSI1 GSI1PK=ATTENDANCE#<student>, GSI1SK=<lesson id>
@@ -97,6 +99,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib import settings
+
+DEFAULT_TIMEZONE = "Europe/Moscow"  # a school that has not said otherwise
 
 
 class Gsi1(GlobalSecondaryIndex["DiaryItem"]):
@@ -196,7 +200,7 @@ class School(DiaryItem, discriminator="School"):
     school_id = UnicodeAttribute()
     name = UnicodeAttribute()
     address = UnicodeAttribute(null=True)
-    timezone = UnicodeAttribute(default="Europe/Moscow")
+    timezone = UnicodeAttribute(default=DEFAULT_TIMEZONE)
 
 
 class SchoolClass(DiaryItem, discriminator="SchoolClass"):
@@ -502,6 +506,13 @@ class StreamMark(DiaryItem, discriminator="StreamMark"):
 class SchoolDirectory(DiaryItem, discriminator="SchoolDirectory"):
     """Names a diary page shows (subjects, teachers) in one item per school, kept by the stream;
     the names themselves are top-level attributes s:<subject id> and t:<teacher id>."""
+
+
+class WeekPage(DiaryItem, discriminator="WeekPage"):
+    """A school week of the journal as the family's week view shows it, kept by the stream, so the
+    view reads two known items instead of two ranges. Under CLASS#<class>: L#<lesson> (a lesson)
+    and H#<lesson> (its homework); under STUDENT#<student>: G#<grade> and A#<lesson> (a mark).
+    Each entry is a top-level map attribute, set or removed as its record changes."""
 
 
 class SchoolEvent(DiaryItem, discriminator="SchoolEvent"):

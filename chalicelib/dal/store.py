@@ -8,7 +8,8 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -17,7 +18,7 @@ from typing import Any
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
-from chalicelib import settings
+from chalicelib import aws, settings
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
 
 log = logging.getLogger(__name__)
@@ -102,3 +103,39 @@ def page(results: Any) -> tuple[list[Any], str | None]:
     """Drain one page of a PynamoDB result iterator and the cursor after it."""
     items = list(results)
     return items, encode_cursor(results.last_evaluated_key)
+
+
+Found = dict[tuple[str, str], dict[str, Any]]  # items read together, raw, by (PK, SK)
+
+
+def get_many(keys: list[tuple[str, str]], consistent: bool = False) -> Found:
+    """Known items in one BatchGetItem (more only for what DynamoDB leaves unprocessed), raw, by key."""
+    table = settings.table_name()
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), 100):
+        request: dict[str, Any] = {table: {"Keys": [{"PK": {"S": pk}, "SK": {"S": sk}}
+                                                    for pk, sk in wanted[start:start + 100]],
+                                           "ConsistentRead": consistent}}
+        with storing():
+            while request:
+                answer = aws.client("dynamodb").batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(table, []):
+                    found[(raw["PK"]["S"], raw["SK"]["S"])] = raw
+                request = answer.get("UnprocessedKeys") or {}
+    return found
+
+
+_POOL: Any = None
+
+
+def beside(call: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run a low-level DynamoDB call on a worker thread while this one makes another: the clients
+    are created here first, because creating a boto3 client is not thread-safe (using one is)."""
+    global _POOL
+    from concurrent.futures import ThreadPoolExecutor
+
+    aws.client("dynamodb")
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="beside")
+    return _POOL.submit(call, *args)

@@ -137,7 +137,9 @@ def _role_claims(account_id: str) -> list[str]:
 
 
 def _tokens(account_id: str, family_id: str, secret: str) -> Tokens:
-    access, ttl = issue_access_token(account_id, _role_claims(account_id))
+    from chalicelib.domain.children import hints_of  # children builds on accounts
+
+    access, ttl = issue_access_token(account_id, _role_claims(account_id), children=hints_of(account_id))
     return Tokens(access_token=access, expires_in=ttl, refresh_token=f"{family_id}.{secret}")
 
 

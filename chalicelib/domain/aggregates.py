@@ -6,6 +6,10 @@ Per student × subject × term (PK=STUDENT#<student>, SK=STAT#<term>#<subject>):
 Per class × subject × term (PK=CLASS#<class>, SK=STAT#<term>#<subject>):
   vw_<student> / w_<student> (each classmate's sums, for the standing), l_<date> (lessons held).
 
+Week pages (PK=CLASS#<class> | STUDENT#<student>, SK=WEEK#<monday>): each lesson, homework, grade
+and attendance mark is copied, as the week view shows it, into its week's page; an entry is set
+from the record's new image and removed with the record, so replaying a batch changes nothing.
+
 A stream record contributes the difference between its new and old images, so a correction
 or a deletion moves the sums exactly; each record is applied once (its event id is marked in
 the same transaction as the ADDs).
@@ -105,8 +109,42 @@ def directory_names(image: dict[str, Any] | None) -> tuple[str, dict[str, str]] 
     return None
 
 
+# kind -> (entry prefix, the id naming the entry, what the week view shows of it)
+PAGE_ENTRIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "Lesson": ("L#", "lesson_id", ("lesson_id", "subject_id", "teacher_id", "date", "starts_at", "ends_at",
+                                   "room", "topic", "cancelled")),
+    "Homework": ("H#", "lesson_id", ("lesson_id", "text", "due_date")),
+    "Grade": ("G#", "grade_id", ("grade_id", "lesson_id", "date", "value", "weight", "work_kind", "remark")),
+    "AttendanceMark": ("A#", "lesson_id", ("lesson_id", "mark", "excused", "minutes_late")),
+}
+PageEntries = dict[tuple[str, str], dict[str, dict[str, Any] | None]]
+
+
+def page_entry(image: dict[str, Any] | None) -> tuple[tuple[str, str], str, dict[str, Any]] | None:
+    """Where a journal record shows in a week page, and what it shows there."""
+    if not image or image.get("kind") not in PAGE_ENTRIES or not image.get("date") or not image.get("PK"):
+        return None
+    prefix, id_field, fields = PAGE_ENTRIES[str(image["kind"])]
+    entry = {f: image.get(f) for f in fields}
+    return store.week_page_key(str(image["PK"]), monday_of(str(image["date"]))), prefix + str(image[id_field]), entry
+
+
+def week_pages(changes: Iterable[Change]) -> PageEntries:
+    """The week-page entries a batch sets or removes; a later record of the same entry wins."""
+    pages: PageEntries = {}
+    for change in changes:
+        for image, present in ((change.old, False), (change.new, True)):
+            found = page_entry(image)
+            if found:
+                key, attr, entry = found
+                pages.setdefault(key, {})[attr] = entry if present else None
+    return pages
+
+
 def apply(changes: Iterable[Change]) -> int:
     """Apply a batch of stream records; returns how many moved an aggregate."""
+    changes = list(changes)
+    store.save_week_pages(week_pages(changes))
     terms = Terms()
     applied = 0
     for change in changes:

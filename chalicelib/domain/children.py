@@ -1,23 +1,27 @@
 """A family's access to a child's diary: codes, parents and viewers, invitations, the audit trail.
 
-Every request for a child's data goes through `open_child`, which reads the link from the
-database each time (never from the token), so a revocation takes effect on the next request.
+Every request for a child's data goes through `open_child`, which decides on the link as read from
+the database in that request (never from the token), so a revocation takes effect on the next
+request. A page may read the link itself, consistently, together with its own data (the week).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as store
+from chalicelib.dal import diary as diary_store
 from chalicelib.dal import outbox
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import decode_cursor, epoch, page
+from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
+from chalicelib.dal.store import Found, beside, decode_cursor, epoch, get_many, page
 from chalicelib.domain import secrets
 from chalicelib.domain.accounts import new_id
+from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
 from chalicelib.errors import (
     AuthenticationError,
     ConflictError,
@@ -70,12 +74,20 @@ def _access(link: Guardianship | Viewer) -> ChildAccess:
     return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, frozenset(link.scope or ()))
 
 
-def _link(account_id: str, student_id: str) -> ChildAccess:
-    link = store.access_of(student_id, account_id)
+Links = Mapping[str, Guardianship | Viewer | None]
+
+
+def _link(account_id: str, student_id: str, known: Links | None = None) -> ChildAccess:
+    def link_of_account(who: str) -> Guardianship | Viewer | None:
+        if known is not None and who in known:
+            return known[who]
+        return store.access_of(student_id, who)
+
+    link = link_of_account(account_id)
     if link is None:
         raise ForbiddenError(code="child_not_linked")
     # A viewer sees the child only through the parent who invited them: no parent, no viewer.
-    if isinstance(link, Viewer) and not isinstance(store.access_of(student_id, link.invited_by), Guardianship):
+    if isinstance(link, Viewer) and not isinstance(link_of_account(link.invited_by), Guardianship):
         raise ForbiddenError(code="child_not_linked")
     return _access(link)
 
@@ -84,6 +96,16 @@ def link_of(caller_account_id: str, student_id: str) -> ChildAccess:
     """The caller's live link to the child (parent or viewer), without auditing an opening:
     for settings about the child, such as alert preferences."""
     return _link(caller_account_id, student_id)
+
+
+def link_keys(caller_account_id: str, student_id: str, invited_by: str = "") -> list[tuple[str, str]]:
+    """The links deciding the caller's access, for a page that reads them with its data."""
+    return [store.access_key(student_id, who) for who in (caller_account_id, invited_by) if who]
+
+
+def links_among(found: Mapping[tuple[str, str], dict[str, Any]], student_id: str, *accounts: str) -> Links:
+    """The links of these accounts among items read together (None: read, and not there)."""
+    return {who: store.link_from_raw(found.get(store.access_key(student_id, who))) for who in accounts if who}
 
 
 def open_child(caller_account_id: str, student_id: str, part: str) -> ChildAccess:
@@ -96,6 +118,47 @@ def open_child(caller_account_id: str, student_id: str, part: str) -> ChildAcces
         raise ForbiddenError(code="part_out_of_scope")
     store.record(student_id, caller_account_id, "opened", part=part)
     return access
+
+
+def hints_of(account_id: str) -> dict[str, ChildHint]:
+    """Where each of the account's children is, for its next access token (domain/tokens.py):
+    the account's links (one Query), then the students and their schools (one BatchGetItem)."""
+    links, _ = page(store.children_of(account_id, MAX_CHILD_HINTS, None))
+    links = [link for link in links if isinstance(link, Guardianship | Viewer)]
+    if not links:
+        return {}
+    found = get_many([key for link in links for key in diary_store.context_keys(link.school_id, link.student_id)[:2]])
+    hints = {}
+    for link in links:
+        student, school, _ = diary_store.context_of(found, link.school_id, link.student_id)
+        if student is not None:
+            hints[link.student_id] = ChildHint(
+                school_id=link.school_id, class_id=student.class_id,
+                timezone=school.timezone if school and school.timezone else DEFAULT_TIMEZONE,
+                invited_by=link.invited_by if isinstance(link, Viewer) else "")
+    return hints
+
+
+def open_child_reading(caller_account_id: str, student_id: str, part: str, invited_by: str,
+                       keys: list[tuple[str, str]]) -> tuple[ChildAccess, Found]:
+    """`open_child` and the page's own read in one round trip, for a caller whose token says
+    where the child is: the links are read (consistently) in the page's BatchGetItem while the
+    opening's audit entry is written beside it. The links decide as always; a refused opening
+    stays in the trail as "refused" (only someone linked when their token was issued gets here)."""
+    entry = store.opening(student_id, caller_account_id, part)
+    written = beside(store.write_entry, entry)
+    try:
+        found = get_many(link_keys(caller_account_id, student_id, invited_by) + keys, consistent=True)
+    finally:
+        written.result()  # the opening is in the trail before anything is shown
+    try:
+        access = _link(caller_account_id, student_id, links_among(found, student_id, caller_account_id, invited_by))
+        if not may_see(access.role, access.scope, part):
+            raise ForbiddenError(code="part_out_of_scope")
+    except ForbiddenError:
+        store.mark_refused(entry)
+        raise
+    return access, found
 
 
 def require_guardian(caller_account_id: str, student_id: str) -> ChildAccess:

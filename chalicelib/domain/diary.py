@@ -3,7 +3,9 @@
 Every read opens the child through `children.open_child` with the part it shows (the access
 check and the audit entry), then reads on known keys only:
 - the child's context (class, the school's time zone, subject and teacher names): one BatchGetItem;
-- a week: the class's Query (lessons, homework) and the student's Query (grades, marks);
+- a week: the class's and the student's week pages (copies the stream keeps of the week's lessons,
+  homework, grades and marks). With the token's hint of where the child is (domain/tokens.py), the
+  link, the context and both pages are one BatchGetItem, and the audit entry the second call;
 - a term: the student's Query over the term's dates; statistics: two Queries of aggregates.
 Names come from the school's directory item, which the stream keeps; a name written a moment ago
 and not there yet costs one more BatchGetItem.
@@ -18,13 +20,17 @@ Numbers, the same everywhere (statistics, grades, the teacher's journal):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chalicelib.dal import diary as store
 from chalicelib.dal import journal as journal_store
-from chalicelib.dal.models import AttendanceMark, Grade, Homework, Lesson, School, Student, Term
-from chalicelib.domain.children import ChildAccess, may_see, open_child
+from chalicelib.dal.journal import class_pk, student_pk
+from chalicelib.dal.models import DEFAULT_TIMEZONE, AttendanceMark, Grade, School, Student, Term
+from chalicelib.dal.store import Found, get_many
+from chalicelib.domain.children import ChildAccess, may_see, open_child, open_child_reading
+from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
 
 # The parts a week shows beside the schedule; a viewer without one gets the week without it.
@@ -74,14 +80,14 @@ def _num(value: Decimal | None) -> float | None:
 class Context:
     """Who the child is for a page: class, school time zone, names."""
 
-    def __init__(self, access: ChildAccess) -> None:
-        student, school, directory = store.child_context(access.school_id, access.student_id)
+    def __init__(self, access: ChildAccess, read: store.ContextItems | None = None) -> None:
+        student, school, directory = read or store.child_context(access.school_id, access.student_id)
         if student is None:
             raise NotFoundError(code="child_not_found")
         self.access = access
         self.student: Student = student
         self.school: School | None = school
-        self.timezone = school.timezone if school and school.timezone else "Europe/Moscow"
+        self.timezone = school.timezone if school and school.timezone else DEFAULT_TIMEZONE
         self.today = school_today(self.timezone)
         self._names: dict[str, str] = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
 
@@ -128,66 +134,89 @@ def term_view(term: Term) -> dict[str, Any]:
     return {"term_id": term.term_id, "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
 
 
-def _grade(g: Grade) -> dict[str, Any]:
-    return {"grade_id": g.grade_id, "date": g.date, "lesson_id": g.lesson_id, "value": int(g.value),
-            "weight": int(g.weight), "work_kind": g.work_kind, "remark": g.remark}
+def _grade(g: Mapping[str, Any]) -> dict[str, Any]:
+    """A grade as pages show it (from a stored Grade's attributes or a week page's entry)."""
+    return {"grade_id": g["grade_id"], "date": g["date"], "lesson_id": g.get("lesson_id"), "value": int(g["value"]),
+            "weight": int(g.get("weight") or 1), "work_kind": g.get("work_kind"), "remark": g.get("remark")}
 
 
-def _mark(m: AttendanceMark) -> dict[str, Any]:
-    return {"mark": m.mark, "excused": bool(m.excused),
-            "minutes_late": int(m.minutes_late) if m.minutes_late is not None else None}
+def _mark(m: Mapping[str, Any]) -> dict[str, Any]:
+    """An attendance mark as pages show it."""
+    return {"mark": m["mark"], "excused": bool(m.get("excused")),
+            "minutes_late": int(m["minutes_late"]) if m.get("minutes_late") is not None else None}
 
 
 # --- the week ---------------------------------------------------------------------------
 
 
-def week(account_id: str, student_id: str, day: dt.date | None) -> dict[str, Any]:
+def week(caller: Caller, student_id: str, day: dt.date | None) -> dict[str, Any]:
     """The school week holding `day` (default: today at the school): each day's lessons with topic,
     room, teacher, homework set, grades received and the attendance mark. Parts outside a viewer's
     scope are left out (and named in `omitted`) rather than refusing the whole week."""
-    ctx = Context(open_child(account_id, student_id, "schedule"))
-    first = monday(day or ctx.today)
+    hint = caller.children.get(student_id)
+    if hint is None:  # a token issued before the link: the link, then the context, then the pages
+        ctx = Context(open_child(caller.account_id, student_id, "schedule"))
+        first = monday(day or ctx.today)
+        found = get_many(_page_keys(ctx.class_id, student_id, first))
+    else:
+        first = monday(day or school_today(hint.timezone))
+        access, found = open_child_reading(caller.account_id, student_id, "schedule", hint.invited_by,
+                                           store.context_keys(hint.school_id, student_id)
+                                           + _page_keys(hint.class_id, student_id, first))
+        read = store.context_of(found, hint.school_id, student_id) if access.school_id == hint.school_id else None
+        ctx = Context(access, read)
+        if (ctx.class_id, monday(day or ctx.today)) != (hint.class_id, first):  # moved since the token
+            first = monday(day or ctx.today)
+            found = get_many(_page_keys(ctx.class_id, student_id, first))
+    return _week_view(ctx, first, found)
+
+
+def _page_keys(class_id: str, student_id: str, first: dt.date) -> list[tuple[str, str]]:
+    return [store.week_page_key(class_pk(class_id), first.isoformat()),
+            store.week_page_key(student_pk(student_id), first.isoformat())]
+
+
+def _week_view(ctx: Context, first: dt.date, found: Found) -> dict[str, Any]:
     last = first + dt.timedelta(days=6)
     shown = [p for p in WEEK_EXTRAS if ctx.sees(p)]
-    class_items = journal_store.class_days(ctx.class_id, first.isoformat(), last.isoformat())
-    student_items = (journal_store.student_days(student_id, first.isoformat(), last.isoformat())
-                     if {"grades", "attendance"} & set(shown) else [])
-    lessons = sorted((i for i in class_items if isinstance(i, Lesson)), key=lambda x: (x.date, x.starts_at))
-    homework = {i.lesson_id: i for i in class_items if isinstance(i, Homework)}
-    grades: dict[str, list[Grade]] = {}
-    marks: dict[str, AttendanceMark] = {}
-    for item in student_items:
-        if isinstance(item, Grade):
-            grades.setdefault(item.lesson_id or "", []).append(item)
-        elif isinstance(item, AttendanceMark):
-            marks[item.lesson_id or ""] = item
-    ctx.learn({x.subject_id or "" for x in lessons}, {x.teacher_id or "" for x in lessons})
+    class_page = store.week_page(found, class_pk(ctx.class_id), first.isoformat())
+    student_page = store.week_page(found, student_pk(ctx.access.student_id), first.isoformat())
+    lessons = sorted((v for k, v in class_page.items() if k.startswith("L#")),
+                     key=lambda x: (x["date"], x.get("starts_at") or "", x["lesson_id"]))
+    homework = {v["lesson_id"]: v for k, v in class_page.items() if k.startswith("H#")}
+    grades: dict[str, list[dict[str, Any]]] = {}
+    for key, entry in sorted(student_page.items()):
+        if key.startswith("G#"):
+            grades.setdefault(entry.get("lesson_id") or "", []).append(entry)
+    marks = {v["lesson_id"]: v for k, v in student_page.items() if k.startswith("A#")}
+    ctx.learn({x.get("subject_id") or "" for x in lessons}, {x.get("teacher_id") or "" for x in lessons})
     days: list[dict[str, Any]] = []
     for offset in range(7):
         date = (first + dt.timedelta(days=offset)).isoformat()
-        todays = [x for x in lessons if x.date == date]
+        todays = [x for x in lessons if x["date"] == date]
         if offset >= SCHOOL_DAYS and not todays:
             continue
         views = []
         for lesson in todays:
+            lesson_id = lesson["lesson_id"]
             view: dict[str, Any] = {
-                "lesson_id": lesson.lesson_id, "subject_id": lesson.subject_id,
-                "subject_name": ctx.subject(lesson.subject_id), "teacher_name": ctx.teacher(lesson.teacher_id),
-                "starts_at": lesson.starts_at, "ends_at": lesson.ends_at, "room": lesson.room,
-                "topic": lesson.topic, "cancelled": bool(lesson.cancelled),
+                "lesson_id": lesson_id, "subject_id": lesson.get("subject_id"),
+                "subject_name": ctx.subject(lesson.get("subject_id")),
+                "teacher_name": ctx.teacher(lesson.get("teacher_id")),
+                "starts_at": lesson.get("starts_at"), "ends_at": lesson.get("ends_at"), "room": lesson.get("room"),
+                "topic": lesson.get("topic"), "cancelled": bool(lesson.get("cancelled")),
             }
             if "homework" in shown:
-                hw = homework.get(lesson.lesson_id)
-                view["homework"] = {"text": hw.text, "due_date": hw.due_date} if hw else None
+                hw = homework.get(lesson_id)
+                view["homework"] = {"text": hw["text"], "due_date": hw.get("due_date")} if hw else None
             if "grades" in shown:
-                view["grades"] = [_grade(g) for g in sorted(grades.get(lesson.lesson_id or "", []),
-                                                            key=lambda g: g.grade_id)]
+                view["grades"] = [_grade(g) for g in grades.get(lesson_id, [])]
             if "attendance" in shown:
-                mark = marks.get(lesson.lesson_id or "")
+                mark = marks.get(lesson_id)
                 view["attendance"] = _mark(mark) if mark else None
             views.append(view)
         days.append({"date": date, "weekday": offset + 1, "lessons": views})
-    return {"student_id": student_id, "week_start": first.isoformat(), "week_end": last.isoformat(),
+    return {"student_id": ctx.access.student_id, "week_start": first.isoformat(), "week_end": last.isoformat(),
             "today": ctx.today.isoformat(), "timezone": ctx.timezone,
             "omitted": [p for p in WEEK_EXTRAS if p not in shown], "days": days}
 
@@ -213,7 +242,7 @@ def grades(account_id: str, student_id: str, term_id: str | None) -> dict[str, A
         avg = average(sum(int(g.value) * int(g.weight) for g in items), sum(int(g.weight) for g in items))
         subjects.append({"subject_id": subject_id, "subject_name": ctx.subject(subject_id), "average": _num(avg),
                          "projected_grade": projected(avg),
-                         "grades": [_grade(g) for g in sorted(items, key=lambda g: g.grade_id)]})
+                         "grades": [_grade(g.attribute_values) for g in sorted(items, key=lambda g: g.grade_id)]})
     subjects.sort(key=lambda s: (s["subject_name"], s["subject_id"]))
     return {"student_id": student_id, "term": term_view(term), "subjects": subjects}
 
@@ -235,7 +264,7 @@ def attendance(account_id: str, student_id: str, term_id: str | None) -> dict[st
     return {
         "student_id": student_id, "term": term_view(term),
         "items": [{"date": m.date, "lesson_id": m.lesson_id, "subject_id": m.subject_id,
-                   "subject_name": ctx.subject(m.subject_id), **_mark(m)} for m in marks],
+                   "subject_name": ctx.subject(m.subject_id), **_mark(m.attribute_values)} for m in marks],
         "totals": _totals(marks),
         "by_subject": [{"subject_id": s, "subject_name": ctx.subject(s),
                         **_totals([m for m in marks if m.subject_id == s])} for s in subjects],

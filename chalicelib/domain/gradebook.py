@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import AttendanceMark, Grade, Lesson, Student, Term
+from chalicelib.dal.models import DEFAULT_TIMEZONE, AttendanceMark, Grade, Lesson, Student, Term
 from chalicelib.domain.diary import average, projected, school_today, term_view
 from chalicelib.domain.journal import require_teacher_of
 from chalicelib.domain.tokens import Caller
@@ -51,7 +51,7 @@ def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str
     if school_store.get_class(school_id, class_id) is None:
         raise NotFoundError(code="class_not_found")
     school = school_store.get_school(school_id)
-    today = school_today(school.timezone if school else "Europe/Moscow").isoformat()
+    today = school_today(school.timezone if school else DEFAULT_TIMEZONE).isoformat()
     term = _term(school_id, term_id, today)
     lessons = sorted((i for i in journal_store.class_days(class_id, term.starts_on, term.ends_on)
                       if isinstance(i, Lesson) and i.subject_id == subject_id), key=lambda x: x.lesson_id)

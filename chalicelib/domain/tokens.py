@@ -1,8 +1,15 @@
-"""Short-lived access tokens (JWT, HS256) carrying who the caller is and which roles they hold."""
+"""Short-lived access tokens (JWT, HS256) carrying who the caller is and which roles they hold.
+
+A family's token also carries, per linked child, where the child's data lived when the token was
+issued (school, class, time zone, the inviting parent of a viewer). That is a hint, never a
+permission: it lets a diary page read the link together with the page's data in one call, and the
+link read there decides; a stale hint (a child moved to another class) only costs one more read.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chalicelib.errors import AuthenticationError
@@ -12,12 +19,30 @@ ISSUER = "ediary"
 AUDIENCE = "ediary-api"
 
 
+MAX_CHILD_HINTS = 20  # a family's children; beyond that pages take the ordinary path
+
+
+@dataclass(frozen=True)
+class ChildHint:
+    """Where a linked child's data was when the token was issued (see the module note)."""
+
+    school_id: str
+    class_id: str
+    timezone: str
+    invited_by: str = ""  # a viewer's inviting parent, whose link must still stand
+
+    def claim(self) -> list[str]:
+        """The compact form carried in the token."""
+        return [self.school_id, self.class_id, self.timezone, self.invited_by]
+
+
 @dataclass(frozen=True)
 class Caller:
     """The authenticated account behind a request and the roles in its token."""
 
     account_id: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    children: Mapping[str, ChildHint] = field(default_factory=dict, hash=False, compare=False)
 
     def is_operator(self) -> bool:
         """City operator."""
@@ -37,7 +62,8 @@ class Caller:
 
 
 def issue_access_token(account_id: str, roles: list[str], now: float | None = None,
-                       ttl_seconds: int | None = None) -> tuple[str, int]:
+                       ttl_seconds: int | None = None,
+                       children: Mapping[str, ChildHint] | None = None) -> tuple[str, int]:
     """A signed access token and its lifetime in seconds."""
     import jwt
 
@@ -52,6 +78,8 @@ def issue_access_token(account_id: str, roles: list[str], now: float | None = No
         "exp": issued + ttl,
         "roles": sorted(roles),
     }
+    if children:
+        claims["kids"] = {sid: hint.claim() for sid, hint in sorted(children.items())[:MAX_CHILD_HINTS]}
     return jwt.encode(claims, settings.signing_secret, algorithm="HS256"), ttl
 
 
@@ -75,4 +103,16 @@ def read_access_token(token: str) -> Caller:
     roles = claims.get("roles") or []
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise AuthenticationError(code="token_invalid")
-    return Caller(account_id=str(claims["sub"]), roles=frozenset(roles))
+    return Caller(account_id=str(claims["sub"]), roles=frozenset(roles), children=child_hints(claims.get("kids")))
+
+
+def child_hints(claim: object) -> dict[str, ChildHint]:
+    """The hints of a token's `kids` claim; anything malformed is dropped (they are only hints)."""
+    if not isinstance(claim, dict):
+        return {}
+    out = {}
+    for student_id, parts in list(claim.items())[:MAX_CHILD_HINTS]:
+        if isinstance(student_id, str) and isinstance(parts, list) and len(parts) == 4 \
+                and all(isinstance(p, str) for p in parts):
+            out[student_id] = ChildHint(*parts)
+    return out
