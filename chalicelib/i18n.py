@@ -7,6 +7,10 @@ from typing import Any
 RU, EN = "ru", "en"
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # the one-line summary of a child in the family's list of children
+    "summary_new_grades": ("Новые оценки: {n}", "New grades: {n}"),
+    "summary_unread_messages": ("Непрочитанные сообщения: {n}", "Unread messages: {n}"),
+    "summary_nothing_new": ("Ничего нового", "Nothing new"),
     "bad_request": ("Некорректный запрос.", "Bad request."),
     "invalid_json": ("Тело запроса должно быть объектом JSON.", "The request body must be a JSON object."),
     "validation_failed": ("Проверьте поле «{field}».", "Check the field '{field}'."),

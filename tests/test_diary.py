@@ -371,3 +371,41 @@ def test_the_teachers_journal_grid_and_who_is_at_risk(client, school):
     l1 = body["lessons"][0]["lesson_id"]
     assert [g["value"] for g in child["cells"][l1]["grades"]] == [5]
     assert get(client, path, school["admin"]).status_code == 200
+
+
+def test_the_list_of_children_says_what_is_new_since_each_reader_last_looked(client, school):
+    base = f"/schools/{school['id']}/classes/{school['class_id']}"
+    lessons = get(client, f"/children/{school['child']}/week?date=2026-09-14", school["parent"]).json_body
+    lesson_id = lessons["days"][0]["lessons"][0]["lesson_id"]
+    listed = get(client, "/children", school["parent"]).json_body["items"][0]
+    assert (listed["new_grades"], listed["unread_messages"], listed["summary"]) == (0, 0, "Ничего нового")
+
+    posted = post(client, f"{base}/lessons/{lesson_id}/grades", {"student_id": school["child"], "value": 4},
+                  school["teacher"]).json_body
+    mistake = post(client, f"{base}/lessons/{lesson_id}/grades", {"student_id": school["child"], "value": 2},
+                   school["teacher"]).json_body
+    assert client.http.delete(f"/schools/{school['id']}/students/{school['child']}/grades/{mistake['grade_id']}"
+                              "?version=1", headers={"Authorization": f"Bearer {school['teacher']}"}).status_code == 204
+    started = post(client, f"/schools/{school['id']}/students/{school['child']}/messages",
+                   {"body": "Добрый день! Напоминаю про экскурсию."}, school["teacher"])
+    assert started.status_code == 201, started.body
+    school["pump"].drain()
+
+    listed = get(client, "/children", school["parent"]).json_body["items"][0]
+    # the deleted grade never counts; the message is unread
+    assert (listed["new_grades"], listed["unread_messages"]) == (1, 1)
+    assert listed["summary"] == "Новые оценки: 1 · Непрочитанные сообщения: 1"
+    english = get(client, "/children", school["parent"], **{"Accept-Language": "en"}).json_body["items"][0]
+    assert english["summary"] == "New grades: 1 · Unread messages: 1"
+    # the tutor does not see grades: nothing about them, not even a count
+    assert get(client, "/children", school["tutor"]).json_body["items"][0]["new_grades"] == 0
+
+    # Another week shows none of it: still new. The week that shows it marks it seen.
+    get(client, f"/children/{school['child']}/week?date=2026-09-07", school["parent"])
+    assert get(client, "/children", school["parent"]).json_body["items"][0]["new_grades"] == 1
+    week = get(client, f"/children/{school['child']}/week?date=2026-09-14", school["parent"]).json_body
+    shown = {g["grade_id"]: g["new"] for g in week["days"][0]["lessons"][0]["grades"]}
+    assert shown[posted["grade_id"]] is True and list(shown.values()).count(True) == 1
+    assert get(client, "/children", school["parent"]).json_body["items"][0]["new_grades"] == 0
+    again = get(client, f"/children/{school['child']}/week?date=2026-09-14", school["parent"]).json_body
+    assert not any(g["new"] for g in again["days"][0]["lessons"][0]["grades"])

@@ -45,7 +45,7 @@ def redeem(req: Request) -> Any:
 @endpoint(bp, "GET", "/children", allow=ACCOUNT, query="PageQuery", response="ChildPage",
           errors=(400, 401, 422), summary="The children I may see")
 def list_children(req: Request) -> Any:
-    return children.list_children(req.account_id, req.query.limit, req.query.cursor)
+    return children.list_children(req.account_id, req.lang, req.query.limit, req.query.cursor)
 
 
 @endpoint(bp, "GET", "/children/{student_id}", allow=ACCOUNT, response="ChildCard", errors=CHILD,

@@ -402,6 +402,14 @@ class ChildOut(BaseModel):
     scope: list[str]
 
 
+class ChildListed(ChildOut):
+    """A child in the family's list, with what is new since this account last looked."""
+
+    new_grades: int  # grades posted since this account last saw them (0 for a viewer without grades)
+    unread_messages: int  # in the threads about this child
+    summary: str  # both as one line, in the reader's language
+
+
 class ChildCard(ChildOut):
     """The child's card; `part` names what was opened (and audited)."""
 
@@ -685,7 +693,7 @@ class ApplicationPage(Page[ApplicationOut]):
     """A page of applications."""
 
 
-class ChildPage(Page[ChildOut]):
+class ChildPage(Page[ChildListed]):
     """The children an account may see."""
 
 

@@ -115,6 +115,27 @@ def record(student_id: str, actor_id: str, action: str, part: str | None = None,
         _audit(student_id, actor_id, action, part, subject).save()
 
 
+def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: bool) -> None:
+    """ADD grade ids to a link's unseen set (posted) or DELETE them (seen, or the grade is gone).
+    Set operations, so a replayed stream batch changes nothing; a link revoked meanwhile is left
+    alone rather than brought back as a fragment."""
+    from botocore.exceptions import ClientError
+
+    if not grade_ids:
+        return
+    pk, sk = access_key(student_id, account_id)
+    try:
+        with storing():
+            aws.client("dynamodb").update_item(
+                TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                UpdateExpression=f"{'ADD' if unseen else 'DELETE'} unseen_grade_ids :ids",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":ids": {"SS": sorted(grade_ids)}})
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+
+
 def opening(student_id: str, actor_id: str, part: str) -> AuditEntry:
     """The audit entry of an opening, to write with `write_entry` (possibly beside a read)."""
     return _audit(student_id, actor_id, "opened", part, None)

@@ -319,6 +319,7 @@ class Guardianship(DiaryItem, discriminator="Guardianship"):
     school_id = UnicodeAttribute()
     relation = UnicodeAttribute()
     application_id = UnicodeAttribute(null=True)
+    unseen_grade_ids = UnicodeSetAttribute(null=True)  # posted since this parent last saw them (the stream)
 
 
 class Viewer(DiaryItem, discriminator="Viewer"):
@@ -333,6 +334,7 @@ class Viewer(DiaryItem, discriminator="Viewer"):
     invited_by = UnicodeAttribute()
     name = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
+    unseen_grade_ids = UnicodeSetAttribute(null=True)  # as on Guardianship, for a viewer who sees grades
 
 
 class Invitation(DiaryItem, discriminator="Invitation"):

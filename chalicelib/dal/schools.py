@@ -80,6 +80,11 @@ def children(model: type[ItemT], school_id: str, prefix: str, limit: int, start:
         )
 
 
+def class_key(school_id: str, class_id: str) -> tuple[str, str]:
+    """Where a class is stored."""
+    return school_pk(school_id), f"CLASS#{class_id}"
+
+
 def get_class(school_id: str, class_id: str) -> SchoolClass | None:
     """One class."""
     return _get(SchoolClass, school_pk(school_id), f"CLASS#{class_id}")

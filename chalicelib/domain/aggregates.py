@@ -141,10 +141,34 @@ def week_pages(changes: Iterable[Change]) -> PageEntries:
     return pages
 
 
+def grade_news(changes: Iterable[Change]) -> dict[str, dict[str, bool]]:
+    """Per student, the grades a batch posts (True) or takes away (False); a correction is not news."""
+    news: dict[str, dict[str, bool]] = {}
+    for change in changes:
+        old, new = change.old or {}, change.new or {}
+        image, posted = (new, True) if not old else (old, False) if not new else ({}, False)
+        if image.get("kind") == "Grade" and image.get("student_id") and image.get("grade_id"):
+            news.setdefault(str(image["student_id"]), {})[str(image["grade_id"])] = posted
+    return news
+
+
+def note_grade_news(changes: Iterable[Change]) -> None:
+    """Count new grades on the links of those who will see them ("new grades" in the list of
+    children); a grade deleted before anyone looked stops counting."""
+    from chalicelib.dal import children as links
+    from chalicelib.domain.children import grade_watchers
+
+    for student_id, grades in grade_news(changes).items():
+        for account_id in grade_watchers(student_id):
+            links.note_grades(student_id, account_id, {g for g, posted in grades.items() if posted}, unseen=True)
+            links.note_grades(student_id, account_id, {g for g, posted in grades.items() if not posted}, unseen=False)
+
+
 def apply(changes: Iterable[Change]) -> int:
     """Apply a batch of stream records; returns how many moved an aggregate."""
     changes = list(changes)
     store.save_week_pages(week_pages(changes))
+    note_grade_news(changes)
     terms = Terms()
     applied = 0
     for change in changes:

@@ -52,6 +52,7 @@ class ChildAccess:
     school_id: str
     role: str  # "parent" or a viewer's role
     scope: frozenset[str]
+    unseen_grades: frozenset[str] = frozenset()  # grade ids posted since this account last saw them
 
     @property
     def is_guardian(self) -> bool:
@@ -69,9 +70,22 @@ def may_see(role: str, scope: frozenset[str] | set[str], part: str) -> bool:
 
 
 def _access(link: Guardianship | Viewer) -> ChildAccess:
+    unseen = frozenset(link.unseen_grade_ids or ())
     if isinstance(link, Guardianship):
-        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS))
-    return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, frozenset(link.scope or ()))
+        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS), unseen)
+    return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, frozenset(link.scope or ()),
+                       unseen)
+
+
+def grade_watchers(student_id: str) -> list[str]:
+    """The accounts whose "new grades" count a new grade of this child moves: parents and the
+    viewers whose scope holds grades."""
+    return [a.account_id for a in map(_access, store.links_of_child(student_id)) if may_see(a.role, a.scope, "grades")]
+
+
+def grades_seen(access: ChildAccess, shown: set[str]) -> None:
+    """The new grades a page has just shown are new no longer (only those: a week shows a week)."""
+    store.note_grades(access.student_id, access.account_id, set(access.unseen_grades & shown), unseen=False)
 
 
 Links = Mapping[str, Guardianship | Viewer | None]
@@ -169,19 +183,33 @@ def require_guardian(caller_account_id: str, student_id: str) -> ChildAccess:
     return access
 
 
+def _cards(accesses: list[ChildAccess]) -> list[dict[str, Any]]:
+    """The children's cards: their records and schools in one BatchGetItem, their classes in one more."""
+    found = get_many([key for a in accesses for key in diary_store.context_keys(a.school_id, a.student_id)[:2]])
+    students = {a.student_id: diary_store.context_of(found, a.school_id, a.student_id)[:2] for a in accesses}
+    classes = get_many([school_store.class_key(a.school_id, student.class_id)
+                        for a in accesses if (student := students[a.student_id][0]) is not None])
+    cards = []
+    for access in accesses:
+        student, school = students[access.student_id]
+        if student is None:
+            continue  # a record removed under a live link: nothing to show
+        klass = classes.get(school_store.class_key(access.school_id, student.class_id), {})
+        cards.append({
+            "student_id": student.student_id, "school_id": access.school_id,
+            "school_name": school.name if school else "", "class_id": student.class_id,
+            "class_name": klass.get("name", {}).get("S", ""), "last_name": student.last_name,
+            "first_name": student.first_name, "middle_name": student.middle_name,
+            "role": access.role, "scope": sorted(access.scope),
+        })
+    return cards
+
+
 def _card(access: ChildAccess) -> dict[str, Any]:
-    student = school_store.get_student(access.school_id, access.student_id)
-    if student is None:
+    cards = _cards([access])
+    if not cards:
         raise NotFoundError(code="child_not_found")
-    school = school_store.get_school(access.school_id)
-    klass = school_store.get_class(access.school_id, student.class_id)
-    return {
-        "student_id": student.student_id, "school_id": access.school_id,
-        "school_name": school.name if school else "", "class_id": student.class_id,
-        "class_name": klass.name if klass else "", "last_name": student.last_name,
-        "first_name": student.first_name, "middle_name": student.middle_name,
-        "role": access.role, "scope": sorted(access.scope),
-    }
+    return cards[0]
 
 
 def child_profile(caller_account_id: str, student_id: str) -> dict[str, Any]:
@@ -189,10 +217,30 @@ def child_profile(caller_account_id: str, student_id: str) -> dict[str, Any]:
     return {**_card(open_child(caller_account_id, student_id, "profile")), "part": "profile"}
 
 
-def list_children(account_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The children this account is linked to, as a parent or a viewer."""
+def list_children(account_id: str, lang: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The children this account is linked to, as a parent or a viewer, each with a one-line
+    summary: grades posted since this account last saw them, and unread messages about the child."""
+    from chalicelib.domain.messages import unread_by_child
+
     items, next_cursor = page(store.children_of(account_id, limit, decode_cursor(cursor)))
-    return {"items": [_card(_access(link)) for link in items], "next_cursor": next_cursor}
+    accesses = [_access(link) for link in items]
+    unread = unread_by_child(account_id) if accesses else {}
+    cards = []
+    for access, card in zip(accesses, _cards(accesses), strict=False):
+        new_grades = len(access.unseen_grades) if may_see(access.role, access.scope, "grades") else 0
+        messages = unread.get(access.student_id, 0)
+        cards.append({**card, "new_grades": new_grades, "unread_messages": messages,
+                      "summary": summary_line(new_grades, messages, lang)})
+    return {"items": cards, "next_cursor": next_cursor}
+
+
+def summary_line(new_grades: int, unread_messages: int, lang: str) -> str:
+    """E.g. «Новые оценки: 2 · Непрочитанные сообщения: 1»: a label and a number, so no plural forms."""
+    from chalicelib import i18n
+
+    parts = [i18n.message(code, lang, n=n) for code, n in (("summary_new_grades", new_grades),
+                                                           ("summary_unread_messages", unread_messages)) if n]
+    return " · ".join(parts) if parts else i18n.message("summary_nothing_new", lang)
 
 
 # --- redeeming a code -----------------------------------------------------------------

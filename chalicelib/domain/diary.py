@@ -29,7 +29,7 @@ from chalicelib.dal import journal as journal_store
 from chalicelib.dal.journal import class_pk, student_pk
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AttendanceMark, Grade, School, Student, Term
 from chalicelib.dal.store import Found, get_many
-from chalicelib.domain.children import ChildAccess, may_see, open_child, open_child_reading
+from chalicelib.domain.children import ChildAccess, grades_seen, may_see, open_child, open_child_reading
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
 
@@ -134,10 +134,12 @@ def term_view(term: Term) -> dict[str, Any]:
     return {"term_id": term.term_id, "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
 
 
-def _grade(g: Mapping[str, Any]) -> dict[str, Any]:
-    """A grade as pages show it (from a stored Grade's attributes or a week page's entry)."""
+def _grade(g: Mapping[str, Any], unseen: frozenset[str]) -> dict[str, Any]:
+    """A grade as pages show it (from a stored Grade's attributes or a week page's entry); `new`:
+    posted since this account last saw it."""
     return {"grade_id": g["grade_id"], "date": g["date"], "lesson_id": g.get("lesson_id"), "value": int(g["value"]),
-            "weight": int(g.get("weight") or 1), "work_kind": g.get("work_kind"), "remark": g.get("remark")}
+            "weight": int(g.get("weight") or 1), "work_kind": g.get("work_kind"), "remark": g.get("remark"),
+            "new": g["grade_id"] in unseen}
 
 
 def _mark(m: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,12 +212,13 @@ def _week_view(ctx: Context, first: dt.date, found: Found) -> dict[str, Any]:
                 hw = homework.get(lesson_id)
                 view["homework"] = {"text": hw["text"], "due_date": hw.get("due_date")} if hw else None
             if "grades" in shown:
-                view["grades"] = [_grade(g) for g in grades.get(lesson_id, [])]
+                view["grades"] = [_grade(g, ctx.access.unseen_grades) for g in grades.get(lesson_id, [])]
             if "attendance" in shown:
                 mark = marks.get(lesson_id)
                 view["attendance"] = _mark(mark) if mark else None
             views.append(view)
         days.append({"date": date, "weekday": offset + 1, "lessons": views})
+    grades_seen(ctx.access, {g["grade_id"] for day in days for x in day["lessons"] for g in x.get("grades", [])})
     return {"student_id": ctx.access.student_id, "week_start": first.isoformat(), "week_end": last.isoformat(),
             "today": ctx.today.isoformat(), "timezone": ctx.timezone,
             "omitted": [p for p in WEEK_EXTRAS if p not in shown], "days": days}
@@ -242,8 +245,10 @@ def grades(account_id: str, student_id: str, term_id: str | None) -> dict[str, A
         avg = average(sum(int(g.value) * int(g.weight) for g in items), sum(int(g.weight) for g in items))
         subjects.append({"subject_id": subject_id, "subject_name": ctx.subject(subject_id), "average": _num(avg),
                          "projected_grade": projected(avg),
-                         "grades": [_grade(g.attribute_values) for g in sorted(items, key=lambda g: g.grade_id)]})
+                         "grades": [_grade(g.attribute_values, ctx.access.unseen_grades)
+                                    for g in sorted(items, key=lambda g: g.grade_id)]})
     subjects.sort(key=lambda s: (s["subject_name"], s["subject_id"]))
+    grades_seen(ctx.access, {g.grade_id for g in found})
     return {"student_id": student_id, "term": term_view(term), "subjects": subjects}
 
 
