@@ -136,24 +136,6 @@ def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: b
             raise
 
 
-def opening(student_id: str, actor_id: str, part: str) -> AuditEntry:
-    """The audit entry of an opening, to write with `write_entry` (possibly beside a read)."""
-    return _audit(student_id, actor_id, "opened", part, None)
-
-
-def write_entry(entry: AuditEntry) -> None:
-    """Write an audit entry with the low-level client, which (unlike a PynamoDB model) may be
-    shared with another thread."""
-    with storing():
-        aws.client("dynamodb").put_item(TableName=settings.table_name(), Item=entry.serialize())
-
-
-def mark_refused(entry: AuditEntry) -> None:
-    """An opening written beside its read turned out refused: say so in the trail."""
-    entry.action = "refused"
-    write_entry(entry)
-
-
 def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_action: str,
          invitation: Invitation | None = None) -> None:
     """Spend the code and create the link (and its audit entry) together: a code links once."""

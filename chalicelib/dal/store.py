@@ -8,8 +8,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -124,18 +123,3 @@ def get_many(keys: list[tuple[str, str]], consistent: bool = False) -> Found:
                     found[(raw["PK"]["S"], raw["SK"]["S"])] = raw
                 request = answer.get("UnprocessedKeys") or {}
     return found
-
-
-_POOL: Any = None
-
-
-def beside(call: Callable[..., Any], *args: Any) -> Future[Any]:
-    """Run a low-level DynamoDB call on a worker thread while this one makes another: the clients
-    are created here first, because creating a boto3 client is not thread-safe (using one is)."""
-    global _POOL
-    from concurrent.futures import ThreadPoolExecutor
-
-    aws.client("dynamodb")
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="beside")
-    return _POOL.submit(call, *args)
