@@ -26,6 +26,7 @@ from chalicelib.domain import children
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.alert_rules import (
     KINDS,
+    TRANSACTIONAL_KINDS,
     AlertEvent,
     PreferenceError,
     Preferences,
@@ -151,6 +152,8 @@ def handle(job: dict[str, Any], now: datetime | None = None) -> None:
                               "account_ids": tuple(job["event"]["account_ids"])})
         if event.kind == "news":
             plan_news(event)
+        elif event.kind in TRANSACTIONAL_KINDS:
+            send_transactional(event)
         else:
             expand(event, now)
     elif kind == "deliver":
@@ -309,6 +312,38 @@ def release_due(now: datetime | None = None) -> int:
     return released
 
 
+# --- application results and invitations: one email to one address -------------------------
+
+
+def send_transactional(event: AlertEvent) -> int:
+    """Queue the email of an application result or an invitation, whatever anyone's preferences
+    (it carries the code); returns 1 when queued."""
+    from chalicelib.domain import applications
+
+    if event.kind == "invitation":
+        message = children.invitation_email(event.student_id or "", event.data["invitation_id"])
+    else:
+        account = account_store.get_account(event.account_ids[0])
+        template, data = applications.result_email(
+            event.data["application_id"], event.data["state"], event.data["reason"], event.data["child_name"],
+            account.name if account else "", _school(event.school_id)[0])
+        message = None if account is None else {
+            "account_id": account.account_id, "to": account.email, "language": account.language or "ru",
+            "suppressed": bool(account.email_suppressed), "template": template, "data": data}
+    if not message:
+        return 0  # the account is gone, or the invitation was revoked before its email left
+    key = alert_key(event.identity, message["account_id"] or message["to"], "email")
+    if message["suppressed"]:
+        store.record_attempt(key, message["account_id"], event.kind, "email", "skipped", "email_suppressed",
+                             attempt=False)
+        return 0
+    store.enqueue([{"type": "deliver", "key": key, "kind": event.kind, "channel": "email",
+                    "account_id": message["account_id"], "student_id": event.student_id or "",
+                    "language": message["language"], "to": message["to"], "template": message["template"],
+                    "data": message["data"]}])
+    return 1
+
+
 # --- delivery ---------------------------------------------------------------------------------
 
 
@@ -324,7 +359,11 @@ def deliver(job: dict[str, Any]) -> None:
         return
     status, error = "sent", None
     try:
-        if channel == "email":
+        if channel == "email" and job["kind"] in TRANSACTIONAL_KINDS:
+            rendered = render_email(job["template"], job["language"], job["data"])
+            with sending():
+                send_email(job["to"], rendered)
+        elif channel == "email":
             data = {**job["data"], "unsubscribe": unsubscribe_link(job["account_id"], job["student_id"], job["kind"])}
             rendered = render_email(f"alert_{job['kind']}", job["language"], data)
             with sending():
