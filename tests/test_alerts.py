@@ -355,3 +355,31 @@ def test_school_news_reaches_every_family_in_bulk_with_counts(client, pump, scho
     assert len(bulk) == 1
     [sms] = sent_sms(school["phone"])
     assert "Родительское собрание" in sms
+
+
+def test_news_sms_inside_quiet_hours_waits_for_the_morning_while_the_email_goes(client, pump, school, daytime):
+    from chalicelib.domain import alerts
+
+    # Default quiet hours (21:00–08:00 school time); the release cursor of earlier tests is days behind
+    assert put(client, school["prefs"], {"channels": {"news": "both"}}, school["parent"]).status_code == 200
+    daytime["at"] = datetime(2026, 9, 14, 19, 30, tzinfo=UTC)  # 22:30 in Moscow
+    news = post(client, f"/schools/{school['id']}/news", {"title": "Завтра уроки с 10:00",
+                                                         "body": "Первые два урока отменены."}, school["admin"])
+    assert news.status_code == 201, news.body
+    pump.drain()
+    path = f"/schools/{school['id']}/news/{news.json_body['news_id']}"
+    evening = get(client, path, school["admin"]).json_body
+    assert sent_sms(school["phone"]) == []
+    assert evening["state"] == "sending" and evening["batches_done"] == evening["batches_total"] - 1
+    data = requests.get(f"http://127.0.0.1:{conftest._MOTO_PORT}/moto-api/data.json", timeout=5).json()
+    assert [m for m in data["ses"].get("BulkTemplateMessage", []) if school["parent_email"] in json.dumps(m)]
+    alerts.release_due(datetime(2026, 9, 15, 4, 50, tzinfo=UTC))  # 07:50: still quiet
+    pump.drain()
+    assert sent_sms(school["phone"]) == []
+    alerts.release_due(datetime(2026, 9, 15, 5, 5, tzinfo=UTC))  # 08:05
+    pump.drain()
+    [sms] = sent_sms(school["phone"])
+    assert "Завтра уроки с 10:00" in sms
+    morning = get(client, path, school["admin"]).json_body
+    # Other families of the school without quiet hours were texted in the evening
+    assert (morning["state"], morning["sms_sent"], morning["failed"]) == ("done", evening["sms_sent"] + 1, 0)

@@ -151,7 +151,7 @@ def handle(job: dict[str, Any], now: datetime | None = None) -> None:
         event = AlertEvent(**{**job["event"], "class_ids": tuple(job["event"]["class_ids"]),
                               "account_ids": tuple(job["event"]["account_ids"])})
         if event.kind == "news":
-            plan_news(event)
+            plan_news(event, now)
         elif event.kind in TRANSACTIONAL_KINDS:
             send_transactional(event)
         else:
@@ -451,13 +451,14 @@ def get_news(school_id: str, news_id: str) -> dict[str, Any]:
     return news_view(news)
 
 
-def plan_news(event: AlertEvent) -> None:
-    """Everyone who wants the school's news, once per person, in batches of 50 per language."""
+def plan_news(event: AlertEvent, now: datetime) -> None:
+    """Everyone who wants the school's news, once per person, in batches of 50 per language; SMS to
+    someone inside their quiet hours wait for the morning like every other SMS."""
     from chalicelib.mail.sms import opted_out_numbers
 
-    news_id = event.data["news_id"]
+    news_id, timezone = event.data["news_id"], _school(event.school_id)[1]
     emails: dict[str, dict[str, Any]] = {}
-    phones: dict[str, str] = {}
+    phones: dict[str, tuple[str, str | None]] = {}  # phone → (language, slot it is held for, or None)
     for account, student_id, role, scope, prefs in recipients(event):
         channel = effective(prefs, role, scope).channel("news")
         if channel in ("email", "both") and not account.email_suppressed:
@@ -465,7 +466,8 @@ def plan_news(event: AlertEvent) -> None:
                                                    "unsubscribe": unsubscribe_link(account.account_id, student_id,
                                                                                    "news")})
         if channel in ("sms", "both") and account.phone:
-            phones.setdefault(account.phone, account.language or "ru")
+            due = sms_due(now, timezone, prefs.quiet_hours)
+            phones.setdefault(account.phone, (account.language or "ru", slot_of(due) if due else None))
     blocked = opted_out_numbers() if phones else set()
     jobs: list[dict[str, Any]] = []
     for language in ("ru", "en"):
@@ -474,11 +476,25 @@ def plan_news(event: AlertEvent) -> None:
             jobs.append({"type": "news_email", "school_id": event.school_id, "news_id": news_id,
                          "key": f"news:{news_id}:email:{language}:{n}", "language": language,
                          "destinations": batch[start:start + NEWS_BATCH]})
-    numbers = sorted((p, lang) for p, lang in phones.items() if p not in blocked)
-    for n, start in enumerate(range(0, len(numbers), NEWS_BATCH)):
-        jobs.append({"type": "news_sms", "school_id": event.school_id, "news_id": news_id,
-                     "key": f"news:{news_id}:sms:{n}", "phones": numbers[start:start + NEWS_BATCH]})
-    store.news_planned(event.school_id, news_id, len(emails) + len(numbers), len(jobs))
+    held: list[tuple[str, dict[str, Any]]] = []
+    by_slot: dict[str | None, list[tuple[str, str]]] = {}
+    for phone, (language, slot) in sorted(phones.items()):
+        if phone not in blocked:
+            by_slot.setdefault(slot, []).append((phone, language))
+    for slot, numbers in by_slot.items():
+        for n, start in enumerate(range(0, len(numbers), NEWS_BATCH)):
+            job = {"type": "news_sms", "channel": "sms", "school_id": event.school_id, "news_id": news_id,
+                   "key": f"news:{news_id}:sms:{slot + ':' if slot else ''}{n}",
+                   "phones": numbers[start:start + NEWS_BATCH]}
+            if slot:
+                held.append((slot, job))
+            else:
+                jobs.append(job)
+    recipients_count = len(emails) + sum(len(numbers) for numbers in by_slot.values())
+    # Held batches count as batches: the news stays "sending" until the morning's SMS have left.
+    store.news_planned(event.school_id, news_id, recipients_count, len(jobs) + len(held))
+    for slot, job in held:
+        store.hold(slot, f"news:{news_id}", job["key"], job)
     store.enqueue(jobs)
 
 
