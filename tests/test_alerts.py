@@ -267,6 +267,34 @@ def test_a_bounce_suppresses_the_address(client, pump, school, daytime):
     assert alert_emails(school["parent_email"]) == []
 
 
+def test_a_bounce_published_to_the_feedback_topic_reaches_the_account(client, pump, school, daytime):
+    """The way it happens: SES publishes to the topic; locally the pump delivers it to the handler."""
+    from chalicelib import aws, settings
+
+    sns = aws.client("sns")
+    topic = sns.create_topic(Name=settings.ses_feedback_topic_name())["TopicArn"]  # exists: returns its ARN
+    bystander = login(client, verified_account(client, pump))["access_token"]
+    for message in ("not json", json.dumps(["a list"]), json.dumps({"eventType": "Bounce", "bounce": "odd"}),
+                    json.dumps({"eventType": "Bounce", "bounce": {"bounceType": "Transient", "bouncedRecipients": [
+                        {"emailAddress": school["parent_email"]}]}}),
+                    json.dumps({"eventType": "Delivery", "delivery": {}})):
+        sns.publish(TopicArn=topic, Message=message)
+    failed_before = pump.failed
+    pump.drain()
+    assert pump.failed == failed_before  # nothing unreadable is retried forever
+    assert get(client, "/me", school["parent"]).json_body["email_suppressed"] is False
+    # A v2 event destination's permanent bounce
+    sns.publish(TopicArn=topic, Message=json.dumps({"eventType": "Bounce", "bounce": {
+        "bounceType": "Permanent", "bounceSubType": "General",
+        "bouncedRecipients": [{"emailAddress": school["parent_email"], "status": "5.1.1"}]}}))
+    pump.drain()
+    assert get(client, "/me", school["parent"]).json_body["email_suppressed"] is True
+    assert get(client, "/me", bystander).json_body["email_suppressed"] is False
+    grade(client, school, 2)
+    pump.drain()
+    assert alert_emails(school["parent_email"]) == []
+
+
 def test_a_new_message_alerts_the_other_side(client, pump, school, daytime):
     from chalicelib.dal.models import Message
 
