@@ -364,6 +364,12 @@ def test_a_permanent_failure_is_recorded_and_not_retried(client, pump, school, d
         events.unregister("before-call.sesv2.SendEmail", reject)
     alert = store.get_alert(job["key"])
     assert (alert.status, alert.attempts, alert.error) == ("failed", 1, "MessageRejected")
+    # … and the job waits in the dead-letter queue, with why, for someone to look at
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="ediary-test-alerts-dlq")["QueueUrl"]
+    parked = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+    [mine] = [m for m in parked if json.loads(m["Body"])["key"] == job["key"]]
+    assert mine["MessageAttributes"]["error"]["StringValue"] == "MessageRejected"
 
 
 def test_school_news_reaches_every_family_in_bulk_with_counts(client, pump, school, daytime):

@@ -378,8 +378,20 @@ def deliver(job: dict[str, Any]) -> None:
         marks.release(key)
         store.record_attempt(key, job["account_id"], job["kind"], channel, "retrying", type(exc).__name__)
         raise
+    if error is not None:
+        _dead_letter(key, job, error)
     marks.mark_sent(key)
     store.record_attempt(key, job["account_id"], job["kind"], channel, status, error)
+
+
+def _dead_letter(key: str, job: dict[str, Any], error: str) -> None:
+    """Retrying a rejected send cannot help, so the job goes straight to the dead-letter queue (an
+    alarm watches it); if even that fails, the claim is let go and the whole job retried."""
+    try:
+        store.dead_letter(job, error)
+    except Exception:
+        marks.release(key)
+        raise
 
 
 def deliver_digest(job: dict[str, Any]) -> None:
@@ -396,6 +408,7 @@ def deliver_digest(job: dict[str, Any]) -> None:
         with sending():
             send_email(job["to"], render_email("alert_digest", job["language"], {"entries": entries}))
     except PermanentSendError as exc:
+        _dead_letter(job["key"], job, exc.code)
         marks.mark_sent(job["key"])
         store.record_attempt(job["key"], job["account_id"], "digest", "email", "failed", exc.code)
         return
@@ -517,7 +530,8 @@ def send_news_emails(job: dict[str, Any]) -> None:
                                "unsubscribe": d["unsubscribe"]}) for d in job["destinations"]]
     try:
         statuses = send_bulk("news", job["language"], destinations)
-    except PermanentSendError:
+    except PermanentSendError as exc:
+        _dead_letter(job["key"], job, exc.code)
         statuses = ["Failed"] * len(destinations)
     except Exception:
         marks.release(job["key"])
