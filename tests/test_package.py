@@ -195,3 +195,9 @@ def test_the_alerts_handler_may_send_mail_and_sms_and_park_failures(template):
     [parking] = [s for s in statements if s["Action"] == "sqs:SendMessage"]
     assert parking["Resource"] == [{"Fn::GetAtt": ["AlertsQueueDeadLetters", "Arn"]}]
 
+
+def test_ses_feedback_listens_to_the_topic_ses_reports_to(template):
+    functions = of_type(template, "AWS::Serverless::Function")
+    [event] = functions["SesFeedback"]["Properties"]["Events"].values()
+    topic = template["Resources"]["MailEventsTopic"]["Properties"]["TopicName"]
+    assert event["Type"] == "SNS" and json.dumps(event["Properties"]["Topic"]).endswith(f':{topic}"}}'), event
