@@ -53,6 +53,12 @@ def alerts_queue_name() -> str:
     return os.environ.get("ALERTS_QUEUE", "ediary-local-alerts")
 
 
+def alerts_dead_letter_queue_name() -> str:
+    """Where alert jobs that can never succeed end (the stack and ops/provision.py name every
+    queue's dead-letter queue so)."""
+    return alerts_queue_name() + "-dlq"
+
+
 def ses_feedback_topic_name() -> str:
     """The SNS topic SES reports bounces and complaints to."""
     return os.environ.get("SES_FEEDBACK_TOPIC", "ediary-local-ses-feedback")

@@ -149,6 +149,17 @@ def grant_statements(grants: list[str], consumes: list[str], queues: dict[str, s
                  "Resource": [{"Fn::Sub": arn % ("ses", "identity/*")},
                               {"Fn::Sub": arn % ("ses", "configuration-set/${MailConfigurationSet}")}],
                  "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
+        # School news: SES v1 bulk templated email from a template the handler keeps up to date.
+        "bulk_mail": {"Action": ["ses:SendBulkTemplatedEmail", "ses:CreateTemplate", "ses:UpdateTemplate"],
+                      "Resource": [{"Fn::Sub": arn % ("ses", "identity/*")},
+                                   {"Fn::Sub": arn % ("ses", f"template/ediary-{stage}-*")},
+                                   {"Fn::Sub": arn % ("ses", "configuration-set/${MailConfigurationSet}")}]},
+        # Opted-out numbers are skipped; like Publish to a phone these calls name no topic.
+        "sms_opt_out": {"Action": ["sns:CheckIfPhoneNumberIsOptedOut", "sns:ListPhoneNumbersOptedOut"],
+                        "NotResource": "arn:*:sns:*:*:*"},
+        # A job that can never succeed is parked in its own queue's dead-letter queue at once.
+        "dead_letters": {"Action": "sqs:SendMessage",
+                         "Resource": [{"Fn::GetAtt": [lid + "DeadLetters", "Arn"]} for lid in consumes]},
         # Text messages go straight to phone numbers; NotResource keeps every topic out of reach.
         "sms": {"Action": "sns:Publish", "NotResource": "arn:*:sns:*:*:*"},
         "parameter": {"Action": "ssm:GetParameter",

@@ -1,4 +1,4 @@
-"""Create the table, queues, bucket and mail identity if they are absent (idempotent)."""
+"""Create the table, queues, bucket, mail identity and SNS topics if they are absent (idempotent)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import boto3
 from chalicelib import settings
 
 DLQ_SUFFIX = "-dlq"
+SNS_MIRROR_SUFFIX = "-to-pump"
 MAX_RECEIVES = 5  # deliveries before a message is parked in the dead-letter queue
 
 
@@ -69,6 +70,30 @@ def create_upload_bucket(queue_urls: dict[str, Any]) -> None:
     ]})
 
 
+def sns_mirror_queue_name(topic: str) -> str:
+    """The local queue subscribed to a topic, which the pump reads to invoke the topic's handler
+    (AWS invokes the Lambda from SNS itself; moto's SNS can only deliver to queues)."""
+    return topic + SNS_MIRROR_SUFFIX
+
+
+def create_topics(topics: list[str]) -> dict[str, str]:
+    """Each topic the app listens to, with its mirror queue subscribed; returns {topic: arn}."""
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    arns = {}
+    for topic in topics:
+        arn = sns.create_topic(Name=topic)["TopicArn"]
+        dlq_url = sqs.create_queue(QueueName=sns_mirror_queue_name(topic) + DLQ_SUFFIX)["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        url = sqs.create_queue(QueueName=sns_mirror_queue_name(topic), Attributes={
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES})})["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        subscribed = {s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])}
+        if queue_arn not in subscribed:
+            sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)  # the SNS envelope, as Lambda gets it
+        arns[topic] = arn
+    return arns
+
+
 def verify_sender() -> None:
     """SES refuses mail from an unverified sender (moto too)."""
     boto3.client("ses").verify_email_identity(EmailAddress=settings.get_settings().mail_sender)
@@ -79,4 +104,5 @@ def provision() -> None:
     create_table()
     urls = create_queues()
     create_upload_bucket(urls)
+    create_topics([settings.ses_feedback_topic_name()])  # SES bounces and complaints
     verify_sender()

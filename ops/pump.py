@@ -1,11 +1,14 @@
 """The local event pump: delivers SQS messages and DynamoDB stream records to the app's
 Chalice event handlers the way Lambda does — same event shape, batches, partial batch
 failures, retries through the visibility timeout, then the queue's dead-letter queue.
+SNS messages reach it through a queue subscribed to each topic (ops/provision.py), and go
+to the topic's handler one record an invocation, as SNS invokes Lambda.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -13,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
+from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
+
+from ops.provision import sns_mirror_queue_name
 
 log = logging.getLogger("pump")
 
@@ -121,6 +126,39 @@ class Pump:
             "awsRegion": self.region,
         }
 
+    # --- SNS (through the topic's mirror queue) -------------------------------------------
+
+    def poll_topic(self, source: SNSEventConfig) -> int:
+        """Hand the messages published to a topic to its handler; a failure comes back later."""
+        url = self._queue_url(sns_mirror_queue_name(source.topic))
+        messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                            WaitTimeSeconds=0).get("Messages", [])
+        for message in messages:
+            try:
+                self.app.handler_map[source.name](self._sns_event(message), LambdaContext(source.name))
+            except Exception:
+                log.exception("%s raised: the message will be retried", source.name)
+                receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+                self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"],
+                                                   VisibilityTimeout=min(2 ** (receives - 1),
+                                                                         MAX_RETRY_DELAY_SECONDS))
+                self.failed += 1
+                continue
+            self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            self.delivered += 1
+        return len(messages)
+
+    def _sns_event(self, message: dict[str, Any]) -> dict[str, Any]:
+        envelope = json.loads(message["Body"])
+        return {"Records": [{
+            "EventSource": "aws:sns", "EventVersion": "1.0",
+            "EventSubscriptionArn": f"{envelope.get('TopicArn', '')}:{uuid.uuid4()}",
+            "Sns": {"Type": envelope.get("Type", "Notification"), "MessageId": envelope.get("MessageId", ""),
+                    "TopicArn": envelope.get("TopicArn", ""), "Subject": envelope.get("Subject"),
+                    "Message": envelope.get("Message", ""), "Timestamp": envelope.get("Timestamp", ""),
+                    "MessageAttributes": envelope.get("MessageAttributes", {})},
+        }]}
+
     # --- DynamoDB streams --------------------------------------------------------------
 
     def poll_stream(self, source: DynamoDBEventConfig) -> int:
@@ -212,6 +250,8 @@ class Pump:
                     total += self.poll_queue(source)
                 elif isinstance(source, DynamoDBEventConfig):
                     total += self.poll_stream(source)
+                elif isinstance(source, SNSEventConfig):
+                    total += self.poll_topic(source)
                 elif isinstance(source, ScheduledEventConfig) and self.schedules:
                     self.run_schedule(source)
             except Exception as error:  # a service is away: keep pumping the others, retry next round
@@ -235,9 +275,11 @@ class Pump:
     def _in_flight(self) -> bool:
         """Messages waiting or invisible (being retried) on any queue the app listens to."""
         for source in self.app.event_sources:
-            if isinstance(source, SQSEventConfig) and source.queue:
+            queue = source.queue if isinstance(source, SQSEventConfig) else \
+                sns_mirror_queue_name(source.topic) if isinstance(source, SNSEventConfig) else None
+            if queue:
                 attributes = self.sqs.get_queue_attributes(
-                    QueueUrl=self._queue_url(source.queue),
+                    QueueUrl=self._queue_url(queue),
                     AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
                 )["Attributes"]
                 if any(int(v) for v in attributes.values()):

@@ -267,6 +267,34 @@ def test_a_bounce_suppresses_the_address(client, pump, school, daytime):
     assert alert_emails(school["parent_email"]) == []
 
 
+def test_a_bounce_published_to_the_feedback_topic_reaches_the_account(client, pump, school, daytime):
+    """The way it happens: SES publishes to the topic; locally the pump delivers it to the handler."""
+    from chalicelib import aws, settings
+
+    sns = aws.client("sns")
+    topic = sns.create_topic(Name=settings.ses_feedback_topic_name())["TopicArn"]  # exists: returns its ARN
+    bystander = login(client, verified_account(client, pump))["access_token"]
+    for message in ("not json", json.dumps(["a list"]), json.dumps({"eventType": "Bounce", "bounce": "odd"}),
+                    json.dumps({"eventType": "Bounce", "bounce": {"bounceType": "Transient", "bouncedRecipients": [
+                        {"emailAddress": school["parent_email"]}]}}),
+                    json.dumps({"eventType": "Delivery", "delivery": {}})):
+        sns.publish(TopicArn=topic, Message=message)
+    failed_before = pump.failed
+    pump.drain()
+    assert pump.failed == failed_before  # nothing unreadable is retried forever
+    assert get(client, "/me", school["parent"]).json_body["email_suppressed"] is False
+    # A v2 event destination's permanent bounce
+    sns.publish(TopicArn=topic, Message=json.dumps({"eventType": "Bounce", "bounce": {
+        "bounceType": "Permanent", "bounceSubType": "General",
+        "bouncedRecipients": [{"emailAddress": school["parent_email"], "status": "5.1.1"}]}}))
+    pump.drain()
+    assert get(client, "/me", school["parent"]).json_body["email_suppressed"] is True
+    assert get(client, "/me", bystander).json_body["email_suppressed"] is False
+    grade(client, school, 2)
+    pump.drain()
+    assert alert_emails(school["parent_email"]) == []
+
+
 def test_a_new_message_alerts_the_other_side(client, pump, school, daytime):
     from chalicelib.dal.models import Message
 
@@ -336,6 +364,12 @@ def test_a_permanent_failure_is_recorded_and_not_retried(client, pump, school, d
         events.unregister("before-call.sesv2.SendEmail", reject)
     alert = store.get_alert(job["key"])
     assert (alert.status, alert.attempts, alert.error) == ("failed", 1, "MessageRejected")
+    # … and the job waits in the dead-letter queue, with why, for someone to look at
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="ediary-test-alerts-dlq")["QueueUrl"]
+    parked = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+    [mine] = [m for m in parked if json.loads(m["Body"])["key"] == job["key"]]
+    assert mine["MessageAttributes"]["error"]["StringValue"] == "MessageRejected"
 
 
 def test_school_news_reaches_every_family_in_bulk_with_counts(client, pump, school, daytime):
@@ -355,3 +389,31 @@ def test_school_news_reaches_every_family_in_bulk_with_counts(client, pump, scho
     assert len(bulk) == 1
     [sms] = sent_sms(school["phone"])
     assert "Родительское собрание" in sms
+
+
+def test_news_sms_inside_quiet_hours_waits_for_the_morning_while_the_email_goes(client, pump, school, daytime):
+    from chalicelib.domain import alerts
+
+    # Default quiet hours (21:00–08:00 school time); the release cursor of earlier tests is days behind
+    assert put(client, school["prefs"], {"channels": {"news": "both"}}, school["parent"]).status_code == 200
+    daytime["at"] = datetime(2026, 9, 14, 19, 30, tzinfo=UTC)  # 22:30 in Moscow
+    news = post(client, f"/schools/{school['id']}/news", {"title": "Завтра уроки с 10:00",
+                                                         "body": "Первые два урока отменены."}, school["admin"])
+    assert news.status_code == 201, news.body
+    pump.drain()
+    path = f"/schools/{school['id']}/news/{news.json_body['news_id']}"
+    evening = get(client, path, school["admin"]).json_body
+    assert sent_sms(school["phone"]) == []
+    assert evening["state"] == "sending" and evening["batches_done"] == evening["batches_total"] - 1
+    data = requests.get(f"http://127.0.0.1:{conftest._MOTO_PORT}/moto-api/data.json", timeout=5).json()
+    assert [m for m in data["ses"].get("BulkTemplateMessage", []) if school["parent_email"] in json.dumps(m)]
+    alerts.release_due(datetime(2026, 9, 15, 4, 50, tzinfo=UTC))  # 07:50: still quiet
+    pump.drain()
+    assert sent_sms(school["phone"]) == []
+    alerts.release_due(datetime(2026, 9, 15, 5, 5, tzinfo=UTC))  # 08:05
+    pump.drain()
+    [sms] = sent_sms(school["phone"])
+    assert "Завтра уроки с 10:00" in sms
+    morning = get(client, path, school["admin"]).json_body
+    # Other families of the school without quiet hours were texted in the evening
+    assert (morning["state"], morning["sms_sent"], morning["failed"]) == ("done", evening["sms_sent"] + 1, 0)

@@ -182,3 +182,22 @@ def test_mail_bounces_and_complaints_go_to_sns(template):
     event = destination["Properties"]["EventDestination"]
     assert {"bounce", "complaint"} <= set(event["MatchingEventTypes"])
     assert event["SnsDestination"]["TopicARN"] == {"Ref": "MailEventsTopic"}
+
+
+def test_the_alerts_handler_may_send_mail_and_sms_and_park_failures(template):
+    """deliver_alerts sends through SES (single and bulk) and SNS, and dead-letters rejected sends."""
+    functions = of_type(template, "AWS::Serverless::Function")
+    role = template["Resources"][functions["DeliverAlerts"]["Properties"]["Role"]["Fn::GetAtt"][0]]
+    statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert {"ses:SendEmail", "ses:SendBulkTemplatedEmail", "ses:CreateTemplate", "sns:Publish",
+            "sns:CheckIfPhoneNumberIsOptedOut", "sqs:SendMessage"} <= actions
+    [parking] = [s for s in statements if s["Action"] == "sqs:SendMessage"]
+    assert parking["Resource"] == [{"Fn::GetAtt": ["AlertsQueueDeadLetters", "Arn"]}]
+
+
+def test_ses_feedback_listens_to_the_topic_ses_reports_to(template):
+    functions = of_type(template, "AWS::Serverless::Function")
+    [event] = functions["SesFeedback"]["Properties"]["Events"].values()
+    topic = template["Resources"]["MailEventsTopic"]["Properties"]["TopicName"]
+    assert event["Type"] == "SNS" and json.dumps(event["Properties"]["Topic"]).endswith(f':{topic}"}}'), event

@@ -904,8 +904,9 @@ from chalicelib.api.diary_schemas import *  # noqa: E402, F403
 
 # --- alerts ---------------------------------------------------------------------------
 
+# Application results and invitations are not here: they always go by email (domain/alert_rules.py).
 AlertKind = Literal["new_grade", "remark", "absence", "homework", "schedule_change", "school_event",
-                    "parent_meeting", "message", "application_result", "invitation", "news"]
+                    "parent_meeting", "message", "news"]
 AlertChannel = Literal["email", "sms", "both", "none"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 

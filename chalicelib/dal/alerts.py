@@ -209,3 +209,16 @@ def enqueue(jobs: list[dict[str, Any]], delay_seconds: int = 0) -> None:
             raise UnavailableError() from exc
         if result.get("Failed"):
             raise UnavailableError()
+
+
+def dead_letter(job: dict[str, Any], error: str) -> None:
+    """Park a job that can never succeed (a rejected send) in the dead-letter queue, with why."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("sqs").send_message(
+            QueueUrl=aws.queue_url(settings.alerts_dead_letter_queue_name()),
+            MessageBody=json.dumps(job, ensure_ascii=False, default=str),
+            MessageAttributes={"error": {"DataType": "String", "StringValue": error or "unknown"}})
+    except (BotoCoreError, ClientError) as exc:
+        raise UnavailableError() from exc

@@ -14,8 +14,14 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# The kinds a person chooses a channel for, per child.
 KINDS = ("new_grade", "remark", "absence", "homework", "schedule_change", "school_event", "parent_meeting",
-         "message", "application_result", "invitation", "news")
+         "message", "news")
+# Application results and invitations carry a one-time code to someone with no link to the child
+# yet (an applicant, an invitee): there is no per-child choice to read, and switching them off
+# would lose the only copy of the code. They always go by email, without an unsubscribe link.
+TRANSACTIONAL_KINDS = ("application_result", "invitation")
+ALERT_KINDS = KINDS + TRANSACTIONAL_KINDS
 CHANNELS = ("email", "sms", "both", "none")
 ABSENCES = ("unexcused", "all")
 
@@ -24,7 +30,7 @@ ABSENCES = ("unexcused", "all")
 PART_OF_KIND: dict[str, str | None] = {
     "new_grade": "grades", "remark": "grades", "absence": "attendance", "homework": "homework",
     "schedule_change": "schedule", "school_event": "events", "parent_meeting": "meetings", "news": "events",
-    "message": None, "application_result": None, "invitation": None,
+    "message": None,
 }
 
 QUIET_DEFAULT = ("21:00", "08:00")
@@ -186,6 +192,27 @@ def _message(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> 
                        account_ids=recipients, data=data)]
 
 
+def _application(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
+    state = new.get("state")
+    if state not in ("completed", "rejected") or (old is not None and old.get("state") == state):
+        return []
+    child = " ".join(str(new[p]) for p in ("child_last_name", "child_first_name", "child_middle_name") if new.get(p))
+    data = {"application_id": new["application_id"], "state": state, "reason": new.get("reject_reason") or "",
+            "child_name": child}
+    # An application reaches each result once; its identity is the result, not the stream record.
+    return [AlertEvent("application_result", new["school_id"], f"application:{new['application_id']}:{state}",
+                       account_ids=(new["account_id"],), data=data)]
+
+
+def _invitation(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
+    if old is not None or new.get("state") != "pending":
+        return []  # revoked or accepted later: only the new invitation is sent
+    data = {"invitation_id": new["invitation_id"], "email": new["email"], "inviter_id": new["invited_by"],
+            "role": new.get("role"), "scope": sorted(new.get("scope") or ())}
+    return [AlertEvent("invitation", new["school_id"], f"invitation:{new['invitation_id']}",
+                       student_id=new["student_id"], data=data)]
+
+
 def _news(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
     if old is not None:
         return []
@@ -194,7 +221,8 @@ def _news(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> lis
 
 
 _READERS = {"Grade": _grade, "AttendanceMark": _attendance, "Homework": _homework, "Lesson": _lesson,
-            "SchoolEvent": _school_event, "ParentMeeting": _school_event, "Message": _message, "News": _news}
+            "SchoolEvent": _school_event, "ParentMeeting": _school_event, "Message": _message, "News": _news,
+            "Application": _application, "Invitation": _invitation}
 
 
 def wanted_channels(event: AlertEvent, prefs: Preferences) -> tuple[str, ...]:

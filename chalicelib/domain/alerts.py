@@ -26,6 +26,7 @@ from chalicelib.domain import children
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.alert_rules import (
     KINDS,
+    TRANSACTIONAL_KINDS,
     AlertEvent,
     PreferenceError,
     Preferences,
@@ -150,7 +151,9 @@ def handle(job: dict[str, Any], now: datetime | None = None) -> None:
         event = AlertEvent(**{**job["event"], "class_ids": tuple(job["event"]["class_ids"]),
                               "account_ids": tuple(job["event"]["account_ids"])})
         if event.kind == "news":
-            plan_news(event)
+            plan_news(event, now)
+        elif event.kind in TRANSACTIONAL_KINDS:
+            send_transactional(event)
         else:
             expand(event, now)
     elif kind == "deliver":
@@ -309,6 +312,38 @@ def release_due(now: datetime | None = None) -> int:
     return released
 
 
+# --- application results and invitations: one email to one address -------------------------
+
+
+def send_transactional(event: AlertEvent) -> int:
+    """Queue the email of an application result or an invitation, whatever anyone's preferences
+    (it carries the code); returns 1 when queued."""
+    from chalicelib.domain import applications
+
+    if event.kind == "invitation":
+        message = children.invitation_email(event.student_id or "", event.data["invitation_id"])
+    else:
+        account = account_store.get_account(event.account_ids[0])
+        template, data = applications.result_email(
+            event.data["application_id"], event.data["state"], event.data["reason"], event.data["child_name"],
+            account.name if account else "", _school(event.school_id)[0])
+        message = None if account is None else {
+            "account_id": account.account_id, "to": account.email, "language": account.language or "ru",
+            "suppressed": bool(account.email_suppressed), "template": template, "data": data}
+    if not message:
+        return 0  # the account is gone, or the invitation was revoked before its email left
+    key = alert_key(event.identity, message["account_id"] or message["to"], "email")
+    if message["suppressed"]:
+        store.record_attempt(key, message["account_id"], event.kind, "email", "skipped", "email_suppressed",
+                             attempt=False)
+        return 0
+    store.enqueue([{"type": "deliver", "key": key, "kind": event.kind, "channel": "email",
+                    "account_id": message["account_id"], "student_id": event.student_id or "",
+                    "language": message["language"], "to": message["to"], "template": message["template"],
+                    "data": message["data"]}])
+    return 1
+
+
 # --- delivery ---------------------------------------------------------------------------------
 
 
@@ -324,7 +359,11 @@ def deliver(job: dict[str, Any]) -> None:
         return
     status, error = "sent", None
     try:
-        if channel == "email":
+        if channel == "email" and job["kind"] in TRANSACTIONAL_KINDS:
+            rendered = render_email(job["template"], job["language"], job["data"])
+            with sending():
+                send_email(job["to"], rendered)
+        elif channel == "email":
             data = {**job["data"], "unsubscribe": unsubscribe_link(job["account_id"], job["student_id"], job["kind"])}
             rendered = render_email(f"alert_{job['kind']}", job["language"], data)
             with sending():
@@ -339,8 +378,20 @@ def deliver(job: dict[str, Any]) -> None:
         marks.release(key)
         store.record_attempt(key, job["account_id"], job["kind"], channel, "retrying", type(exc).__name__)
         raise
+    if error is not None:
+        _dead_letter(key, job, error)
     marks.mark_sent(key)
     store.record_attempt(key, job["account_id"], job["kind"], channel, status, error)
+
+
+def _dead_letter(key: str, job: dict[str, Any], error: str) -> None:
+    """Retrying a rejected send cannot help, so the job goes straight to the dead-letter queue (an
+    alarm watches it); if even that fails, the claim is let go and the whole job retried."""
+    try:
+        store.dead_letter(job, error)
+    except Exception:
+        marks.release(key)
+        raise
 
 
 def deliver_digest(job: dict[str, Any]) -> None:
@@ -357,6 +408,7 @@ def deliver_digest(job: dict[str, Any]) -> None:
         with sending():
             send_email(job["to"], render_email("alert_digest", job["language"], {"entries": entries}))
     except PermanentSendError as exc:
+        _dead_letter(job["key"], job, exc.code)
         marks.mark_sent(job["key"])
         store.record_attempt(job["key"], job["account_id"], "digest", "email", "failed", exc.code)
         return
@@ -412,13 +464,14 @@ def get_news(school_id: str, news_id: str) -> dict[str, Any]:
     return news_view(news)
 
 
-def plan_news(event: AlertEvent) -> None:
-    """Everyone who wants the school's news, once per person, in batches of 50 per language."""
+def plan_news(event: AlertEvent, now: datetime) -> None:
+    """Everyone who wants the school's news, once per person, in batches of 50 per language; SMS to
+    someone inside their quiet hours wait for the morning like every other SMS."""
     from chalicelib.mail.sms import opted_out_numbers
 
-    news_id = event.data["news_id"]
+    news_id, timezone = event.data["news_id"], _school(event.school_id)[1]
     emails: dict[str, dict[str, Any]] = {}
-    phones: dict[str, str] = {}
+    phones: dict[str, tuple[str, str | None]] = {}  # phone → (language, slot it is held for, or None)
     for account, student_id, role, scope, prefs in recipients(event):
         channel = effective(prefs, role, scope).channel("news")
         if channel in ("email", "both") and not account.email_suppressed:
@@ -426,7 +479,8 @@ def plan_news(event: AlertEvent) -> None:
                                                    "unsubscribe": unsubscribe_link(account.account_id, student_id,
                                                                                    "news")})
         if channel in ("sms", "both") and account.phone:
-            phones.setdefault(account.phone, account.language or "ru")
+            due = sms_due(now, timezone, prefs.quiet_hours)
+            phones.setdefault(account.phone, (account.language or "ru", slot_of(due) if due else None))
     blocked = opted_out_numbers() if phones else set()
     jobs: list[dict[str, Any]] = []
     for language in ("ru", "en"):
@@ -435,11 +489,25 @@ def plan_news(event: AlertEvent) -> None:
             jobs.append({"type": "news_email", "school_id": event.school_id, "news_id": news_id,
                          "key": f"news:{news_id}:email:{language}:{n}", "language": language,
                          "destinations": batch[start:start + NEWS_BATCH]})
-    numbers = sorted((p, lang) for p, lang in phones.items() if p not in blocked)
-    for n, start in enumerate(range(0, len(numbers), NEWS_BATCH)):
-        jobs.append({"type": "news_sms", "school_id": event.school_id, "news_id": news_id,
-                     "key": f"news:{news_id}:sms:{n}", "phones": numbers[start:start + NEWS_BATCH]})
-    store.news_planned(event.school_id, news_id, len(emails) + len(numbers), len(jobs))
+    held: list[tuple[str, dict[str, Any]]] = []
+    by_slot: dict[str | None, list[tuple[str, str]]] = {}
+    for phone, (language, slot) in sorted(phones.items()):
+        if phone not in blocked:
+            by_slot.setdefault(slot, []).append((phone, language))
+    for slot, numbers in by_slot.items():
+        for n, start in enumerate(range(0, len(numbers), NEWS_BATCH)):
+            job = {"type": "news_sms", "channel": "sms", "school_id": event.school_id, "news_id": news_id,
+                   "key": f"news:{news_id}:sms:{slot + ':' if slot else ''}{n}",
+                   "phones": numbers[start:start + NEWS_BATCH]}
+            if slot:
+                held.append((slot, job))
+            else:
+                jobs.append(job)
+    recipients_count = len(emails) + sum(len(numbers) for numbers in by_slot.values())
+    # Held batches count as batches: the news stays "sending" until the morning's SMS have left.
+    store.news_planned(event.school_id, news_id, recipients_count, len(jobs) + len(held))
+    for slot, job in held:
+        store.hold(slot, f"news:{news_id}", job["key"], job)
     store.enqueue(jobs)
 
 
@@ -462,7 +530,8 @@ def send_news_emails(job: dict[str, Any]) -> None:
                                "unsubscribe": d["unsubscribe"]}) for d in job["destinations"]]
     try:
         statuses = send_bulk("news", job["language"], destinations)
-    except PermanentSendError:
+    except PermanentSendError as exc:
+        _dead_letter(job["key"], job, exc.code)
         statuses = ["Failed"] * len(destinations)
     except Exception:
         marks.release(job["key"])

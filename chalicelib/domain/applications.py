@@ -7,10 +7,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
-from chalicelib.dal import outbox
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Application
 from chalicelib.dal.store import decode_cursor, now_iso, page
@@ -129,20 +127,8 @@ def reject(school_id: str, application_id: str, admin_id: str, reason: str) -> d
                      changes=[Application.decided_by.set(admin_id), Application.decided_at.set(now_iso()),
                               Application.reject_reason.set(reason)],
                      refused=ConflictError(code="application_not_pending"))
-    parent = account_store.get_account(item.account_id)
-    school = school_store.get_school(item.school_id)
-    if parent is not None:
-        outbox.send_email(
-            to=parent.email, template="application_rejected", language=parent.language,
-            data={"name": parent.name, "child_name": _child_name(item), "school_name": school.name if school else "",
-                  "reason": reason},
-            dedupe_key=f"application-rejected:{item.application_id}",
-        )
+    # The parent's email is an alert made from this change on the table's stream (domain/alerts.py).
     return view(item)
-
-
-def _child_name(item: Application) -> str:
-    return " ".join(p for p in (item.child_last_name, item.child_first_name, item.child_middle_name) if p)
 
 
 # --- processing (SQS) -----------------------------------------------------------------
@@ -151,15 +137,13 @@ def _child_name(item: Application) -> str:
 def process(application_id: str) -> None:
     """Match an approved application against the roster; on a match issue and email the code.
 
-    Safe to run twice for one message: the state changes are conditional, the code is derived
-    from the application (the same code, the same hash) and the email has a fixed dedupe key.
+    Safe to run twice for one message: the state changes are conditional and the code is derived
+    from the application (the same code, the same hash). The email with the code is an alert made
+    from the completed application on the table's stream, so a crash here never loses it.
     """
     item = store.get_by_id(application_id)
     if item is None:
         log.warning("application %s vanished before processing", application_id)
-        return
-    if item.state == "completed":
-        _email_code(item)  # a redelivery after a crash between the write and the email
         return
     if item.state not in ("approved", "awaiting_school_data"):
         return
@@ -176,25 +160,17 @@ def process(application_id: str) -> None:
     stored = child_store.new_code_item(
         f"ACCOUNT#{item.account_id}", "application", item.application_id, secrets.digest(code, CODE_PURPOSE),
         matches[0], item.school_id, CODE_VALID_DAYS * 86_400)
-    if not store.complete_with_code(item, matches[0], stored):
-        item = store.get_by_id(application_id) or item
-        if item.state != "completed":
-            return
-    _email_code(item)
+    store.complete_with_code(item, matches[0], stored)  # False: a redelivery, already completed
 
 
-def _email_code(item: Application) -> None:
-    parent = account_store.get_account(item.account_id)
-    school = school_store.get_school(item.school_id)
-    if parent is None:
-        return
-    outbox.send_email(
-        to=parent.email, template="access_code", language=parent.language,
-        data={"name": parent.name, "child_name": _child_name(item), "school_name": school.name if school else "",
-              "code": secrets.derived_access_code(item.application_id), "valid_days": CODE_VALID_DAYS,
-              "link": f"{get_settings().public_url}/children"},
-        dedupe_key=f"access-code:{item.application_id}",
-    )
+def result_email(application_id: str, state: str, reason: str, child_name: str, parent_name: str,
+                 school_name: str) -> tuple[str, dict[str, Any]]:
+    """The template and data of the email telling a parent how their application ended."""
+    data: dict[str, Any] = {"name": parent_name, "child_name": child_name, "school_name": school_name}
+    if state == "rejected":
+        return "application_rejected", {**data, "reason": reason}
+    return "access_code", {**data, "code": secrets.derived_access_code(application_id),
+                           "valid_days": CODE_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
 
 
 def requeue_waiting(school_id: str, key: str) -> int:

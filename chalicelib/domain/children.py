@@ -15,7 +15,6 @@ from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
-from chalicelib.dal import outbox
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
 from chalicelib.dal.store import Found, decode_cursor, epoch, get_many, page
@@ -298,24 +297,41 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
     student = school_store.get_student(access.school_id, student_id)
     if inviter is None or student is None:
         raise NotFoundError(code="child_not_found")
-    code = secrets.new_access_code()
     valid = INVITATION_VALID_DAYS * 86_400
     invitation = Invitation(invitation_id=new_id(), student_id=student_id, school_id=access.school_id,
                             email=email, role=role, scope=set(scope), state="pending",
                             invited_by=caller_account_id, valid_until=epoch() + valid)
     stored = store.new_code_item(f"EMAIL#{email}", "invitation", invitation.invitation_id,
-                                 secrets.digest(code, CODE_PURPOSE), student_id, access.school_id, valid)
+                                 secrets.digest(invitation_code(invitation.invitation_id), CODE_PURPOSE),
+                                 student_id, access.school_id, valid)
+    # The email with the code is an alert made from the new invitation on the table's stream
+    # (domain/alerts.py): the request only stores, so a failed send never half-writes it.
     store.create_invitation(invitation, stored, caller_account_id)
-    invitee_id = account_store.find_account_id(email)
-    invitee = account_store.get_account(invitee_id) if invitee_id else None
-    outbox.send_email(
-        to=email, template="invitation", language=invitee.language if invitee else inviter.language,
-        data={"inviter": inviter.name, "child_name": f"{student.first_name} {student.last_name}", "role": role,
-              "scope": sorted(scope), "code": code, "valid_days": INVITATION_VALID_DAYS,
-              "link": f"{get_settings().public_url}/children"},
-        dedupe_key=f"invitation:{invitation.invitation_id}",
-    )
     return invitation_view(invitation)
+
+
+def invitation_code(invitation_id: str) -> str:
+    """The invitation's code, derived (keyed) from its id: the stream handler that emails it can
+    make it again, while only its hash is stored."""
+    return secrets.derived_access_code(f"invitation:{invitation_id}")
+
+
+def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | None:
+    """To whom and what the invitation email says; None once the invitation is no longer pending."""
+    invitation = store.get_invitation(student_id, invitation_id)
+    if invitation is None or invitation.state != "pending":
+        return None
+    inviter = account_store.get_account(invitation.invited_by)
+    student = school_store.get_student(invitation.school_id, student_id)
+    invitee_id = account_store.find_account_id(invitation.email)
+    invitee = account_store.get_account(invitee_id) if invitee_id else None
+    language = (invitee.language if invitee else inviter.language if inviter else None) or "ru"
+    data = {"inviter": inviter.name if inviter else "", "role": invitation.role,
+            "child_name": f"{student.first_name} {student.last_name}" if student else "",
+            "scope": sorted(invitation.scope or ()), "code": invitation_code(invitation_id),
+            "valid_days": INVITATION_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
+    return {"account_id": invitee_id or "", "to": invitation.email, "language": language,
+            "suppressed": bool(invitee and invitee.email_suppressed), "template": "invitation", "data": data}
 
 
 def list_invitations(caller_account_id: str, student_id: str, limit: int, cursor: str | None) -> dict[str, Any]:

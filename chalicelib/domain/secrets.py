@@ -23,11 +23,6 @@ ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ACCESS_CODE_LENGTH = 8
 
 
-def new_access_code() -> str:
-    """A random eight-character code (40 bits) that links an account to a child."""
-    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
-
-
 def derived_access_code(seed: str) -> str:
     """The same eight-character code for the same seed, so a redelivered queue message can
     re-send the very code already stored (as a hash) instead of minting a second one."""

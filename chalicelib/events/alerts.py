@@ -56,17 +56,34 @@ def ses_feedback(event: Any) -> None:
 
     try:
         notice = json.loads(event.message)
-    except ValueError:
-        log.warning("SES feedback that is not JSON: %.200s", event.message)
-        return
+    except (TypeError, ValueError):
+        notice = None
+    addresses = _suppressed_by(notice)
+    if addresses is None:
+        log.warning("SES feedback that is not a notification: %.200s", event.message)
+        return  # retrying cannot make it readable; dropping it keeps the topic's handler unstuck
+    if addresses:
+        suppress(addresses)
+
+
+def _suppressed_by(notice: Any) -> list[str] | None:
+    """The addresses a notification says to stop mailing ([] for a transient bounce or a
+    delivery); None when it is not an SES notification at all."""
+    if not isinstance(notice, dict):
+        return None
     kind = notice.get("notificationType") or notice.get("eventType")
-    if kind == "Bounce" and notice.get("bounce", {}).get("bounceType") == "Permanent":
-        addresses = [r["emailAddress"] for r in notice["bounce"].get("bouncedRecipients", [])]
+    if kind == "Bounce":
+        body, field = notice.get("bounce"), "bouncedRecipients"
+        if isinstance(body, dict) and body.get("bounceType") != "Permanent":
+            return []  # a transient bounce: the address still works
     elif kind == "Complaint":
-        addresses = [r["emailAddress"] for r in notice.get("complaint", {}).get("complainedRecipients", [])]
+        body, field = notice.get("complaint"), "complainedRecipients"
     else:
-        return  # a transient bounce or a delivery: the address still works
-    suppress(addresses)
+        return [] if isinstance(kind, str) else None  # a delivery, a send, an open …
+    recipients = body.get(field) if isinstance(body, dict) else None
+    if not isinstance(recipients, list):
+        return None
+    return [r["emailAddress"] for r in recipients if isinstance(r, dict) and isinstance(r.get("emailAddress"), str)]
 
 
 @alerts.schedule(Rate(15, unit=Rate.MINUTES))
