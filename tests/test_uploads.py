@@ -160,6 +160,30 @@ def test_a_broken_file_fails_with_a_reason_and_writes_nothing(client, pump, scho
     assert get(client, f"/schools/{school['id']}/classes", school["admin"]).json_body["items"] == []
 
 
+def test_a_file_that_turns_out_windows_1251_past_its_first_64_kb_is_read_again_as_such(client, pump, school):
+    # Planning picks the encoding from a file's head and streams the rest: when UTF-8 fails
+    # further on, the file is read again from the start as Windows-1251, not half-and-half.
+    padding = "x" * 70_000  # an extra column nobody reads, pushing the Cyrillic past the head
+    body = f"name,note\nMath,{padding}\nМатематика,\n".encode("cp1251")
+    status = upload(client, pump, school, "subjects.csv", body)
+    assert (status["state"], status["rows_done"], status["rows_rejected"]) == ("done", 2, 0)
+    subjects = get(client, f"/schools/{school['id']}/subjects", school["admin"]).json_body["items"]
+    assert {s["name"] for s in subjects} == {"Math", "Математика"}
+
+
+def test_a_zip_damaged_past_a_members_head_fails_and_writes_nothing(client, pump, school):
+    rows = "".join(f"S-{n:04d},Ученик,Тест,,2015-01-01,5А\n" for n in range(3000))  # ~100 KB
+    students = STUDENTS.split("\n")[0] + "\n" + rows + "S-ZZZZ,Последний,Тест,,2015-01-01,5А\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("classes.csv", CLASSES.encode())
+        archive.writestr("students.csv", students.encode())
+    damaged = buffer.getvalue().replace(b"S-ZZZZ", b"S-ZZZY")  # the stored CRC no longer matches
+    status = upload(client, pump, school, "year.zip", damaged)
+    assert (status["state"], status["reason"], status["rows_done"]) == ("failed", "broken_zip", 0)
+    assert get(client, f"/schools/{school['id']}/classes", school["admin"]).json_body["items"] == []
+
+
 def test_an_oversized_file_is_refused(client, pump, school, monkeypatch):
     from chalicelib.domain import import_format
 
