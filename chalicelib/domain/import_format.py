@@ -83,6 +83,21 @@ def clock(row: dict[str, str], column: str) -> str:
     return value
 
 
+def clock_or_none(row: dict[str, str], column: str) -> str | None:
+    """An optional HH:MM cell."""
+    return clock(row, column) if (row.get(column) or "").strip() else None
+
+
+def names(row: dict[str, str], column: str, limit: int = 16, most: int = 50) -> list[str]:
+    """A list of names in one cell ("5А, 5Б" or "5А 5Б"), each trimmed; empty when the cell is."""
+    found = [n for n in re.split(r"[,;\s]+", (row.get(column) or "").strip()) if n]
+    if len(found) > most:
+        raise RowError(column, "too_many")
+    if any(len(n) > limit for n in found):
+        raise RowError(column, "too_long")
+    return list(dict.fromkeys(found))
+
+
 def number(row: dict[str, str], column: str, low: int, high: int, default: int | None = None) -> int:
     """A whole number in a range."""
     value = text(row, column, 6, required=default is None)
@@ -216,6 +231,21 @@ def _attendance(row: dict[str, str]) -> dict[str, Any]:
             "excused": flag(row, "excused"), "minutes_late": minutes or None}
 
 
+def _event(row: dict[str, str]) -> dict[str, Any]:
+    out = {"event_id": text(row, "event_id", 64), "title": text(row, "title", 120), "date": date(row, "date"),
+           "starts_at": clock_or_none(row, "starts_at"), "ends_at": clock_or_none(row, "ends_at"),
+           "place": text(row, "place", 200, False), "description": text(row, "description", 2000, False),
+           "classes": names(row, "classes")}
+    if out["starts_at"] and out["ends_at"] and str(out["ends_at"]) <= str(out["starts_at"]):
+        raise RowError("ends_at", "ends_before_start")
+    return out
+
+
+def _meeting(row: dict[str, str]) -> dict[str, Any]:
+    return {"class": text(row, "class", 16), "date": date(row, "date"), "starts_at": clock(row, "starts_at"),
+            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000)}
+
+
 KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("classes", ("name", "grade_level"), (), _class),
     FileKind("subjects", ("name",), (), _subject),
@@ -230,6 +260,9 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("attendance", ("student_id", "date", "starts_at", "subject", "mark"), ("excused", "minutes_late"),
              _attendance),
     FileKind("attestation", ("student_id", "subject", "period", "result"), (), _attestation),
+    FileKind("events", ("event_id", "title", "date"), ("starts_at", "ends_at", "place", "description", "classes"),
+             _event),
+    FileKind("meetings", ("class", "date", "starts_at", "place", "agenda"), (), _meeting),
 ]}
 ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
 

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from chalicelib.dal import files
 from chalicelib.dal import uploads as store
-from chalicelib.dal.models import DiaryItem, JournalItem, Upload, UploadRowError
+from chalicelib.dal.models import DiaryItem, JournalItem, ParentMeeting, SchoolEvent, Upload, UploadRowError
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import import_rows, oneroster
 
@@ -297,7 +297,8 @@ def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | No
                           file=file, line=line, column=column, code=code)
 
 
-BOOKKEEPING = {"version", "created_at", "changed_by", "change", "source"}
+# Who and when, not what: a re-upload that differs only here changes nothing.
+BOOKKEEPING = {"version", "created_at", "created_by", "changed_by", "change", "source"}
 
 
 def _content(item: DiaryItem) -> dict[str, Any]:
@@ -314,6 +315,10 @@ def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
         if before is not None and _content(before) == _content(item):
             continue
         item.created_at = getattr(before, "created_at", None) or item.created_at
+        if isinstance(item, SchoolEvent | ParentMeeting):
+            item.created_by = getattr(before, "created_by", None) or item.created_by
+            # "created" on an existing item is silent on the stream; a corrected one tells families.
+            item.change = "corrected" if before is not None else "created"
         if isinstance(item, JournalItem):
             # Batch writes carry no version condition; the school's file is the truth here.
             item.version = int(getattr(before, "version", 0) or 0) + 1
