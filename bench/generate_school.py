@@ -2,7 +2,8 @@
 
 At scale 1: 40 classes (grades 1–10, letters А–Г) of 25 students, 60 teachers, 15 subjects and
 a full school year of four quarters, six lessons a day: about 40,000 lessons, 450,000 grades,
-50,000 absences and 40,000 homework entries. Deterministic for a seed. `--scale 0.05` keeps
+50,000 absences and 40,000 homework entries; term and year results; school events and each
+class's parent meetings. Deterministic for a seed. `--scale 0.05` keeps
 the year and the subjects but takes 5% of the classes (spread over the grades) and teachers.
 
 Teachers are only named here (teachers.csv: email, name): `teachings.csv` refers to them by
@@ -190,7 +191,47 @@ def generate(scale: float = 1.0, seed: int = 2026) -> School:
     school.files["students"] = out.text()
 
     _journal(school, rng, classes, students, teacher_of)
+    _attestation(school, rng, classes, students)
+    _school_life(school, classes)
     return school
+
+
+def _attestation(school: School, rng: random.Random, classes: list[tuple[str, int]],
+                 students: dict[str, list[str]]) -> None:
+    """Every student's result in each of their subjects for each quarter and the year."""
+    out = _Csv("student_id", "subject", "period", "result")
+    for name, grade in classes:
+        for subject in _week_of(grade):
+            for pupil in students[name]:
+                for period in [t for t, _, _ in TERMS] + ["итоговая"]:
+                    out.add(pupil, subject, period, rng.choices(("5", "4", "3"), (35, 45, 20))[0])
+    school.files["attestation"] = out.text()
+
+
+EVENTS = [("День знаний", 9, 1, "Актовый зал"), ("День учителя", 10, 5, "Актовый зал"),
+          ("Новогодний концерт", 12, 26, "Актовый зал"), ("Лыжня России", 2, 14, "Стадион"),
+          ("Масленица", 3, 1, "Школьный двор"), ("День Победы", 5, 8, "Актовый зал"),
+          ("Последний звонок", 5, 25, "Школьный двор")]
+
+
+def _school_life(school: School, classes: list[tuple[str, int]]) -> None:
+    """School-wide events, an excursion for each grade, and each class's meeting every quarter."""
+    events = _Csv("event_id", "title", "date", "starts_at", "ends_at", "place", "description", "classes")
+    for number, (title, month, day, place) in enumerate(EVENTS, start=1):
+        year = 2026 if month >= 9 else 2027
+        events.add(f"EV-{number:03d}", title, dt.date(year, month, day).isoformat(), "10:00", "11:30", place, None,
+                   None)
+    for grade in sorted({g for _, g in classes}):
+        names = " ".join(name for name, g in classes if g == grade)
+        events.add(f"EV-TRIP-{grade:02d}", f"Экскурсия {grade}-х классов", dt.date(2026, 10, 10 + grade).isoformat(),
+                   "09:00", None, "Сбор у школы", "Взять с собой обед", names)
+    school.files["events"] = events.text()
+    meetings = _Csv("class", "date", "starts_at", "place", "agenda")
+    for room, (name, _) in enumerate(classes, start=101):
+        for term, _, ends_on in TERMS:
+            meetings.add(name, (ends_on - dt.timedelta(days=10)).isoformat(), "18:30", f"Каб. {room}",
+                         f"Итоги: {term}")
+    school.files["meetings"] = meetings.text()
 
 
 def _timetable(rng: random.Random, grade: int) -> list[list[str]]:

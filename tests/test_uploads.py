@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -11,7 +12,8 @@ import requests
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal.models import Grade
 from chalicelib.domain.import_rows import stable_id
-from tests.journeys import get, login, post, school_with_admin, verified_account
+from tests.conftest import sent_emails
+from tests.journeys import get, linked_parent, login, post, school_with_admin, verified_account
 
 CLASSES = "name,grade_level\n5А,5\n6Б,6\n"
 SUBJECTS = "name\nМатематика\nРусский язык\n"
@@ -37,6 +39,19 @@ ATTENDANCE = ("student_id,date,starts_at,subject,mark,excused,minutes_late\n"
               "S-002,2026-09-07,09:25,Русский язык,late,,7\n")
 
 
+EVENTS = ("event_id,title,date,starts_at,ends_at,place,description,classes\n"
+          "E-1,День знаний,2026-09-01,10:00,11:00,Актовый зал,Торжественная линейка,\n"
+          "E-2,Экскурсия в Эрмитаж,2026-09-26,,,,,\"5А, 6Б\"\n"
+          "E-3,Без даты,,,,,,\n"
+          "E-4,Концерт,2026-10-01,12:00,11:00,,,\n"
+          "E-5,Спектакль,2026-10-02,,,,,7В\n")
+MEETINGS = ("class,date,starts_at,place,agenda\n"
+            "5А,2026-09-24,18:00,Каб. 214,Итоги месяца\n"
+            "6Б,24.09.2026,18:30,Каб. 101,Подготовка к экскурсии\n"
+            "9Я,2026-09-24,18:00,Каб. 1,Нет такого класса\n"
+            "5А,2026-09-25,25:00,Каб. 214,Плохое время\n")
+
+
 def zipped(files: dict[str, str], encoding: str = "utf-8") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -45,18 +60,23 @@ def zipped(files: dict[str, str], encoding: str = "utf-8") -> bytes:
     return buffer.getvalue()
 
 
+def system_token(client, school_id: str, admin: str) -> tuple[str, dict]:
+    """The school system's access token, and the credential it was traded for."""
+    issued = post(client, f"/schools/{school_id}/credentials", {"name": "АИС «Параграф»"}, admin)
+    assert issued.status_code == 201
+    token = post(client, "/machine/token", {"credential": issued.json_body["secret"]})
+    assert token.status_code == 200
+    return token.json_body["access_token"], issued.json_body
+
+
 @pytest.fixture
 def school(client, pump):
     """A school with a registered teacher, and its system's access token."""
     school_id, admin = school_with_admin(client, pump)
     teacher = verified_account(client, pump, name="Петрова Анна Сергеевна")
     assert post(client, f"/schools/{school_id}/teachers", {"email": teacher}, admin).status_code == 201
-    issued = post(client, f"/schools/{school_id}/credentials", {"name": "АИС «Параграф»"}, admin)
-    assert issued.status_code == 201
-    token = post(client, "/machine/token", {"credential": issued.json_body["secret"]})
-    assert token.status_code == 200
-    return {"id": school_id, "admin": admin, "teacher": teacher, "system": token.json_body["access_token"],
-            "credential": issued.json_body}
+    system, credential = system_token(client, school_id, admin)
+    return {"id": school_id, "admin": admin, "teacher": teacher, "system": system, "credential": credential}
 
 
 def upload(client, pump, school, filename: str, body: bytes) -> dict:
@@ -157,6 +177,97 @@ def test_a_broken_file_fails_with_a_reason_and_writes_nothing(client, pump, scho
     assert status["state"] == "failed"
     assert status["reason"] == reason
     assert status["rows_done"] == 0
+    assert get(client, f"/schools/{school['id']}/classes", school["admin"]).json_body["items"] == []
+
+
+def test_events_and_meetings_land_once_and_bad_rows_are_reported(client, pump, school):
+    body = zipped({"classes.csv": CLASSES, "events.csv": EVENTS, "meetings.csv": MEETINGS})
+    status = upload(client, pump, school, "life.zip", body)
+    assert status["state"] == "done", status
+    assert (status["rows_total"], status["rows_done"], status["rows_rejected"]) == (11, 6, 5)
+    assert [(e["file"], e["line"], e["column"], e["code"]) for e in status["errors"]] == [
+        ("events.csv", 4, "date", "required"),
+        ("events.csv", 5, "ends_at", "ends_before_start"),
+        ("events.csv", 6, "classes", "unknown_class"),
+        ("meetings.csv", 4, "class", "unknown_class"),
+        ("meetings.csv", 5, "starts_at", "bad_time"),
+    ]
+    base = f"/schools/{school['id']}"
+    classes = {c["name"]: c["class_id"] for c in get(client, f"{base}/classes", school["admin"]).json_body["items"]}
+
+    def stored() -> tuple[list, list]:
+        events = get(client, f"{base}/events?from=2026-09-01&to=2026-10-31", school["admin"]).json_body["items"]
+        meetings = get(client, f"{base}/classes/{classes['5А']}/meetings?from=2026-09-01&to=2026-10-31",
+                       school["admin"]).json_body["items"]
+        return events, meetings
+
+    events, meetings = stored()
+    assert sorted((e["title"], e["date"], e["starts_at"], e["place"], e["whole_school"]) for e in events) == [
+        ("День знаний", "2026-09-01", "10:00", "Актовый зал", True),
+        ("Экскурсия в Эрмитаж", "2026-09-26", None, None, False)]
+    trip = next(e for e in events if not e["whole_school"])
+    assert trip["class_ids"] == sorted([classes["5А"], classes["6Б"]])
+    assert [(m["date"], m["starts_at"], m["place"], m["agenda"]) for m in meetings] == [
+        ("2026-09-24", "18:00", "Каб. 214", "Итоги месяца")]
+    # The same file again: nothing changes, nothing is added
+    again = upload(client, pump, school, "life.zip", body)
+    assert (again["state"], again["rows_rejected"], again["rows_changed"]) == ("done", 5, 0)
+    assert stored() == (events, meetings)
+
+
+def test_a_family_sees_an_uploaded_meeting_of_their_childs_class_and_hears_of_it_once(client, pump, monkeypatch):
+    from chalicelib.domain import alerts
+
+    monkeypatch.setattr(alerts, "clock", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
+    school_id, admin, child, parent_email, parent = linked_parent(client, pump)  # the child is in 5А
+    system, _ = system_token(client, school_id, admin)
+    school = {"id": school_id, "system": system}
+    meeting = "class,date,starts_at,place,agenda\n5А,2026-09-24,18:00,Каб. 214,Итоги месяца\n"
+
+    def alerts_of_meetings() -> list[str]:
+        return [m["body"] for m in sent_emails(parent_email) if "родительское собрание" in m["body"]]
+
+    def seen() -> list[tuple[str, str, str]]:
+        found = get(client, f"/children/{child}/meetings?from=2026-09-01&to=2026-09-30", parent)
+        assert found.status_code == 200, found.body
+        return [(m["date"], m["starts_at"], m["agenda"]) for m in found.json_body["items"]]
+
+    assert upload(client, pump, school, "meetings.csv", meeting.encode())["rows_changed"] == 1
+    assert seen() == [("2026-09-24", "18:00", "Итоги месяца")]
+    assert len(alerts_of_meetings()) == 1
+    # Uploaded again: no second meeting, no second alert
+    assert upload(client, pump, school, "meetings.csv", meeting.encode())["rows_changed"] == 0
+    assert seen() == [("2026-09-24", "18:00", "Итоги месяца")]
+    assert len(alerts_of_meetings()) == 1
+    # A corrected agenda replaces the meeting in place and tells the family what changed
+    corrected = meeting.replace("Итоги месяца", "Итоги месяца и экскурсия")
+    assert upload(client, pump, school, "meetings.csv", corrected.encode())["rows_changed"] == 1
+    assert seen() == [("2026-09-24", "18:00", "Итоги месяца и экскурсия")]
+    [_, changed] = alerts_of_meetings()
+    assert "Изменения" in changed and "Итоги месяца и экскурсия" in changed
+
+
+def test_a_file_that_turns_out_windows_1251_past_its_first_64_kb_is_read_again_as_such(client, pump, school):
+    # Planning picks the encoding from a file's head and streams the rest: when UTF-8 fails
+    # further on, the file is read again from the start as Windows-1251, not half-and-half.
+    padding = "x" * 70_000  # an extra column nobody reads, pushing the Cyrillic past the head
+    body = f"name,note\nMath,{padding}\nМатематика,\n".encode("cp1251")
+    status = upload(client, pump, school, "subjects.csv", body)
+    assert (status["state"], status["rows_done"], status["rows_rejected"]) == ("done", 2, 0)
+    subjects = get(client, f"/schools/{school['id']}/subjects", school["admin"]).json_body["items"]
+    assert {s["name"] for s in subjects} == {"Math", "Математика"}
+
+
+def test_a_zip_damaged_past_a_members_head_fails_and_writes_nothing(client, pump, school):
+    rows = "".join(f"S-{n:04d},Ученик,Тест,,2015-01-01,5А\n" for n in range(3000))  # ~100 KB
+    students = STUDENTS.split("\n")[0] + "\n" + rows + "S-ZZZZ,Последний,Тест,,2015-01-01,5А\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("classes.csv", CLASSES.encode())
+        archive.writestr("students.csv", students.encode())
+    damaged = buffer.getvalue().replace(b"S-ZZZZ", b"S-ZZZY")  # the stored CRC no longer matches
+    status = upload(client, pump, school, "year.zip", damaged)
+    assert (status["state"], status["reason"], status["rows_done"]) == ("failed", "broken_zip", 0)
     assert get(client, f"/schools/{school['id']}/classes", school["admin"]).json_body["items"] == []
 
 

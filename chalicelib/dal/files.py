@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from chalicelib import aws, settings
 from chalicelib.errors import UnavailableError
 
@@ -42,4 +44,18 @@ def read(key: str, first: int | None = None, last: int | None = None) -> bytes:
 def write(key: str, body: bytes) -> None:
     """Store an object (the normalised copy of an upload)."""
     aws.client("s3").put_object(Bucket=settings.upload_bucket_name(), Key=key, Body=body,
+                                ContentType="text/csv; charset=utf-8")
+
+
+def download(key: str, target: IO[bytes]) -> None:
+    """Stream an object into a file a megabyte at a time (an upload may be 50 MB)."""
+    body = aws.client("s3").get_object(Bucket=settings.upload_bucket_name(), Key=key)["Body"]
+    for block in body.iter_chunks(1 << 20):
+        target.write(block)
+
+
+def upload(key: str, source: IO[bytes]) -> None:
+    """Store an object from a file, streamed (a normalised copy is as large as the upload's CSV)."""
+    # put_object streams a file body; the managed transfer would buffer up to ten 8 MB parts at once.
+    aws.client("s3").put_object(Bucket=settings.upload_bucket_name(), Key=key, Body=source,
                                 ContentType="text/csv; charset=utf-8")

@@ -7,13 +7,18 @@ and their grades together. Everything here is pure: bytes in, rows and reasons o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import IO, Any
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here
@@ -76,6 +81,21 @@ def clock(row: dict[str, str], column: str) -> str:
     if not CLOCK.match(value):
         raise RowError(column, "bad_time")
     return value
+
+
+def clock_or_none(row: dict[str, str], column: str) -> str | None:
+    """An optional HH:MM cell."""
+    return clock(row, column) if (row.get(column) or "").strip() else None
+
+
+def names(row: dict[str, str], column: str, limit: int = 16, most: int = 50) -> list[str]:
+    """A list of names in one cell ("5А, 5Б" or "5А 5Б"), each trimmed; empty when the cell is."""
+    found = [n for n in re.split(r"[,;\s]+", (row.get(column) or "").strip()) if n]
+    if len(found) > most:
+        raise RowError(column, "too_many")
+    if any(len(n) > limit for n in found):
+        raise RowError(column, "too_long")
+    return list(dict.fromkeys(found))
 
 
 def number(row: dict[str, str], column: str, low: int, high: int, default: int | None = None) -> int:
@@ -211,6 +231,21 @@ def _attendance(row: dict[str, str]) -> dict[str, Any]:
             "excused": flag(row, "excused"), "minutes_late": minutes or None}
 
 
+def _event(row: dict[str, str]) -> dict[str, Any]:
+    out = {"event_id": text(row, "event_id", 64), "title": text(row, "title", 120), "date": date(row, "date"),
+           "starts_at": clock_or_none(row, "starts_at"), "ends_at": clock_or_none(row, "ends_at"),
+           "place": text(row, "place", 200, False), "description": text(row, "description", 2000, False),
+           "classes": names(row, "classes")}
+    if out["starts_at"] and out["ends_at"] and str(out["ends_at"]) <= str(out["starts_at"]):
+        raise RowError("ends_at", "ends_before_start")
+    return out
+
+
+def _meeting(row: dict[str, str]) -> dict[str, Any]:
+    return {"class": text(row, "class", 16), "date": date(row, "date"), "starts_at": clock(row, "starts_at"),
+            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000)}
+
+
 KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("classes", ("name", "grade_level"), (), _class),
     FileKind("subjects", ("name",), (), _subject),
@@ -225,6 +260,9 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("attendance", ("student_id", "date", "starts_at", "subject", "mark"), ("excused", "minutes_late"),
              _attendance),
     FileKind("attestation", ("student_id", "subject", "period", "result"), (), _attestation),
+    FileKind("events", ("event_id", "title", "date"), ("starts_at", "ends_at", "place", "description", "classes"),
+             _event),
+    FileKind("meetings", ("class", "date", "starts_at", "place", "agenda"), (), _meeting),
 ]}
 ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
 
@@ -237,76 +275,114 @@ def kind_of(filename: str) -> FileKind:
     return KINDS[stem]
 
 
-# --- decoding and checking a whole file -----------------------------------------------
+# --- decoding and checking a file ----------------------------------------------------
+#
+# Planning streams a file: it reads its first 64 KB to choose the encoding and check the header,
+# then walks it row by row. Nothing here ever holds a whole file in memory, so a school's year
+# (450,000 grades) is planned in the memory of a few rows.
+
+HEAD_BYTES = 65536
+Opener = Callable[[], IO[bytes]]
+
+
+def encodings_for(head: bytes, filename: str) -> tuple[str, ...]:
+    """The encodings to read a file in, from its first bytes: UTF-8 (with or without BOM),
+    falling back to Windows-1251 when UTF-8 fails further on; refuses binary junk."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # not final: a character cut at the end is fine
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    cp1251 = _cp1251_plausible(head)
+    if not utf8 and not cp1251:
+        raise FileRefusedError("bad_encoding", filename)
+    return (("utf-8-sig",) if utf8 else ()) + (("cp1251",) if cp1251 else ())
+
+
+def _cp1251_plausible(head: bytes) -> bool:
+    try:
+        decoded = head.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    # cp1251 maps nearly every byte; binary junk shows up as control characters.
+    return not any(ch < " " and ch not in "\r\n\t" for ch in decoded)
 
 
 def decode(raw: bytes, filename: str) -> str:
     """UTF-8 (with or without BOM) or Windows-1251, as Russian school systems export."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        decoded = raw.decode("cp1251")
-    except UnicodeDecodeError as exc:
-        raise FileRefusedError("bad_encoding", filename) from exc
-    # cp1251 maps nearly every byte; binary junk shows up as control characters.
-    if any(ch < " " and ch not in "\r\n\t" for ch in decoded[:65536]):
-        raise FileRefusedError("bad_encoding", filename)
-    return decoded
+    for encoding in encodings_for(raw[:HEAD_BYTES], filename):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefusedError("bad_encoding", filename)
 
 
-def unpack(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
-    """The CSV files of an upload, decoded, in processing order."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise FileRefusedError("too_large", filename)
-    if is_zip(raw, filename):
-        return checked(_unzip(raw, filename), filename)
-    return checked([(kind_of(filename), decode(raw, filename))], filename)
+def first_line(head: bytes, encoding: str) -> str:
+    """The header line of a file from its first bytes."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    return text.split("\n", 1)[0].strip("\r")
 
 
-def checked(files: list[tuple[FileKind, str]], filename: str) -> list[tuple[FileKind, str]]:
-    """The files of an upload with their headers checked, in processing order."""
-    names = [k.name for k, _ in files]
-    if len(set(names)) != len(names):
-        raise FileRefusedError("duplicate_file", filename)
-    for kind, content in files:
-        check_header(kind, content)
-    return sorted(files, key=lambda f: ORDER.index(f[0].name))
+def text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
+    """A binary stream read as text, split on \\n only (a \\r inside a quoted cell stays there)."""
+    return io.TextIOWrapper(raw, encoding=encoding, newline="\n")
 
 
-def _unzip(raw: bytes, filename: str) -> list[tuple[FileKind, str]]:
-    return [(kind_of(name), content) for name, content in unzip(raw, filename)]
-
-
-def is_zip(raw: bytes, filename: str) -> bool:
+def is_zip(head: bytes, filename: str) -> bool:
     """A zip by its name or by its first bytes."""
-    return filename.lower().endswith(".zip") or raw[:4] == b"PK\x03\x04"
+    return filename.lower().endswith(".zip") or head[:4] == b"PK\x03\x04"
 
 
-def unzip(raw: bytes, filename: str) -> list[tuple[str, str]]:
-    """(member name, decoded text) of every file in a zip, bounded against zip bombs."""
-    import zipfile
+@contextmanager
+def opened(path: str, filename: str) -> Iterator[list[tuple[str, Opener]]]:
+    """(name, opener) of every file of an upload on disk: the zip's members, or the file itself.
 
+    Zip members are opened one at a time as streams; a damaged member surfaces only while it is
+    read (see `damaged_member_errors`)."""
+    import zipfile  # not on the cold path of the API
+
+    with open(path, "rb") as probe:
+        head = probe.read(4)
+    if not is_zip(head, filename):
+        yield [(filename, partial(_open_binary, path))]
+        return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileRefusedError("broken_zip", filename) from exc
+    with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:  # zipfile never reads past file_size
             raise FileRefusedError("too_large", filename)
         if not members:
             raise FileRefusedError("empty_file", filename)
-        return [(m.filename, decode(archive.read(m), m.filename)) for m in members]
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise FileRefusedError("broken_zip", filename) from exc
+        yield [(m.filename, partial(archive.open, m)) for m in members]
+
+
+def damaged_member_errors() -> tuple[type[Exception], ...]:
+    """What reading a damaged zip member raises: a bad CRC, cut or corrupt deflate data."""
+    import zipfile
+
+    return (zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _open_binary(path: str) -> IO[bytes]:
+    return open(path, "rb")  # an opener: whoever calls it closes the stream
 
 
 def check_header(kind: FileKind, content: str) -> list[str]:
+    """The header row of a whole file's text (see `check_header_line`)."""
+    return check_header_line(kind, content.split("\n", 1)[0])
+
+
+def check_header_line(kind: FileKind, line: str) -> list[str]:
     """The header row; refuses a file that misses required columns or is not CSV at all."""
-    first_line = content.split("\n", 1)[0].strip("\r")
-    if not first_line:
+    line = line.strip("\r\n")
+    if not line:
         raise FileRefusedError("empty_file", kind.name + ".csv")
     try:
-        header = [h.strip() for h in next(csv.reader([first_line], delimiter=_delimiter(first_line)))]
+        header = [h.strip() for h in next(csv.reader([line], delimiter=_delimiter(line)))]
     except csv.Error as exc:
         raise FileRefusedError("not_csv", kind.name + ".csv") from exc
     missing = [c for c in kind.required if c not in header]
@@ -320,10 +396,12 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def rows(content: str, skip: int = 0, limit: int | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs after the header; `skip`/`limit` count data rows."""
-    header_line = content.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(content), delimiter=_delimiter(header_line))
+def rows(content: str | Iterable[str], skip: int = 0, limit: int | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs after the header, from a file's text or its lines as a stream;
+    `skip`/`limit` count data rows."""
+    lines = io.StringIO(content) if isinstance(content, str) else iter(content)
+    header_line = next(lines, "")
+    reader = csv.DictReader(itertools.chain([header_line], lines), delimiter=_delimiter(header_line))
     reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
     taken = 0
     for index, row in enumerate(reader):
@@ -333,8 +411,3 @@ def rows(content: str, skip: int = 0, limit: int | None = None) -> Iterator[tupl
             return
         taken += 1
         yield reader.line_num, {k: v for k, v in row.items() if k is not None and isinstance(v, str)}
-
-
-def count_rows(content: str) -> int:
-    """Data rows of a file (quoted newlines counted right)."""
-    return sum(1 for _ in rows(content))

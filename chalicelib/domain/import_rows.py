@@ -2,7 +2,8 @@
 
 Keys come from what the school itself uses to identify a thing, so the same row always
 lands on the same item: a student by the school's student id, a class or subject by its
-name, a lesson by class, date, start and subject, a grade by the school's grade id.
+name, a lesson by class, date, start and subject, a grade by the school's grade id, an event
+by the school's event id and date, a parent meeting by class, date and start.
 """
 
 from __future__ import annotations
@@ -304,10 +305,42 @@ def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[
     return items, refused
 
 
+def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    from chalicelib.domain import school_life
+
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        class_ids = [ctx.class_id(name) for name in row["classes"]]
+        if None in class_ids:
+            refused.append((line, "classes", "unknown_class"))
+            continue
+        event_id = stable_id(ctx.school_id, "event", row["event_id"])
+        items.append(school_life.event_item(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
+                                            f"upload:{ctx.upload_id}"))
+    return items, refused
+
+
+def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+    from chalicelib.domain import school_life
+
+    items: list[DiaryItem] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        class_id = ctx.class_id(row["class"])
+        if class_id is None:
+            refused.append((line, "class", "unknown_class"))
+            continue
+        # A class meets its parents once at a time: class, date and hour are the meeting's identity.
+        meeting_id = stable_id(ctx.school_id, "meeting", f"{class_id}#{row['date']}#{row['starts_at']}")
+        items.append(school_life.meeting_item(ctx.school_id, class_id, meeting_id, row, f"upload:{ctx.upload_id}"))
+    return items, refused
+
+
 BUILDERS: dict[str, Builder] = {
     "classes": _classes, "subjects": _subjects, "terms": _terms, "teachings": _teachings, "students": _students,
     "schedule": _schedule, "homework": _homework, "grades": _grades, "attendance": _attendance,
-    "attestation": _attestation,
+    "attestation": _attestation, "events": _events, "meetings": _meetings,
 }
 assert set(BUILDERS) == set(fmt.KINDS)
 

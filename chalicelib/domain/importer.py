@@ -1,8 +1,9 @@
 """Bulk import of school data: plan an uploaded file into chunks, then apply chunk after chunk.
 
-Planning decodes the file once (UTF-8 or Windows-1251, CSV or zip), checks the headers, and
-stores a normalised UTF-8 copy of each CSV with the original line number in a first column,
-recording the byte range of every chunk. A OneRoster 1.2 zip is first translated into our kinds
+Planning streams the file from S3 to local disk, checks every file's encoding (UTF-8 or
+Windows-1251) and header from its first bytes, then walks each file row by row into a normalised
+UTF-8 copy with the original line number in a first column, recording the byte range of every
+chunk; a zip is read one member at a time. A OneRoster 1.2 zip is first translated into our kinds
 (oneroster.py), its rows keeping their own file and line, so everything after planning is the same.
 Each chunk is then a ranged read of that copy, so no invocation holds more than one chunk of rows,
 whatever the size of the upload.
@@ -16,15 +17,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import logging
+import os
+import tempfile
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from chalicelib.dal import files
 from chalicelib.dal import uploads as store
-from chalicelib.dal.models import DiaryItem, JournalItem, Upload, UploadRowError
+from chalicelib.dal.models import DiaryItem, JournalItem, ParentMeeting, SchoolEvent, Upload, UploadRowError
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import import_rows, oneroster
 
@@ -75,34 +80,67 @@ class Plan:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → our column → the source's
 
 
-def _normalise(kind: fmt.FileKind, content: str) -> tuple[bytes, str, list[tuple[int, int, int]]]:
-    """UTF-8 CSV with the source line first; returns body, header line and chunk byte ranges."""
-    columns = fmt.check_header(kind, content)
+@dataclass
+class Member:
+    """One file of an upload as our kind: a stream to (re)open with its candidate encodings,
+    or text already made (a OneRoster translation)."""
+
+    kind: fmt.FileKind
+    name: str
+    open: fmt.Opener | None = None
+    encodings: tuple[str, ...] = ()
+    text: str | None = None
+
+
+def _normalise(kind: fmt.FileKind, lines: Iterable[str], sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Write a UTF-8 CSV with the source line first into `sink`, row by row; returns the header
+    line and the chunks' byte ranges."""
+    lines = iter(lines)
+    first = next(lines, "")
+    columns = fmt.check_header_line(kind, first)
     carried = LINE in columns  # a translated file already says where each row came from
     header = columns if carried else [LINE, *columns]
-    out = io.BytesIO()
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
+    position = 0
 
-    def emit(values: list[str]) -> None:
+    def emit(values: list[str]) -> int:
         text.seek(0)
         text.truncate()
         writer.writerow(values)
-        out.write(text.getvalue().encode("utf-8"))
+        return sink.write(text.getvalue().encode("utf-8"))
 
-    emit(header)
-    header_line = out.getvalue().decode("utf-8")
+    position += emit(header)
+    header_line = text.getvalue()
     ranges: list[tuple[int, int, int]] = []
-    start, count = out.tell(), 0
-    for line, row in fmt.rows(content):
-        emit([str(line) if h == LINE and not carried else row.get(h, "") for h in header])
+    start, count = position, 0
+    for line, row in fmt.rows(itertools.chain([first], lines)):
+        position += emit([str(line) if h == LINE and not carried else row.get(h, "") for h in header])
         count += 1
         if count == CHUNK_ROWS:
-            ranges.append((start, out.tell() - 1, count))
-            start, count = out.tell(), 0
+            ranges.append((start, position - 1, count))
+            start, count = position, 0
     if count:
-        ranges.append((start, out.tell() - 1, count))
-    return out.getvalue(), header_line, ranges
+        ranges.append((start, position - 1, count))
+    return header_line, ranges
+
+
+def _normalise_member(member: Member, sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Normalise one file; a file that stops being UTF-8 part-way is read again as Windows-1251."""
+    if member.text is not None:
+        return _normalise(member.kind, io.StringIO(member.text), sink)
+    assert member.open is not None
+    for encoding in member.encodings:
+        sink.seek(0)
+        sink.truncate()
+        try:
+            with fmt.text_stream(member.open(), encoding) as lines:
+                return _normalise(member.kind, lines, sink)
+        except UnicodeDecodeError:
+            continue
+        except fmt.damaged_member_errors() as exc:
+            raise fmt.FileRefusedError("broken_zip", member.name) from exc
+    raise fmt.FileRefusedError("bad_encoding", member.name)
 
 
 def plan(key: str) -> Plan | None:
@@ -118,19 +156,20 @@ def plan(key: str) -> Plan | None:
         return None
     if upload.state != "awaiting_file":
         return None  # a repeated notification of a file already taken
-    try:
-        if files.size(key) > fmt.MAX_UPLOAD_BYTES:
-            raise fmt.FileRefusedError("too_large", upload.filename)
-        decoded, columns = unpack(files.read(key), upload.filename)
-    except fmt.FileRefusedError as refused:
-        store.fail(upload, refused.code, refused.detail)
-        return None
-    result = Plan(upload_id, school_id, columns=columns)
-    for kind, content in decoded:
-        body, header, ranges = _normalise(kind, content)
-        files.write(_copy_key(upload_id, kind.name), body)
-        result.headers[kind.name] = header
-        result.chunks += [Chunk(kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
+    result = Plan(upload_id, school_id)
+    # The upload and each normalised copy go through local disk (Lambda's /tmp), never whole
+    # through memory: a year of a school is ~30 MB zipped and a few hundred MB as Python text.
+    with tempfile.TemporaryDirectory(prefix="upload-") as scratch:
+        try:
+            if files.size(key) > fmt.MAX_UPLOAD_BYTES:
+                raise fmt.FileRefusedError("too_large", upload.filename)
+            path = os.path.join(scratch, "upload")
+            with open(path, "wb") as target:
+                files.download(key, target)
+            _plan_files(path, upload.filename, result, scratch)
+        except fmt.FileRefusedError as refused:
+            store.fail(upload, refused.code, refused.detail)
+            return None
     files.write(_plan_key(upload_id), json.dumps({
         "upload_id": upload_id, "school_id": school_id, "headers": result.headers,
         "chunks": [c.__dict__ for c in result.chunks], "columns": result.columns,
@@ -143,26 +182,73 @@ def plan(key: str) -> Plan | None:
     return result
 
 
+def _plan_files(path: str, filename: str, result: Plan, scratch: str) -> None:
+    """Check every file of the upload, then normalise and store them one at a time, in order."""
+    with fmt.opened(path, filename) as entries:
+        members, result.columns = _members(entries, filename)
+        for member in members:
+            copy = os.path.join(scratch, f"{member.kind.name}.csv")
+            with open(copy, "w+b") as sink:
+                header, ranges = _normalise_member(member, sink)
+                sink.seek(0)
+                files.upload(_copy_key(result.upload_id, member.kind.name), sink)
+            os.remove(copy)
+            member.text = None  # a translated file is not needed any more
+            result.headers[member.kind.name] = header
+            result.chunks += [Chunk(member.kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
+
+
+def _members(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+    """Our kinds of an upload, headers checked, in processing order, and how their columns map
+    back to the source's (OneRoster zips are translated first)."""
+    if oneroster.is_oneroster([name for name, _ in entries]):
+        return _translated(entries, filename)
+    members = []
+    for name, opener in entries:
+        kind = fmt.kind_of(name)
+        try:
+            with opener() as raw:
+                head = raw.read(fmt.HEAD_BYTES)
+        except fmt.damaged_member_errors() as exc:
+            raise fmt.FileRefusedError("broken_zip", name) from exc
+        encodings = fmt.encodings_for(head, name)
+        members.append(Member(kind, name, opener, encodings))
+        fmt.check_header_line(kind, fmt.first_line(head, encodings[0]))
+    return _ordered(members, filename), {}
+
+
+def _translated(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+    # Translating OneRoster joins its files (users, enrollments, line items...), so they are read
+    # whole; our own CSV set never is.
+    texts = []
+    for name, opener in entries:
+        try:
+            with opener() as raw:
+                texts.append((name, fmt.decode(raw.read(), name)))
+        except fmt.damaged_member_errors() as exc:
+            raise fmt.FileRefusedError("broken_zip", name) from exc
+    translation = oneroster.translate(texts)
+    del texts
+    if not translation.files:
+        raise fmt.FileRefusedError("empty_file", filename)
+    members = [Member(fmt.KINDS[kind], f"{kind}.csv", text=content) for kind, content in translation.files.items()]
+    for member in members:
+        fmt.check_header(member.kind, member.text or "")
+    return _ordered(members, filename), translation.columns
+
+
+def _ordered(members: list[Member], filename: str) -> list[Member]:
+    names = [m.kind.name for m in members]
+    if len(set(names)) != len(names):
+        raise fmt.FileRefusedError("duplicate_file", filename)
+    return sorted(members, key=lambda m: fmt.ORDER.index(m.kind.name))
+
+
 def load_plan(upload_id: str) -> Plan:
     """The plan written when the file arrived."""
     data = json.loads(files.read(_plan_key(upload_id)))
     return Plan(data["upload_id"], data["school_id"], [Chunk(**c) for c in data["chunks"]], data["headers"],
                 data.get("columns", {}))
-
-
-def unpack(raw: bytes, filename: str) -> tuple[list[tuple[fmt.FileKind, str]], dict[str, dict[str, str]]]:
-    """Our CSV kinds of an upload, and how their columns map back (OneRoster zips are translated)."""
-    if len(raw) > fmt.MAX_UPLOAD_BYTES:
-        raise fmt.FileRefusedError("too_large", filename)
-    if not fmt.is_zip(raw, filename):
-        return fmt.unpack(raw, filename), {}
-    members = fmt.unzip(raw, filename)
-    if not oneroster.is_oneroster([name for name, _ in members]):
-        return fmt.checked([(fmt.kind_of(name), content) for name, content in members], filename), {}
-    translation = oneroster.translate(members)
-    if not translation.files:
-        raise fmt.FileRefusedError("empty_file", filename)
-    return fmt.checked([(fmt.KINDS[k], c) for k, c in translation.files.items()], filename), translation.columns
 
 
 def apply_chunk(the_plan: Plan, index: int) -> bool:
@@ -211,7 +297,8 @@ def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | No
                           file=file, line=line, column=column, code=code)
 
 
-BOOKKEEPING = {"version", "created_at", "changed_by", "change", "source"}
+# Who and when, not what: a re-upload that differs only here changes nothing.
+BOOKKEEPING = {"version", "created_at", "created_by", "changed_by", "change", "source"}
 
 
 def _content(item: DiaryItem) -> dict[str, Any]:
@@ -228,6 +315,10 @@ def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
         if before is not None and _content(before) == _content(item):
             continue
         item.created_at = getattr(before, "created_at", None) or item.created_at
+        if isinstance(item, SchoolEvent | ParentMeeting):
+            item.created_by = getattr(before, "created_by", None) or item.created_by
+            # "created" on an existing item is silent on the stream; a corrected one tells families.
+            item.change = "corrected" if before is not None else "created"
         if isinstance(item, JournalItem):
             # Batch writes carry no version condition; the school's file is the truth here.
             item.version = int(getattr(before, "version", 0) or 0) + 1

@@ -179,7 +179,8 @@ def translate(members: list[tuple[str, str]]) -> Translation:
     """OneRoster files (name, text) → our CSV kinds; pure, so it is tested on its own too."""
     texts = {name.rsplit("/", 1)[-1]: content for name, content in members}
     _check_manifest(texts)
-    data = {name: list(_read(name, texts[name])) for name in REQUIRED if name in texts}
+    # results.csv is the big one (a row per mark): it is walked once, row by row, never listed.
+    data = {name: list(_read(name, texts[name])) for name in REQUIRED if name in texts and name != "results.csv"}
     deleted = {s.get("sourcedId") for name in texts if name in REQUIRED
                for s in _read_all(name, texts[name]) if s.get("status") == "tobedeleted"}
     out = {kind: _Writer(kind) for kind in ("classes", "subjects", "terms", "teachings", "students", "grades")}
@@ -205,7 +206,8 @@ def translate(members: list[tuple[str, str]]) -> Translation:
     _teachings(enrollments, classes, users, class_of, subject_of, out["teachings"])
     _students(users, students, class_of, {s.get("sourcedId"): s for s in data.get("demographics.csv", [])},
               out["students"])
-    _grades(data, classes, subject_of, deleted, out["grades"])
+    results = _read("results.csv", texts["results.csv"]) if "results.csv" in texts else iter(())
+    _grades(data, results, classes, subject_of, deleted, out["grades"])
     return Translation({kind: w.buffer.getvalue() for kind, w in out.items() if w.count})
 
 
@@ -327,11 +329,11 @@ def _students(users: dict[str, Source], students: list[str], class_of: dict[str,
         out.add(user, values, error)
 
 
-def _grades(data: dict[str, list[Source]], classes: dict[str, Source], subject_of: dict[str, str],
-            deleted: set[str], out: _Writer) -> None:
+def _grades(data: dict[str, list[Source]], results: Iterator[Source], classes: dict[str, Source],
+            subject_of: dict[str, str], deleted: set[str], out: _Writer) -> None:
     categories = {c.get("sourcedId"): c.get("title") for c in data.get("categories.csv", [])}
     items = {i.get("sourcedId"): i for i in data.get("lineItems.csv", [])}
-    for result in data.get("results.csv", []):
+    for result in results:
         if result.get("lineItemSourcedId") in deleted or result.get("studentSourcedId") in deleted:
             continue
         item = items.get(result.get("lineItemSourcedId"))

@@ -46,18 +46,33 @@ def meeting_view(item: ParentMeeting) -> dict[str, Any]:
             "starts_at": item.starts_at, "place": item.place, "agenda": item.agenda}
 
 
+def event_item(school_id: str, event_id: str, class_ids: list[str], data: dict[str, Any],
+               created_by: str) -> SchoolEvent:
+    """An event item (not yet stored), the same whether posted or uploaded; `date` is ISO text."""
+    date = str(data["date"])
+    return SchoolEvent(school_pk(school_id), f"EVENT#{date}#{event_id}", event_id=event_id, school_id=school_id,
+                       class_ids=set(class_ids) or None, title=data["title"], description=data.get("description"),
+                       date=date, starts_at=data.get("starts_at"), ends_at=data.get("ends_at"),
+                       place=data.get("place"), created_by=created_by)
+
+
+def meeting_item(school_id: str, class_id: str, meeting_id: str, data: dict[str, Any],
+                 created_by: str) -> ParentMeeting:
+    """A parent meeting item (not yet stored), the same whether posted or uploaded."""
+    date = str(data["date"])
+    return ParentMeeting(class_pk(class_id), f"MEETING#{date}#{data['starts_at']}#{meeting_id}",
+                         meeting_id=meeting_id, school_id=school_id, class_id=class_id, class_ids={class_id},
+                         date=date, starts_at=data["starts_at"], place=data["place"], agenda=data["agenda"],
+                         created_by=created_by)
+
+
 def create_event(caller: Caller, school_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """An administrator publishes an event for the whole school or for chosen classes."""
     class_ids = sorted(set(data.get("class_ids") or ()))
     for class_id in class_ids:
         if school_store.get_class(school_id, class_id) is None:
             raise NotFoundError(field="class_ids", code="class_not_found")
-    event_id = new_id()
-    date = data["date"].isoformat()
-    item = SchoolEvent(school_pk(school_id), f"EVENT#{date}#{event_id}", event_id=event_id, school_id=school_id,
-                       class_ids=set(class_ids) or None, title=data["title"], description=data.get("description"),
-                       date=date, starts_at=data.get("starts_at"), ends_at=data.get("ends_at"),
-                       place=data.get("place"), created_by=caller.account_id)
+    item = event_item(school_id, new_id(), class_ids, {**data, "date": data["date"].isoformat()}, caller.account_id)
     store.save_event(item)
     return event_view(item)
 
@@ -74,12 +89,8 @@ def create_meeting(caller: Caller, school_id: str, class_id: str, data: dict[str
         raise ForbiddenError(code="not_your_class")
     if school_store.get_class(school_id, class_id) is None:
         raise NotFoundError(code="class_not_found")
-    meeting_id = new_id()
-    date = data["date"].isoformat()
-    item = ParentMeeting(class_pk(class_id), f"MEETING#{date}#{data['starts_at']}#{meeting_id}",
-                         meeting_id=meeting_id, school_id=school_id, class_id=class_id, class_ids={class_id},
-                         date=date, starts_at=data["starts_at"], place=data["place"], agenda=data["agenda"],
-                         created_by=caller.account_id)
+    item = meeting_item(school_id, class_id, new_id(), {**data, "date": data["date"].isoformat()},
+                        caller.account_id)
     store.save_meeting(item)
     return meeting_view(item)
 
