@@ -27,37 +27,37 @@ def child_week(req: Request) -> Any:
 @endpoint(bp, "GET", CHILD_PATH + "/grades", allow=ACCOUNT, query="TermQuery", response="TermGradesOut",
           errors=CHILD, summary="The child's grades of a term by subject (part: grades)")
 def child_grades(req: Request) -> Any:
-    return diary.grades(req.account_id, req.path["student_id"], req.query.term_id)
+    return diary.grades(req.actor, req.path["student_id"], req.query.term_id)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/attendance", allow=ACCOUNT, query="TermQuery", response="TermAttendanceOut",
           errors=CHILD, summary="The child's absences and late arrivals of a term, with totals (part: attendance)")
 def child_attendance(req: Request) -> Any:
-    return diary.attendance(req.account_id, req.path["student_id"], req.query.term_id)
+    return diary.attendance(req.actor, req.path["student_id"], req.query.term_id)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/homework", allow=ACCOUNT, query="HomeworkQuery", response="HomeworkDueOut",
           errors=CHILD, summary="The child's homework by due date, upcoming or past (part: homework)")
 def child_homework(req: Request) -> Any:
-    return diary.homework(req.account_id, req.path["student_id"], req.query.when, req.query.limit)
+    return diary.homework(req.actor, req.path["student_id"], req.query.when, req.query.limit)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/statistics", allow=ACCOUNT, query="TermQuery", response="StatisticsOut",
           errors=CHILD, summary="Averages, dynamics, attendance rate and standing in the class (part: statistics)")
 def child_statistics(req: Request) -> Any:
-    return diary.statistics(req.account_id, req.path["student_id"], req.query.term_id)
+    return diary.statistics(req.actor, req.path["student_id"], req.query.term_id)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/events", allow=ACCOUNT, query="DateRangeQuery", response="EventList",
           errors=(400, *CHILD), summary="School events for the child's school or class (part: events)")
 def child_events(req: Request) -> Any:
-    return school_life.child_events(req.account_id, req.path["student_id"], req.query.first, req.query.last)
+    return school_life.child_events(req.actor, req.path["student_id"], req.query.first, req.query.last)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/meetings", allow=ACCOUNT, query="DateRangeQuery", response="MeetingList",
           errors=(400, *CHILD), summary="Parent meetings of the child's class (part: meetings)")
 def child_meetings(req: Request) -> Any:
-    return school_life.child_meetings(req.account_id, req.path["student_id"], req.query.first, req.query.last)
+    return school_life.child_meetings(req.actor, req.path["student_id"], req.query.first, req.query.last)
 
 
 @endpoint(bp, "POST", CHILD_PATH + "/calendar-token", allow=ACCOUNT, response="CalendarTokenOut", status=201,
@@ -78,4 +78,4 @@ def calendar(req: Request) -> Any:
 def child_attestation(req: Request) -> Any:
     from chalicelib.domain import attestation
 
-    return attestation.of_child(req.account_id, req.path["student_id"])
+    return attestation.of_child(req.actor, req.path["student_id"])

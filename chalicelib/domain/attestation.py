@@ -57,11 +57,11 @@ def view(item: AttestationResult, terms: dict[str, Term] | None = None, subject_
             "result": item.result}
 
 
-def of_child(account_id: str, student_id: str) -> dict[str, Any]:
+def of_child(caller: Caller, student_id: str) -> dict[str, Any]:
     """A child's term and final results, by period then subject (part: grades)."""
-    from chalicelib.domain.diary import Context, open_child
+    from chalicelib.domain.diary import Context
 
-    ctx = Context(open_child(account_id, student_id, "grades"))
+    ctx, _ = Context.open(caller, student_id, "grades")
     with storing():
         items = [i for i in DiaryItem.query(f"STUDENT#{student_id}", DiaryItem.sk.startswith("ATTESTATION#"))
                  if isinstance(i, AttestationResult)]

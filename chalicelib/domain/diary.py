@@ -20,7 +20,7 @@ Numbers, the same everywhere (statistics, grades, the teacher's journal):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -91,6 +91,28 @@ class Context:
         self.today = school_today(self.timezone)
         self._names: dict[str, str] = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
 
+    @classmethod
+    def open(cls, caller: Caller, student_id: str, part: str,
+             page_keys: Callable[[str, dt.date], list[tuple[str, str]]] | None = None,
+             day: dt.date | None = None) -> tuple[Context, Found]:
+        """Open the child for a page (`open_child`: the access check and the audit entry) and read
+        its context. A token that knows where the child is lets the link, the context and the
+        page's own items (`page_keys(class_id, monday of the day)`) come in one BatchGetItem; a
+        stale hint, or none, costs the reads it saved."""
+        hint = caller.children.get(student_id)
+        if hint is None:  # a token issued before the link: the link, then the context, then the page
+            ctx = cls(open_child(caller.account_id, student_id, part))
+            return ctx, get_many(page_keys(ctx.class_id, monday(day or ctx.today))) if page_keys else {}
+        first = monday(day or school_today(hint.timezone))
+        access, found = open_child_reading(caller.account_id, student_id, part, hint.invited_by,
+                                           store.context_keys(hint.school_id, student_id)
+                                           + (page_keys(hint.class_id, first) if page_keys else []))
+        read = store.context_of(found, hint.school_id, student_id) if access.school_id == hint.school_id else None
+        ctx = cls(access, read)
+        if page_keys and (ctx.class_id, monday(day or ctx.today)) != (hint.class_id, first):  # moved since
+            found = get_many(page_keys(ctx.class_id, monday(day or ctx.today)))
+        return ctx, found
+
     @property
     def class_id(self) -> str:
         """The child's class now."""
@@ -155,21 +177,9 @@ def week(caller: Caller, student_id: str, day: dt.date | None) -> dict[str, Any]
     """The school week holding `day` (default: today at the school): each day's lessons with topic,
     room, teacher, homework set, grades received and the attendance mark. Parts outside a viewer's
     scope are left out (and named in `omitted`) rather than refusing the whole week."""
-    hint = caller.children.get(student_id)
-    if hint is None:  # a token issued before the link: the link, then the context, then the pages
-        ctx = Context(open_child(caller.account_id, student_id, "schedule"))
-        first = monday(day or ctx.today)
-        found = get_many(_page_keys(ctx.class_id, student_id, first))
-    else:
-        first = monday(day or school_today(hint.timezone))
-        access, found = open_child_reading(caller.account_id, student_id, "schedule", hint.invited_by,
-                                           store.context_keys(hint.school_id, student_id)
-                                           + _page_keys(hint.class_id, student_id, first))
-        read = store.context_of(found, hint.school_id, student_id) if access.school_id == hint.school_id else None
-        ctx = Context(access, read)
-        if (ctx.class_id, monday(day or ctx.today)) != (hint.class_id, first):  # moved since the token
-            first = monday(day or ctx.today)
-            found = get_many(_page_keys(ctx.class_id, student_id, first))
+    ctx, found = Context.open(caller, student_id, "schedule",
+                              lambda class_id, first: _page_keys(class_id, student_id, first), day)
+    first = monday(day or ctx.today)
     return _week_view(ctx, first, found)
 
 
@@ -231,9 +241,9 @@ def _term_items(ctx: Context, term: Term) -> list[Any]:
     return journal_store.student_days(ctx.access.student_id, term.starts_on, term.ends_on)
 
 
-def grades(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+def grades(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
     """Every grade of the term by subject, with weights, kinds of work, remarks and the average."""
-    ctx = Context(open_child(account_id, student_id, "grades"))
+    ctx, _ = Context.open(caller, student_id, "grades")
     term = ctx.term(term_id)
     found = [i for i in _term_items(ctx, term) if isinstance(i, Grade)]
     ctx.learn({g.subject_id or "" for g in found}, set())
@@ -257,10 +267,10 @@ def _totals(marks: list[AttendanceMark]) -> dict[str, int]:
             "excused": sum(bool(m.excused) for m in marks), "unexcused": sum(not m.excused for m in marks)}
 
 
-def attendance(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+def attendance(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
     """The term's absences and late arrivals, newest first, with totals overall and by subject
     (excused/unexcused count both absences and late arrivals)."""
-    ctx = Context(open_child(account_id, student_id, "attendance"))
+    ctx, _ = Context.open(caller, student_id, "attendance")
     term = ctx.term(term_id)
     marks = [i for i in _term_items(ctx, term) if isinstance(i, AttendanceMark)]
     ctx.learn({m.subject_id or "" for m in marks}, set())
@@ -279,9 +289,9 @@ def attendance(account_id: str, student_id: str, term_id: str | None) -> dict[st
 # --- homework ---------------------------------------------------------------------------
 
 
-def homework(account_id: str, student_id: str, when: str, limit: int = HOMEWORK_PAGE) -> dict[str, Any]:
+def homework(caller: Caller, student_id: str, when: str, limit: int = HOMEWORK_PAGE) -> dict[str, Any]:
     """Homework by due date: from today on (soonest first) or already due (latest first)."""
-    ctx = Context(open_child(account_id, student_id, "homework"))
+    ctx, _ = Context.open(caller, student_id, "homework")
     items = store.homework_due(ctx.access.school_id, ctx.class_id, ctx.today.isoformat(), when == "upcoming", limit)
     ctx.learn({h.subject_id or "" for h in items}, set())
     return {"student_id": student_id, "today": ctx.today.isoformat(), "when": when,
@@ -331,10 +341,10 @@ def standing(class_item: dict[str, Any] | None, student_id: str) -> dict[str, An
     }
 
 
-def statistics(account_id: str, student_id: str, term_id: str | None) -> dict[str, Any]:
+def statistics(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
     """Per subject: weighted average, counts by value, the weekly series, projected term grade,
     attendance rate and the child's standing in the class — all read from the stream's aggregates."""
-    ctx = Context(open_child(account_id, student_id, "statistics"))
+    ctx, _ = Context.open(caller, student_id, "statistics")
     term = ctx.term(term_id)
     mine = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.student_stats(student_id, term.term_id)}
     klass = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.class_stats(ctx.class_id, term.term_id)}

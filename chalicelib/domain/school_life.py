@@ -16,7 +16,6 @@ from chalicelib.dal.journal import class_pk
 from chalicelib.dal.models import ParentMeeting, SchoolEvent
 from chalicelib.dal.schools import school_pk
 from chalicelib.domain.accounts import new_id
-from chalicelib.domain.children import open_child
 from chalicelib.domain.diary import Context
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import DiaryError, ForbiddenError, NotFoundError
@@ -103,17 +102,17 @@ def class_meetings(school_id: str, class_id: str, first: dt.date | None, last: d
     return [meeting_view(m) for m in store.meetings_between(class_id, a, b)]
 
 
-def child_events(account_id: str, student_id: str, first: dt.date | None, last: dt.date | None) -> dict[str, Any]:
+def child_events(caller: Caller, student_id: str, first: dt.date | None, last: dt.date | None) -> dict[str, Any]:
     """Events of the child's school meant for everyone or for the child's class."""
-    ctx = Context(open_child(account_id, student_id, "events"))
+    ctx, _ = Context.open(caller, student_id, "events")
     a, b = _range(first, last, ctx.today)
     found = [e for e in store.events_between(ctx.access.school_id, a, b)
              if not e.class_ids or ctx.class_id in e.class_ids]
     return {"items": [event_view(e) for e in found]}
 
 
-def child_meetings(account_id: str, student_id: str, first: dt.date | None, last: dt.date | None) -> dict[str, Any]:
+def child_meetings(caller: Caller, student_id: str, first: dt.date | None, last: dt.date | None) -> dict[str, Any]:
     """Parent meetings of the child's class."""
-    ctx = Context(open_child(account_id, student_id, "meetings"))
+    ctx, _ = Context.open(caller, student_id, "meetings")
     a, b = _range(first, last, ctx.today)
     return {"items": [meeting_view(m) for m in store.meetings_between(ctx.class_id, a, b)]}
