@@ -417,3 +417,32 @@ def test_news_sms_inside_quiet_hours_waits_for_the_morning_while_the_email_goes(
     morning = get(client, path, school["admin"]).json_body
     # Other families of the school without quiet hours were texted in the evening
     assert (morning["state"], morning["sms_sent"], morning["failed"]) == ("done", evening["sms_sent"] + 1, 0)
+
+
+def test_a_news_sms_a_phone_refuses_is_counted_failed_and_parked(client, pump, school, daytime):
+    from botocore.exceptions import ClientError
+
+    from chalicelib import aws
+
+    put(client, school["prefs"], {"channels": {"news": "both"}, "quiet_hours": None}, school["parent"])
+
+    def refuse(params, **kwargs):
+        if params.get("PhoneNumber") == school["phone"]:
+            raise ClientError({"Error": {"Code": "InvalidParameter", "Message": "Invalid phone number"}}, "Publish")
+
+    events = aws.client("sns").meta.events
+    events.register("provide-client-params.sns.Publish", refuse)
+    try:
+        news = post(client, f"/schools/{school['id']}/news", {"title": "Экскурсия переносится",
+                                                             "body": "Новая дата — в пятницу."}, school["admin"])
+        assert news.status_code == 201, news.body
+        pump.drain()
+    finally:
+        events.unregister("provide-client-params.sns.Publish", refuse)
+    state = get(client, f"/schools/{school['id']}/news/{news.json_body['news_id']}", school["admin"]).json_body
+    assert (state["state"], state["failed"]) == ("done", 1)
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="ediary-test-alerts-dlq")["QueueUrl"]
+    parked = [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert [(p["type"], p["phone"]) for p in parked if p.get("news_id") == news.json_body["news_id"]] == [
+        ("news_sms", school["phone"])]

@@ -559,8 +559,10 @@ def send_news_sms(job: dict[str, Any]) -> None:
             try:
                 send_sms(phone, render_sms("news", language, {"title": news.title, "school": school}))
                 sent += 1
-            except PermanentSendError:
-                failed += 1
+            except PermanentSendError as exc:
+                failed += 1  # that one phone, parked with why; the batch goes on
+                _dead_letter(key, {"type": "news_sms", "key": key, "school_id": job["school_id"],
+                                   "news_id": job["news_id"], "phone": phone, "language": language}, exc.code)
             except Exception:
                 marks.release(key)
                 raise
