@@ -73,24 +73,17 @@ def child_context(school_id: str, student_id: str) -> ContextItems:
 
 
 def names(school_id: str, subject_ids: set[str], teacher_ids: set[str]) -> dict[str, str]:
-    """Names the directory did not have yet (the stream lags a write by a moment): one BatchGetItem."""
-    keys = [{"PK": {"S": school_pk(school_id)}, "SK": {"S": f"SUBJECT#{s}"}} for s in sorted(subject_ids)]
-    keys += [{"PK": {"S": f"ACCOUNT#{t}"}, "SK": {"S": "ACCOUNT"}} for t in sorted(teacher_ids)]
+    """Names the directory did not have yet (the stream lags a write by a moment): one BatchGetItem,
+    of the names only (an account item holds more than a page should read)."""
+    keys = [(school_pk(school_id), f"SUBJECT#{s}") for s in sorted(subject_ids)]
+    keys += [(f"ACCOUNT#{t}", "ACCOUNT") for t in sorted(teacher_ids)]
     out: dict[str, str] = {}
-    for start in range(0, len(keys), 100):
-        request = {settings.table_name(): {"Keys": keys[start:start + 100],
-                                           "ProjectionExpression": "PK, SK, #n, subject_id, account_id",
-                                           "ExpressionAttributeNames": {"#n": "name"}}}
-        with storing():
-            while request:
-                answer = _ddb().batch_get_item(RequestItems=request)
-                for raw in answer.get("Responses", {}).get(settings.table_name(), []):
-                    item = _plain(raw)
-                    if "subject_id" in item:
-                        out[f"s:{item['subject_id']}"] = item.get("name", "")
-                    elif "account_id" in item:
-                        out[f"t:{item['account_id']}"] = item.get("name", "")
-                request = answer.get("UnprocessedKeys") or {}
+    for raw in get_many(keys, attributes=("name", "subject_id", "account_id")).values():
+        item = _plain(raw)
+        if "subject_id" in item:
+            out[f"s:{item['subject_id']}"] = item.get("name", "")
+        elif "account_id" in item:
+            out[f"t:{item['account_id']}"] = item.get("name", "")
     return out
 
 

@@ -107,15 +107,21 @@ def page(results: Any) -> tuple[list[Any], str | None]:
 Found = dict[tuple[str, str], dict[str, Any]]  # items read together, raw, by (PK, SK)
 
 
-def get_many(keys: list[tuple[str, str]], consistent: bool = False) -> Found:
-    """Known items in one BatchGetItem (more only for what DynamoDB leaves unprocessed), raw, by key."""
+def get_many(keys: list[tuple[str, str]], consistent: bool = False,
+             attributes: tuple[str, ...] = ()) -> Found:
+    """Known items in one BatchGetItem (more only for what DynamoDB leaves unprocessed), raw, by key;
+    `attributes`: only these (besides the keys), when the rest is none of the caller's business."""
     table = settings.table_name()
     found: dict[tuple[str, str], dict[str, Any]] = {}
     wanted = list(dict.fromkeys(keys))
+    projection: dict[str, Any] = {}
+    if attributes:
+        names = {f"#p{i}": name for i, name in enumerate(("PK", "SK", *attributes))}
+        projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
     for start in range(0, len(wanted), 100):
         request: dict[str, Any] = {table: {"Keys": [{"PK": {"S": pk}, "SK": {"S": sk}}
                                                     for pk, sk in wanted[start:start + 100]],
-                                           "ConsistentRead": consistent}}
+                                           "ConsistentRead": consistent, **projection}}
         with storing():
             while request:
                 answer = aws.client("dynamodb").batch_get_item(RequestItems=request)

@@ -93,24 +93,29 @@ class Context:
 
     @classmethod
     def open(cls, caller: Caller, student_id: str, part: str,
-             page_keys: Callable[[str, dt.date], list[tuple[str, str]]] | None = None,
+             page_keys: Callable[[str, str, dt.date], list[tuple[str, str]]] | None = None,
              day: dt.date | None = None) -> tuple[Context, Found]:
         """Open the child for a page (`open_child`: the access check and the audit entry) and read
         its context. A token that knows where the child is lets the link, the context and the
-        page's own items (`page_keys(class_id, monday of the day)`) come in one BatchGetItem; a
-        stale hint, or none, costs the reads it saved."""
+        page's own items (`page_keys(class_id, student_id, monday of the day)`) come in one
+        BatchGetItem; a stale hint, or none, costs the reads it saved."""
+        def keys(class_id: str, first: dt.date) -> list[tuple[str, str]]:
+            return page_keys(class_id, student_id, first) if page_keys else []
+
         hint = caller.children.get(student_id)
         if hint is None:  # a token issued before the link: the link, then the context, then the page
             ctx = cls(open_child(caller.account_id, student_id, part))
-            return ctx, get_many(page_keys(ctx.class_id, monday(day or ctx.today))) if page_keys else {}
-        first = monday(day or school_today(hint.timezone))
+            wanted = keys(ctx.class_id, monday(day or ctx.today))
+            return ctx, get_many(wanted) if wanted else {}
+        guessed = monday(day or school_today(hint.timezone))
         access, found = open_child_reading(caller.account_id, student_id, part, hint.invited_by,
                                            store.context_keys(hint.school_id, student_id)
-                                           + (page_keys(hint.class_id, first) if page_keys else []))
+                                           + keys(hint.class_id, guessed))
         read = store.context_of(found, hint.school_id, student_id) if access.school_id == hint.school_id else None
         ctx = cls(access, read)
-        if page_keys and (ctx.class_id, monday(day or ctx.today)) != (hint.class_id, first):  # moved since
-            found = get_many(page_keys(ctx.class_id, monday(day or ctx.today)))
+        first = monday(day or ctx.today)
+        if page_keys and (ctx.class_id, first) != (hint.class_id, guessed):  # moved since the token
+            found = get_many(keys(ctx.class_id, first))
         return ctx, found
 
     @property
@@ -177,8 +182,7 @@ def week(caller: Caller, student_id: str, day: dt.date | None) -> dict[str, Any]
     """The school week holding `day` (default: today at the school): each day's lessons with topic,
     room, teacher, homework set, grades received and the attendance mark. Parts outside a viewer's
     scope are left out (and named in `omitted`) rather than refusing the whole week."""
-    ctx, found = Context.open(caller, student_id, "schedule",
-                              lambda class_id, first: _page_keys(class_id, student_id, first), day)
+    ctx, found = Context.open(caller, student_id, "schedule", _page_keys, day)
     first = monday(day or ctx.today)
     return _week_view(ctx, first, found)
 
