@@ -9,6 +9,7 @@ from chalicelib.api.gate import gate
 from chalicelib.events.aggregates import aggregates
 from chalicelib.events.alerts import alerts as alert_events
 from chalicelib.events.applications import applications
+from chalicelib.events.audit import audit
 from chalicelib.events.outbox import outbox
 from chalicelib.events.uploads import uploads
 
@@ -32,3 +33,4 @@ app.register_blueprint(uploads)
 app.register_blueprint(aggregates)
 app.register_blueprint(alert_routes.bp)
 app.register_blueprint(alert_events)
+app.register_blueprint(audit)

@@ -34,7 +34,8 @@ def _environment() -> tuple[int, int]:
     os.environ.update({"DIARY_TABLE": "ediary-load", "OUTBOX_QUEUE": "ediary-load-outbox",
                        "APPLICATIONS_QUEUE": "ediary-load-applications", "UPLOADS_QUEUE": "ediary-load-uploads",
                        "UPLOAD_BUCKET": "ediary-load-uploads", "ALERTS_QUEUE": "ediary-load-alerts",
-                       "SIGNING_SECRET": "load-test-signing-secret-0123456789abcdef", "STAGE": "load"})
+                       "SIGNING_SECRET": "load-test-signing-secret-0123456789abcdef", "STAGE": "load",
+                       "AUDIT_LOG_FILE": services.audit_log_file("load")})
     return ddb, moto
 
 

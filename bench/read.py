@@ -141,7 +141,8 @@ def main() -> None:
     os.environ.update({"DIARY_TABLE": "ediary-bench", "OUTBOX_QUEUE": "ediary-bench-outbox",
                        "APPLICATIONS_QUEUE": "ediary-bench-applications", "UPLOADS_QUEUE": "ediary-bench-uploads",
                        "ALERTS_QUEUE": "ediary-bench-alerts", "UPLOAD_BUCKET": "ediary-bench-uploads",
-                       "SIGNING_SECRET": "bench-signing-secret-that-is-long-enough-0123456789", "STAGE": "bench"})
+                       "SIGNING_SECRET": "bench-signing-secret-that-is-long-enough-0123456789", "STAGE": "bench",
+                       "AUDIT_LOG_FILE": services.audit_log_file("bench")})
     _hook_botocore()
     ddb, moto = services.start_dynamodb(ddb_port, None), services.start_moto(moto_port)
     try:

@@ -8,7 +8,8 @@
    with this stage's names, plus per queue (every `*_QUEUE` variable of the stage, every queue a
    handler listens to, and the uploads queue) a dead-letter queue and two alarms, a role per
    function (grants: infra/permissions.json) and each SQS event source patched with
-   `ReportBatchItemFailures`.
+   `ReportBatchItemFailures`; the API's log group and the subscription that carries its audit
+   lines to the audit function, which parks what it cannot store on its own dead-letter queue.
 3. `chalice package --merge-template` into the output directory, then check the result.
 
 Dependencies for the Lambda zip come from `.local/wheelhouse` only (`make wheelhouse` fills it once,
@@ -34,6 +35,8 @@ SQS_EVENT = "SQS"
 BATCH_FAILURES = "ReportBatchItemFailures"
 DEFAULT_LAMBDA_TIMEOUT = 60  # chalice's default
 RETAINED_STAGES = {"prod"}  # their table and bucket outlive the stack
+API_FUNCTION, AUDIT_FUNCTION = "APIHandler", "AuditTrail"  # chalicelib/events/audit.py's audit_trail
+ASYNC_RETRIES = 2  # Lambda's own retries of an asynchronous call (CloudWatch Logs calls so)
 
 
 def signing_secret_parameter(stage: str) -> str:
@@ -157,6 +160,9 @@ def grant_statements(grants: list[str], consumes: list[str], queues: dict[str, s
         # Opted-out numbers are skipped; like Publish to a phone these calls name no topic.
         "sms_opt_out": {"Action": ["sns:CheckIfPhoneNumberIsOptedOut", "sns:ListPhoneNumbersOptedOut"],
                         "NotResource": "arn:*:sns:*:*:*"},
+        # The audit function's on-failure destination (Lambda sends with the function's role).
+        "audit_dead_letters": {"Action": "sqs:SendMessage",
+                               "Resource": {"Fn::GetAtt": [AUDIT_FUNCTION + "DeadLetters", "Arn"]}},
         # A job that can never succeed is parked in its own queue's dead-letter queue at once.
         "dead_letters": {"Action": "sqs:SendMessage",
                          "Resource": [{"Fn::GetAtt": [lid + "DeadLetters", "Arn"]} for lid in consumes]},
@@ -191,6 +197,43 @@ def role(lid: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Type": "AWS::IAM::Role", "Properties": properties}
 
 
+def audit_trail_resources(stage: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The API's log group, kept for `api_log_retention_days`, and the subscription handing its
+    audit lines (chalicelib/dal/audit_log.py) to the audit function; what that function fails
+    to store, after Lambda's two retries, waits on its dead-letter queue behind an alarm."""
+    from chalicelib.dal.audit_log import FILTER_PATTERN
+    from ops.provision import audit_dead_letter_queue_name
+
+    dlq, alarm_topic = AUDIT_FUNCTION + "DeadLetters", [{"Ref": "AlarmTopic"}]
+    return {
+        "ApiLogGroup": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": {"Fn::Sub": "/aws/lambda/${" + API_FUNCTION + "}"},
+            "RetentionInDays": settings["api_log_retention_days"]}},
+        dlq: {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": audit_dead_letter_queue_name(stage),
+            "MessageRetentionPeriod": settings["dlq_retention_seconds"], "SqsManagedSseEnabled": True}},
+        dlq + "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "AlarmDescription": "Audit lines the audit function could not store are parked: inspect the "
+                                "queue, then invoke the function with each message's requestPayload.",
+            "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}],
+            "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
+            "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
+            "AlarmActions": alarm_topic, "OKActions": alarm_topic}},
+        AUDIT_FUNCTION + "InvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+            "FunctionName": {"Ref": AUDIT_FUNCTION}, "Qualifier": "$LATEST", "MaximumRetryAttempts": ASYNC_RETRIES,
+            "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [dlq, "Arn"]}}}}},
+        AUDIT_FUNCTION + "LogPermission": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Fn::GetAtt": [AUDIT_FUNCTION, "Arn"]},
+            "Principal": "logs.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"},
+            "SourceArn": {"Fn::GetAtt": ["ApiLogGroup", "Arn"]}}},
+        AUDIT_FUNCTION + "Subscription": {"Type": "AWS::Logs::SubscriptionFilter",
+                                          "DependsOn": AUDIT_FUNCTION + "LogPermission", "Properties": {
+            "LogGroupName": {"Ref": "ApiLogGroup"}, "FilterPattern": FILTER_PATTERN,
+            "DestinationArn": {"Fn::GetAtt": [AUDIT_FUNCTION, "Arn"]}}},
+    }
+
+
 def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict[str, Any]:
     """Our resources, and the patches to chalice's, for one stage."""
     settings = json.loads((INFRA / "permissions.json").read_text(encoding="utf-8"))
@@ -223,6 +266,8 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
     for name, lid in queues.items():
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
+    if AUDIT_FUNCTION in functions:
+        resources.update(audit_trail_resources(stage, settings))
 
     variable_of = {value: var for var, value in env.items() if var.endswith("_QUEUE")}
     authorizers = authorizer_ids(sam)
@@ -232,6 +277,8 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
             grants = settings["authorizer"]
         elif function["Properties"].get("Handler") == "app.app":
             grants = settings["api"]
+        elif lid == AUDIT_FUNCTION:
+            grants = settings["audit"]
         elif own:
             grants = sorted({g for name in own
                              for g in settings["queues"].get(variable_of.get(name, ""), settings["queues"]["*"])})

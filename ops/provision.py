@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import boto3
@@ -18,6 +19,12 @@ def queue_names() -> list[str]:
     """Every work queue of the stage (each gets a dead-letter queue)."""
     return [settings.outbox_queue_name(), settings.applications_queue_name(), settings.uploads_queue_name(),
             settings.alerts_queue_name()]
+
+
+def audit_dead_letter_queue_name(stage: str | None = None) -> str:
+    """Where audit-log events the audit function could not store end (in AWS its on-failure
+    destination, ops/package.py); the running stage's unless one is named."""
+    return f"ediary-{stage or os.environ.get('STAGE', 'local')}-audit-trail-dlq"
 
 
 def create_table() -> None:
@@ -105,4 +112,5 @@ def provision() -> None:
     urls = create_queues()
     create_upload_bucket(urls)
     create_topics([settings.ses_feedback_topic_name()])  # SES bounces and complaints
+    boto3.client("sqs").create_queue(QueueName=audit_dead_letter_queue_name())
     verify_sender()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -18,12 +19,15 @@ from typing import Any
 import boto3
 from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
-from ops.provision import sns_mirror_queue_name
+from ops.provision import audit_dead_letter_queue_name, sns_mirror_queue_name
 
 log = logging.getLogger("pump")
 
 SCHEDULE_EVERY_SECONDS = 60  # locally a scheduled handler (e.g. releasing held alerts) runs each minute
 MAX_RETRY_DELAY_SECONDS = 16  # locally a failed record comes back after 1, 2, 4… s, not 6× the timeout
+AUDIT_FUNCTION = "audit_trail"  # chalicelib/events/audit.py
+ASYNC_RETRIES = 2  # Lambda retries an asynchronous invocation twice, then sends it to its destination
+AUDIT_BATCH_BYTES = 256 * 1024  # CloudWatch Logs hands a subscribed function at most this much at once
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Pump:
         self.failed = 0
         self.poll_errors = 0
         self._last_scheduled: dict[str, float] = {}
+        self._audit_attempts = 0
 
     # --- SQS ---------------------------------------------------------------------------
 
@@ -239,6 +244,67 @@ class Pump:
         self.app.handler_map[source.name](event, LambdaContext(source.name))
         return True
 
+    # --- the API's audit log (a CloudWatch Logs subscription in AWS) -----------------------
+
+    def _audit_log(self) -> str | None:
+        """The local stand-in of the API's log group, when the app has the audit function."""
+        path = os.environ.get("AUDIT_LOG_FILE")
+        return path if path and AUDIT_FUNCTION in self.app.handler_map else None
+
+    @staticmethod
+    def _audit_offset(path: str) -> int:
+        """How far the audit function has read, kept beside the log so a restart goes on from there
+        (and the pumps of one machine share it)."""
+        try:
+            offset = int(open(path + ".offset", encoding="ascii").read() or 0)
+        except (OSError, ValueError):
+            return 0
+        return offset if offset <= os.path.getsize(path) else 0  # the log was replaced: start over
+
+    def poll_audit_log(self) -> int:
+        """Hand the audit log's new lines to the audit function in the event CloudWatch Logs sends;
+        an event that fails is retried twice (next rounds), then parked on the function's
+        dead-letter queue the way Lambda's on-failure destination records it."""
+        from chalicelib.dal.audit_log import subscription_event
+
+        path = self._audit_log()
+        if path is None or not os.path.exists(path):
+            return 0
+        offset = self._audit_offset(path)
+        with open(path, "rb") as log_file:
+            log_file.seek(offset)
+            chunk = log_file.read(AUDIT_BATCH_BYTES)
+        end = chunk.rfind(b"\n") + 1  # only whole lines: a request may be writing the next one
+        if not end:
+            return 0
+        lines = [line for line in chunk[:end].decode("utf-8", "replace").splitlines() if line.strip()]
+        event = subscription_event(lines, first_id=offset)
+        try:
+            if lines:
+                self.app.handler_map[AUDIT_FUNCTION](event, LambdaContext(AUDIT_FUNCTION))
+        except Exception as error:
+            self._audit_attempts += 1
+            log.exception("%s failed (attempt %d)", AUDIT_FUNCTION, self._audit_attempts)
+            if self._audit_attempts <= ASYNC_RETRIES:
+                return 0
+            self.sqs.send_message(QueueUrl=self._queue_url(audit_dead_letter_queue_name()), MessageBody=json.dumps({
+                "version": "1.0", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": self._audit_attempts,
+                                   "functionArn": f"arn:aws:lambda:{self.region}:123456789012:function:"
+                                                  f"{AUDIT_FUNCTION}:$LATEST"},
+                "requestPayload": event, "responsePayload": {"errorMessage": repr(error)}}))
+            self.failed += len(lines)
+        else:
+            self.delivered += len(lines)
+        self._audit_attempts = 0
+        with open(path + ".offset", "w", encoding="ascii") as saved:
+            saved.write(str(offset + end))
+        return len(lines)
+
+    def _audit_pending(self) -> bool:
+        path = self._audit_log()
+        return bool(path and os.path.exists(path) and os.path.getsize(path) > self._audit_offset(path))
+
     # --- loop --------------------------------------------------------------------------
 
     def poll_once(self) -> int:
@@ -257,6 +323,11 @@ class Pump:
             except Exception as error:  # a service is away: keep pumping the others, retry next round
                 log.warning("polling %s failed: %r", source.name, error)
                 self.poll_errors += 1
+        try:
+            total += self.poll_audit_log()
+        except Exception as error:
+            log.warning("polling the audit log failed: %r", error)
+            self.poll_errors += 1
         return total
 
     def drain(self, timeout: float = 30.0, settle_rounds: int = 3) -> int:
@@ -273,7 +344,10 @@ class Pump:
         return moved
 
     def _in_flight(self) -> bool:
-        """Messages waiting or invisible (being retried) on any queue the app listens to."""
+        """Messages waiting or invisible (being retried) on any queue the app listens to, or audit
+        lines not yet stored."""
+        if self._audit_pending():
+            return True
         for source in self.app.event_sources:
             queue = source.queue if isinstance(source, SQSEventConfig) else \
                 sns_mirror_queue_name(source.topic) if isinstance(source, SNSEventConfig) else None

@@ -45,6 +45,8 @@ def _environment() -> dict[str, str]:
         "OUTBOX_QUEUE": "ediary-local-outbox",
         "SIGNING_SECRET": _signing_secret(),
         "PUBLIC_URL": f"http://127.0.0.1:{API_PORT}",
+        # the stand-in of the API's CloudWatch log group: openings of a diary go to the audit trail from it
+        "AUDIT_LOG_FILE": str(STATE / "logs" / "api-audit.log"),
     }
 
 

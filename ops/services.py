@@ -93,6 +93,13 @@ def aws_environment(dynamodb_port: int, moto_port: int) -> dict[str, str]:
     }
 
 
+def audit_log_file(name: str) -> str:
+    """A fresh local stand-in of the API's log group for a test or benchmark run (dal/audit_log.py)."""
+    import tempfile
+
+    return str(Path(tempfile.mkdtemp(prefix=f"ediary-{name}-")) / "api-audit.log")
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """Stop a process we started, and its children."""
     if proc.poll() is None:

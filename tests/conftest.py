@@ -29,6 +29,7 @@ os.environ.update({
     "UPLOAD_BUCKET": "ediary-test-uploads",
     "SIGNING_SECRET": "test-signing-secret-that-is-long-enough-0123456789",
     "STAGE": "test",
+    "AUDIT_LOG_FILE": services.audit_log_file("test"),
 })
 
 

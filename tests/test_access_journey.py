@@ -255,6 +255,7 @@ def test_audit_records_openings_and_access_changes_newest_first(client, pump):
          {"email": tutor_email, "role": "tutor", "scope": ["homework"]}, parent)
     post(client, "/children/redeem", {"code": emailed_access_code(pump, tutor_email)}, tutor)
     get(client, f"/children/{student_id}", tutor)
+    pump.drain()  # openings reach the trail through the API's log
     first = get(client, f"/children/{student_id}/audit?limit=2", parent)
     assert first.status_code == 200
     assert [e["action"] for e in first.json_body["items"]] == ["opened", "invitation_accepted"]

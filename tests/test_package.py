@@ -102,8 +102,10 @@ def test_every_queue_has_a_dead_letter_queue_and_alarms(template):
     names = {q["Properties"]["QueueName"] for q in work.values()}
     config_queues = {value for var, value in stage_env().items() if var.endswith("_QUEUE")}
     assert names >= config_queues | {f"ediary-{STAGE}-uploads"}
-    assert set(queues) == set(work) | {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
-                                       for q in work.values()}
+    destinations = {c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+                    for c in of_type(template, "AWS::Lambda::EventInvokeConfig").values()}
+    assert set(queues) == set(work) | destinations | {
+        q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] for q in work.values()}
     alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
     watched = {(a["Properties"]["MetricName"], a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0])
                for a in alarms}
@@ -201,3 +203,32 @@ def test_ses_feedback_listens_to_the_topic_ses_reports_to(template):
     [event] = functions["SesFeedback"]["Properties"]["Events"].values()
     topic = template["Resources"]["MailEventsTopic"]["Properties"]["TopicName"]
     assert event["Type"] == "SNS" and json.dumps(event["Properties"]["Topic"]).endswith(f':{topic}"}}'), event
+
+
+def test_the_api_log_carries_audit_lines_to_the_audit_function_which_parks_failures(template):
+    """Openings of a diary are printed by the API and stored by AuditTrail (chalicelib/dal/audit_log.py)."""
+    from chalicelib.dal.audit_log import FILTER_PATTERN
+
+    resources = template["Resources"]
+    [group] = of_type(template, "AWS::Logs::LogGroup").values()
+    assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${APIHandler}"}
+    assert group["Properties"]["RetentionInDays"] == 365
+    [subscription] = of_type(template, "AWS::Logs::SubscriptionFilter").values()
+    assert subscription["Properties"]["FilterPattern"] == FILTER_PATTERN
+    assert subscription["Properties"]["DestinationArn"] == {"Fn::GetAtt": ["AuditTrail", "Arn"]}
+    permission = resources["AuditTrailLogPermission"]
+    assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": ["AuditTrail", "Arn"]}
+    assert permission["Properties"]["Principal"] == "logs.amazonaws.com"
+    assert permission["Properties"]["SourceArn"] == {"Fn::GetAtt": ["ApiLogGroup", "Arn"]}
+    assert subscription["DependsOn"] == "AuditTrailLogPermission"
+    assert resources["AuditTrail"]["Properties"]["Handler"] == "chalicelib.events.audit.store_audit_lines"
+    [invoke] = of_type(template, "AWS::Lambda::EventInvokeConfig").values()
+    assert invoke["Properties"]["FunctionName"] == {"Ref": "AuditTrail"}
+    assert invoke["Properties"]["MaximumRetryAttempts"] == 2
+    dlq = invoke["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert resources[dlq]["Properties"]["QueueName"] == "ediary-dev-audit-trail-dlq"
+    assert resources[dlq + "Alarm"]["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    role = resources[resources["AuditTrail"]["Properties"]["Role"]["Fn::GetAtt"][0]]
+    statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": [dlq, "Arn"]}} in statements
+    assert any("dynamodb:BatchWriteItem" in s["Action"] for s in statements)

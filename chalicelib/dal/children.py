@@ -110,9 +110,16 @@ def _audit(student_id: str, actor_id: str, action: str, part: str | None, subjec
 
 
 def record(student_id: str, actor_id: str, action: str, part: str | None = None, subject: str | None = None) -> None:
-    """Write one audit entry."""
+    """Write one audit entry now (a change beside which it is recorded)."""
     with storing():
         _audit(student_id, actor_id, action, part, subject).save()
+
+
+def record_opening(student_id: str, actor_id: str, part: str) -> None:
+    """An opening of the child's data goes to the trail through the log (dal/audit_log.py)."""
+    from chalicelib.dal import audit_log
+
+    audit_log.emit(_audit(student_id, actor_id, "opened", part, None))
 
 
 def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: bool) -> None:
