@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from chalicelib.dal import accounts as account_store
-from chalicelib.domain import schools
+from chalicelib.dal import children as child_store
+from chalicelib.domain import journal, schools
 from chalicelib.domain.accounts import bootstrap_operator, create_verified_account
 from chalicelib.errors import ConflictError
 
@@ -47,21 +48,36 @@ STUDENTS_5A = [
 
 
 def _existing_school_id() -> str | None:
-    page = schools.list_schools(100, None)
-    for school in page["items"]:
-        if school["name"] == SCHOOL_NAME:
-            return str(school["school_id"])
-    return None
+    cursor = None
+    while True:
+        page = schools.list_schools(100, cursor)
+        for school in page["items"]:
+            if school["name"] == SCHOOL_NAME:
+                return str(school["school_id"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return None
 
 
 def seed() -> str:
-    """Create the demo school and people unless they exist; returns the school id."""
+    """Create the demo school and people unless they exist; returns the school id. A kept school
+    (a checkout started again, maybe weeks later, or a start interrupted half-way) still gets its
+    parent's link and lessons in the current week, so there is always a week to read."""
     bootstrap_operator(OPERATOR.email, OPERATOR.password, OPERATOR.name)
     for person in (ADMIN, TEACHER, PARENT):
         create_verified_account(person.email, person.password, person.name)
-    school_id = _existing_school_id()
-    if school_id is not None:
-        return school_id
+    school_id = _existing_school_id() or _new_school()
+    class_id, subject_ids, teacher_id, pupils = _demo_class(school_id)
+    if not list(child_store.children_of(_account_id(PARENT.email), 1, None)):
+        _link_parent(school_id, pupils[0])
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    if not journal.class_lessons(school_id, class_id, monday, monday + dt.timedelta(days=6)):
+        _this_week(school_id, class_id, subject_ids, teacher_id, pupils)
+    return school_id
+
+
+def _new_school() -> str:
+    """The school, its staff, classes, subjects and terms."""
     school_id = str(schools.register_school(SCHOOL_NAME, "Кирочная ул., 8, Санкт-Петербург", "Europe/Moscow")
                     ["school_id"])
     _grant(school_id, "admin", ADMIN.email)
@@ -70,24 +86,39 @@ def seed() -> str:
     subject_ids = {name: schools.add_subject(school_id, name)["subject_id"] for name in SUBJECTS}
     for name, start, end in TERMS:
         schools.add_term(school_id, name, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-    teacher_id = account_store.find_account_id(TEACHER.email)
-    assert teacher_id is not None
+    teacher_id = _account_id(TEACHER.email)
     for subject in ("Математика", "Английский язык"):
         schools.assign_teaching(school_id, teacher_id, class_ids["5А"], subject_ids[subject])
-    pupils = [schools.add_student(school_id, {"class_id": class_ids["5А"], "last_name": last, "first_name": first,
-                                              "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
-              for last, first, middle, born in STUDENTS_5A]
-    _link_parent(school_id, str(pupils[0]["student_id"]))
-    _this_week(school_id, class_ids["5А"], subject_ids, teacher_id, [str(p["student_id"]) for p in pupils])
     return school_id
+
+
+def _demo_class(school_id: str) -> tuple[str, dict[str, str], str, list[str]]:
+    """5А, the subjects by name, the teacher, and 5А's pupils (enrolled when it has none) in the
+    order of STUDENTS_5A."""
+    class_id = next(c["class_id"] for c in schools.list_classes(school_id, 100, None)["items"] if c["name"] == "5А")
+    subject_ids = {s["name"]: s["subject_id"] for s in schools.list_subjects(school_id, 100, None)["items"]}
+    students = schools.list_students(school_id, class_id, 100, None)["items"]
+    if not students:
+        students = [schools.add_student(school_id, {"class_id": class_id, "last_name": last, "first_name": first,
+                                                    "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
+                    for last, first, middle, born in STUDENTS_5A]
+    order = [last for last, *_ in STUDENTS_5A]
+    pupils = [str(s["student_id"]) for s in sorted(students, key=lambda s: order.index(s["last_name"])
+                                                    if s["last_name"] in order else len(order))]
+    return str(class_id), subject_ids, _account_id(TEACHER.email), pupils
+
+
+def _account_id(email: str) -> str:
+    found = account_store.find_account_id(email)
+    assert found is not None, email
+    return found
 
 
 def _link_parent(school_id: str, student_id: str) -> None:
     # As if the parent's application had been checked, approved and its code redeemed.
     from chalicelib.dal.models import Guardianship
 
-    parent_id = account_store.find_account_id(PARENT.email)
-    assert parent_id is not None
+    parent_id = _account_id(PARENT.email)
     link = Guardianship(f"STUDENT#{student_id}", f"ACCESS#{parent_id}", account_id=parent_id,
                         student_id=student_id, school_id=school_id, relation="mother")
     link.gsi1pk, link.gsi1sk = f"CHILDREN#{parent_id}", student_id
@@ -97,7 +128,6 @@ def _link_parent(school_id: str, student_id: str) -> None:
 def _this_week(school_id: str, class_id: str, subject_ids: dict[str, str], teacher_id: str,
                pupils: list[str]) -> None:
     """Lessons of the current week with topics, homework, grades and a late mark, as a teacher posts them."""
-    from chalicelib.domain import journal
     from chalicelib.domain.tokens import Caller
 
     admin = Caller("demo-admin", frozenset({f"admin:{school_id}"}))

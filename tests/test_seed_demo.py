@@ -1,0 +1,39 @@
+"""The demo school `make run` loads: made once, and mended when kept from an earlier start."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _children(email: str) -> list[str]:
+    from chalicelib.dal import accounts as account_store
+    from chalicelib.dal import children as child_store
+
+    return [link.student_id for link in child_store.children_of(account_store.find_account_id(email), 10, None)]
+
+
+def _this_week(school_id: str) -> list[dict]:
+    from chalicelib.domain import journal, schools
+
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    class_id = next(c["class_id"] for c in schools.list_classes(school_id, 100, None)["items"] if c["name"] == "5А")
+    return journal.class_lessons(school_id, class_id, monday, monday + dt.timedelta(days=6))
+
+
+def test_the_demo_is_made_once_and_a_kept_school_gets_its_parent_link_back(aws):
+    from chalicelib.dal.models import DiaryItem
+    from ops.seed_demo import PARENT, seed
+
+    school_id = seed()
+    [child] = _children(PARENT.email)
+    lessons = _this_week(school_id)
+    assert len(lessons) == 10 and lessons[0]["topic"] == "Натуральные числа"
+    assert seed() == school_id  # a restart: nothing doubles
+    assert _children(PARENT.email) == [child] and len(_this_week(school_id)) == 10
+    # a school kept from a start that stopped before the link was written
+    from chalicelib.dal import accounts as account_store
+
+    DiaryItem.get(f"STUDENT#{child}", f"ACCESS#{account_store.find_account_id(PARENT.email)}").delete()
+    assert _children(PARENT.email) == []
+    assert seed() == school_id
+    assert _children(PARENT.email) == [child]
