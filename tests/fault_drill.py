@@ -12,10 +12,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ops import services
+
+RESTARTED: list[Any] = []  # the database brought back after the outage
 
 STUDENTS = 40
 GRADES_PER_STUDENT = 15
@@ -34,8 +37,9 @@ def main() -> None:
     moto = services.start_moto(moto_port)
     try:
         print(json.dumps(drill(ddb_port, data, ddb)))
-    finally:
-        services.stop(moto)
+    finally:  # every DynamoDB Local this drill started, the restarted one too: none outlives it
+        for proc in [moto, ddb, *RESTARTED]:
+            services.stop(proc)
 
 
 def drill(ddb_port: int, data: Path, ddb: object) -> dict[str, object]:
@@ -80,7 +84,7 @@ def drill(ddb_port: int, data: Path, ddb: object) -> dict[str, object]:
         pump.poll_once()
         time.sleep(0.2)
     failed_during_outage = pump.failed
-    services.start_dynamodb(ddb_port, data)
+    RESTARTED.append(services.start_dynamodb(ddb_port, data))
     pump.drain(timeout=120)
 
     status = importer.store.get_upload(ticket["upload_id"])

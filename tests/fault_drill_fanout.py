@@ -14,11 +14,14 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ops import services  # noqa: E402
+
+RESTARTED: list[Any] = []  # the database brought back after the outage
 
 FAMILIES = 300
 SMS_EVERY = 3
@@ -36,8 +39,9 @@ def main() -> None:
     moto = services.start_moto(moto_port)
     try:
         print(json.dumps(drill(ddb_port, moto_port, data, ddb)))
-    finally:
-        services.stop(moto)
+    finally:  # every DynamoDB Local this drill started, the restarted one too: none outlives it
+        for proc in [moto, ddb, *RESTARTED]:
+            services.stop(proc)
 
 
 def drill(ddb_port: int, moto_port: int, data: Path, ddb: object) -> dict[str, object]:
@@ -64,7 +68,7 @@ def drill(ddb_port: int, moto_port: int, data: Path, ddb: object) -> dict[str, o
         pump.poll_once()
         time.sleep(0.2)
     failed_during_outage = pump.failed + pump.poll_errors
-    services.start_dynamodb(ddb_port, data)
+    RESTARTED.append(services.start_dynamodb(ddb_port, data))
     pump.drain(timeout=300)
 
     sent = requests.get(f"http://127.0.0.1:{moto_port}/moto-api/data.json", timeout=10).json()
