@@ -56,10 +56,13 @@ def test_the_audit_function_stores_each_entry_once_and_leaves_what_is_not_one(cl
             _entry_line(student_id, "acc-2", "homework", "2026-09-01T08:00:00.000002+00:00")]
     forged = json.loads(good[0])
     forged["audit_entry"]["PK"] = "STUDENT#somebody-else"  # a line whose partition is not its child's
-    noise = ["START RequestId: 1 Version: $LATEST", "{\"audit_entry\": {\"PK\": 1}}", json.dumps(forged), "[1, 2]"]
+    granted = json.loads(good[1])
+    granted["audit_entry"]["action"] = "guardian_linked"  # only openings travel through the log
+    noise = ["START RequestId: 1 Version: $LATEST", "{\"audit_entry\": {\"PK\": 1}}", json.dumps(forged),
+             json.dumps(granted), "[1, 2]"]
     event = subscription_event([*good, good[0], *noise])
-    assert app.handler_map["audit_trail"](event, None) == {"stored": 2, "rejected": 4}
-    assert app.handler_map["audit_trail"](event, None) == {"stored": 2, "rejected": 4}  # delivered again
+    assert app.handler_map["audit_trail"](event, None) == {"stored": 2, "rejected": 5}
+    assert app.handler_map["audit_trail"](event, None) == {"stored": 2, "rejected": 5}  # delivered again
     trail = _trail(client, student_id, parent)
     assert len(trail) == before + 2
     assert [(e["actor_account_id"], e["part"]) for e in trail[-2:]] == [("acc-2", "homework"), ("acc-1", "grades")]

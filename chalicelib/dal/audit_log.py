@@ -27,9 +27,9 @@ from chalicelib.dal.store import storing
 
 log = logging.getLogger(__name__)
 
-MARK = "audit_entry"
+MARK, OPENED = "audit_entry", "opened"
 # CloudWatch Logs' JSON filter syntax: only the audit lines go to the audit function.
-FILTER_PATTERN = '{ $.audit_entry.SK = "AUDIT#*" }'
+FILTER_PATTERN = '{ $.audit_entry.action = "' + OPENED + '" }'
 FIELDS = ("student_id", "actor_id", "action", "part", "subject", "created_at")
 REQUIRED = ("PK", "SK", "student_id", "actor_id", "action", "created_at")
 
@@ -62,8 +62,9 @@ def entry_of(message: str) -> AuditEntry | None:
         return None
     if not isinstance(fields, dict) or any(not isinstance(fields.get(f), str) or not fields[f] for f in REQUIRED):
         return None
-    if not (fields["PK"].startswith("STUDENT#") and fields["SK"].startswith("AUDIT#")
-            and fields["PK"] == f"STUDENT#{fields['student_id']}"):
+    # Only openings travel this way; anything else claiming to be an entry is not trusted.
+    if not (fields["PK"] == f"STUDENT#{fields['student_id']}" and fields["SK"].startswith("AUDIT#")
+            and fields["action"] == OPENED):
         return None
     extra = {f: fields[f] for f in FIELDS if isinstance(fields.get(f), str)}
     created_at = extra.pop("created_at")

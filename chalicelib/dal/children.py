@@ -119,7 +119,7 @@ def record_opening(student_id: str, actor_id: str, part: str) -> None:
     """An opening of the child's data goes to the trail through the log (dal/audit_log.py)."""
     from chalicelib.dal import audit_log
 
-    audit_log.emit(_audit(student_id, actor_id, "opened", part, None))
+    audit_log.emit(_audit(student_id, actor_id, audit_log.OPENED, part, None))
 
 
 def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: bool) -> None:
