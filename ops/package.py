@@ -197,18 +197,28 @@ def role(lid: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Type": "AWS::IAM::Role", "Properties": properties}
 
 
+def log_group_id(function_lid: str) -> str:
+    """The logical id of a function's log group (the API's is the one the audit trail reads)."""
+    return "ApiLogGroup" if function_lid == API_FUNCTION else function_lid + "LogGroup"
+
+
+def log_groups(functions: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """Every function's log group, made by the stack so that logs (ids of accounts and children
+    among them) expire after `log_retention_days` instead of being kept for ever."""
+    return {log_group_id(lid): {"Type": "AWS::Logs::LogGroup", "Properties": {
+        "LogGroupName": {"Fn::Sub": "/aws/lambda/${" + lid + "}"},
+        "RetentionInDays": settings["log_retention_days"]}} for lid in functions}
+
+
 def audit_trail_resources(stage: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The API's log group, kept for `api_log_retention_days`, and the subscription handing its
-    audit lines (chalicelib/dal/audit_log.py) to the audit function; what that function fails
-    to store, after Lambda's two retries, waits on its dead-letter queue behind an alarm."""
+    """The subscription handing the API log's audit lines (chalicelib/dal/audit_log.py) to the
+    audit function; what that function fails to store, after Lambda's two retries, waits on its
+    dead-letter queue behind an alarm."""
     from chalicelib.dal.audit_log import FILTER_PATTERN
     from ops.provision import audit_dead_letter_queue_name
 
     dlq, alarm_topic = AUDIT_FUNCTION + "DeadLetters", [{"Ref": "AlarmTopic"}]
     return {
-        "ApiLogGroup": {"Type": "AWS::Logs::LogGroup", "Properties": {
-            "LogGroupName": {"Fn::Sub": "/aws/lambda/${" + API_FUNCTION + "}"},
-            "RetentionInDays": settings["api_log_retention_days"]}},
         dlq: {"Type": "AWS::SQS::Queue", "Properties": {
             "QueueName": audit_dead_letter_queue_name(stage),
             "MessageRetentionPeriod": settings["dlq_retention_seconds"], "SqsManagedSseEnabled": True}},
@@ -266,6 +276,7 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
     for name, lid in queues.items():
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
+    resources.update(log_groups(functions, settings))
     if AUDIT_FUNCTION in functions:
         resources.update(audit_trail_resources(stage, settings))
 

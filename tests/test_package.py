@@ -210,9 +210,8 @@ def test_the_api_log_carries_audit_lines_to_the_audit_function_which_parks_failu
     from chalicelib.dal.audit_log import FILTER_PATTERN
 
     resources = template["Resources"]
-    [group] = of_type(template, "AWS::Logs::LogGroup").values()
+    group = resources["ApiLogGroup"]
     assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${APIHandler}"}
-    assert group["Properties"]["RetentionInDays"] == 365
     [subscription] = of_type(template, "AWS::Logs::SubscriptionFilter").values()
     assert subscription["Properties"]["FilterPattern"] == FILTER_PATTERN
     assert subscription["Properties"]["DestinationArn"] == {"Fn::GetAtt": ["AuditTrail", "Arn"]}
@@ -232,3 +231,10 @@ def test_the_api_log_carries_audit_lines_to_the_audit_function_which_parks_failu
     statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
     assert {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": [dlq, "Arn"]}} in statements
     assert any("dynamodb:BatchWriteItem" in s["Action"] for s in statements)
+
+
+def test_every_function_logs_to_a_group_that_expires(template):
+    functions = of_type(template, "AWS::Serverless::Function")
+    groups = {g["Properties"]["LogGroupName"]["Fn::Sub"]: g["Properties"]["RetentionInDays"]
+              for g in of_type(template, "AWS::Logs::LogGroup").values()}
+    assert groups == {f"/aws/lambda/${{{lid}}}": 90 for lid in functions}
