@@ -247,6 +247,50 @@ def test_a_family_sees_an_uploaded_meeting_of_their_childs_class_and_hears_of_it
     assert "Изменения" in changed and "Итоги месяца и экскурсия" in changed
 
 
+def test_an_event_or_a_meeting_dated_otherwise_in_a_later_file_moves_and_the_family_hears_of_the_change(
+        client, pump, monkeypatch):
+    from chalicelib.domain import alerts
+
+    monkeypatch.setattr(alerts, "clock", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
+    school_id, admin, child, parent_email, parent = linked_parent(client, pump)  # the child is in 5А
+    system, _ = system_token(client, school_id, admin)
+    school = {"id": school_id, "system": system}
+    event = "event_id,title,date,starts_at,classes\nE-7,Экскурсия в Эрмитаж,2026-09-26,10:00,5А\n"
+    meeting = "meeting_id,class,date,starts_at,place,agenda\nM-1,5А,2026-09-24,18:00,Каб. 214,Итоги месяца\n"
+    no_id = "class,date,starts_at,place,agenda\n5А,2026-10-15,18:00,Каб. 214,Без номера\n"
+
+    def seen(part: str) -> list[tuple[str, str]]:
+        found = get(client, f"/children/{child}/{part}?from=2026-09-01&to=2026-10-31", parent)
+        assert found.status_code == 200, found.body
+        return [(e["date"], e.get("title") or e.get("agenda")) for e in found.json_body["items"]]
+
+    def told(about: str) -> list[str]:
+        return [m["body"] for m in sent_emails(parent_email) if about in m["body"]]
+
+    for kind, body in (("events.csv", event), ("meetings.csv", meeting), ("meetings.csv", no_id)):
+        assert upload(client, pump, school, kind, body.encode())["rows_changed"] == 1
+    assert seen("events") == [("2026-09-26", "Экскурсия в Эрмитаж")]
+    assert seen("meetings") == [("2026-09-24", "Итоги месяца"), ("2026-10-15", "Без номера")]
+    # The school's system moves the trip and the numbered meeting by a few days
+    moved_event, moved_meeting = event.replace("2026-09-26", "2026-09-28"), meeting.replace("2026-09-24", "2026-09-30")
+    assert upload(client, pump, school, "events.csv", moved_event.encode())["rows_changed"] == 1
+    assert upload(client, pump, school, "meetings.csv", moved_meeting.encode())["rows_changed"] == 1
+    assert seen("events") == [("2026-09-28", "Экскурсия в Эрмитаж")]
+    assert seen("meetings") == [("2026-09-30", "Итоги месяца"), ("2026-10-15", "Без номера")]
+    [_, trip_moved] = told("Экскурсия в Эрмитаж")
+    assert "Изменения" in trip_moved and "2026-09-28" in trip_moved
+    [_, meeting_moved] = told("Итоги месяца")
+    assert "Изменения" in meeting_moved and "2026-09-30" in meeting_moved
+    # The same files again: nothing moves, nobody is told twice
+    assert upload(client, pump, school, "events.csv", moved_event.encode())["rows_changed"] == 0
+    assert upload(client, pump, school, "meetings.csv", moved_meeting.encode())["rows_changed"] == 0
+    assert len(told("Экскурсия в Эрмитаж")) == 2 and len(told("Итоги месяца")) == 2
+    # A meeting without the school's id is known by its class, date and hour: another date is another meeting
+    assert upload(client, pump, school, "meetings.csv", no_id.replace("2026-10-15", "2026-10-16").encode())[
+        "rows_changed"] == 1
+    assert [d for d, agenda in seen("meetings") if agenda == "Без номера"] == ["2026-10-15", "2026-10-16"]
+
+
 def test_a_file_that_turns_out_windows_1251_past_its_first_64_kb_is_read_again_as_such(client, pump, school):
     # Planning picks the encoding from a file's head and streams the rest: when UTF-8 fails
     # further on, the file is read again from the start as Windows-1251, not half-and-half.

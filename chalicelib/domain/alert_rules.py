@@ -178,7 +178,8 @@ def _school_event(identity: str, old: dict[str, Any] | None, new: dict[str, Any]
         return []
     kind = "parent_meeting" if new["kind"] == "ParentMeeting" else "school_event"
     data = {"title": new.get("title") or new.get("agenda") or "", "date": new.get("date"),
-            "starts_at": new.get("starts_at"), "place": new.get("place"), "changed": old is not None}
+            "starts_at": new.get("starts_at"), "place": new.get("place"),
+            "changed": old is not None or new.get("change") == "moved"}
     classes = tuple(sorted(new.get("class_ids") or ([new["class_id"]] if new.get("class_id") else [])))
     return [AlertEvent(kind, new["school_id"], identity, class_ids=classes, data=data)]
 

@@ -243,7 +243,8 @@ def _event(row: dict[str, str]) -> dict[str, Any]:
 
 def _meeting(row: dict[str, str]) -> dict[str, Any]:
     return {"class": text(row, "class", 16), "date": date(row, "date"), "starts_at": clock(row, "starts_at"),
-            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000)}
+            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000),
+            "meeting_id": text(row, "meeting_id", 64, False)}
 
 
 KINDS: dict[str, FileKind] = {k.name: k for k in [
@@ -262,7 +263,7 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("attestation", ("student_id", "subject", "period", "result"), (), _attestation),
     FileKind("events", ("event_id", "title", "date"), ("starts_at", "ends_at", "place", "description", "classes"),
              _event),
-    FileKind("meetings", ("class", "date", "starts_at", "place", "agenda"), (), _meeting),
+    FileKind("meetings", ("class", "date", "starts_at", "place", "agenda"), ("meeting_id",), _meeting),
 ]}
 ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
 

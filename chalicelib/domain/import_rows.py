@@ -331,8 +331,10 @@ def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         if class_id is None:
             refused.append((line, "class", "unknown_class"))
             continue
-        # A class meets its parents once at a time: class, date and hour are the meeting's identity.
-        meeting_id = stable_id(ctx.school_id, "meeting", f"{class_id}#{row['date']}#{row['starts_at']}")
+        # The school's own id, when its file has one, follows a meeting to another date; without it a
+        # class meets its parents once at a time: class, date and hour are the meeting's identity.
+        source = f"id:{row['meeting_id']}" if row.get("meeting_id") else f"{class_id}#{row['date']}#{row['starts_at']}"
+        meeting_id = stable_id(ctx.school_id, "meeting", source)
         items.append(school_life.meeting_item(ctx.school_id, class_id, meeting_id, row, f"upload:{ctx.upload_id}"))
     return items, refused
 

@@ -16,6 +16,7 @@ written at all: uploading the same file again changes nothing and alerts no one.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -32,6 +33,8 @@ from chalicelib.dal import uploads as store
 from chalicelib.dal.models import DiaryItem, JournalItem, ParentMeeting, SchoolEvent, Upload, UploadRowError
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import import_rows, oneroster
+
+YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
 
 log = logging.getLogger(__name__)
 
@@ -305,20 +308,49 @@ def _content(item: DiaryItem) -> dict[str, Any]:
     return {k: v for k, v in item.serialize().items() if k not in BOOKKEEPING}
 
 
+def _identity(item: DiaryItem) -> str | None:
+    """What an event or a meeting is, whatever its date (its key holds the date)."""
+    if isinstance(item, SchoolEvent):
+        return f"event:{item.event_id}"
+    return f"meeting:{item.meeting_id}" if isinstance(item, ParentMeeting) else None
+
+
+def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]:
+    """Stored events and meetings that an item of this batch moves to another date (same id,
+    another key), by identity: one Query per school or class concerned, a year either side."""
+    from chalicelib.dal import diary as diary_store
+
+    wanted = {ident: key for key, item in unique.items() if (ident := _identity(item))}
+    if not wanted:
+        return {}
+    dates = sorted(dt.date.fromisoformat(str(unique[key].date)) for key in wanted.values())  # type: ignore[attr-defined]
+    first, last = (dates[0] - YEAR).isoformat(), (dates[-1] + YEAR).isoformat()
+    stored: list[DiaryItem] = []
+    for school_id in {i.school_id for i in unique.values() if isinstance(i, SchoolEvent)}:
+        stored += diary_store.events_between(school_id, first, last)
+    for class_id in {i.class_id for i in unique.values() if isinstance(i, ParentMeeting)}:
+        stored += diary_store.meetings_between(class_id, first, last)
+    return {ident: item for item in stored
+            if (ident := _identity(item)) in wanted and (item.pk, item.sk) != wanted[ident]}
+
+
 def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
-    """Write only the items that differ from what is stored; returns how many."""
+    """Write only the items that differ from what is stored; returns how many. An event or a
+    meeting the file dates otherwise is moved: written at its new date, then removed from the old."""
     unique = {(i.pk, i.sk): i for i in items}
     stored = store.get_many(unique)
+    displaced = _displaced(unique)
     changed = []
     for key, item in unique.items():
         before = stored.get(key)
         if before is not None and _content(before) == _content(item):
             continue
-        item.created_at = getattr(before, "created_at", None) or item.created_at
+        moved_from = displaced.get(_identity(item) or "") if before is None else None
+        item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
         if isinstance(item, SchoolEvent | ParentMeeting):
-            item.created_by = getattr(before, "created_by", None) or item.created_by
-            # "created" on an existing item is silent on the stream; a corrected one tells families.
-            item.change = "corrected" if before is not None else "created"
+            item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
+            # "created" on an existing item is silent on the stream; a corrected or moved one tells families.
+            item.change = "corrected" if before is not None else "moved" if moved_from is not None else "created"
         if isinstance(item, JournalItem):
             # Batch writes carry no version condition; the school's file is the truth here.
             item.version = int(getattr(before, "version", 0) or 0) + 1
@@ -326,6 +358,7 @@ def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
             item.changed_by = item.source = f"upload:{upload_id}"
         changed.append(item)
     store.put_all(changed)
+    store.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
     return len(changed)
 
 
