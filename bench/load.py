@@ -236,7 +236,24 @@ def report(rec: Recorder, seed: Seed) -> None:
     print(f"requests per second: {total / rec.elapsed:.1f}")
     for sample in rec.samples:
         print("  e.g.", sample)
+    # Every diary read answered leaves an audit entry, stored off the request from the API's log.
+    reads = sum(len(v) - rec.errors.get(k, 0) for k, v in rec.latency.items() if k.startswith("diary "))
+    print(f"audit entries stored: {_audit_entries(seed)} for {reads} diary reads answered")
     print(f"errors={sum(rec.errors.values())}")
+
+
+def _audit_entries(seed: Seed) -> int:
+    """Openings in the children's audit trails (one COUNT Query per child)."""
+    from chalicelib import aws, settings
+
+    ddb, total = aws.client("dynamodb"), 0
+    for _, student in seed.family:
+        pages = ddb.get_paginator("query").paginate(
+            TableName=settings.table_name(), Select="COUNT",
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :audit)",
+            ExpressionAttributeValues={":pk": {"S": f"STUDENT#{student}"}, ":audit": {"S": "AUDIT#"}})
+        total += sum(page["Count"] for page in pages)
+    return total
 
 
 if __name__ == "__main__":
