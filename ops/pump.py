@@ -256,7 +256,8 @@ class Pump:
         """How far the audit function has read, kept beside the log so a restart goes on from there
         (and the pumps of one machine share it)."""
         try:
-            offset = int(open(path + ".offset", encoding="ascii").read() or 0)
+            with open(path + ".offset", encoding="ascii") as saved:
+                offset = int(saved.read() or 0)
         except (OSError, ValueError):
             return 0
         return offset if offset <= os.path.getsize(path) else 0  # the log was replaced: start over
