@@ -279,6 +279,7 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
     resources.update(log_groups(functions, settings))
     if AUDIT_FUNCTION in functions:
         resources.update(audit_trail_resources(stage, settings))
+        outputs["AuditTrailFunction"] = {"Value": {"Ref": AUDIT_FUNCTION}}  # for ops/replay_audit.py
 
     variable_of = {value: var for var, value in env.items() if var.endswith("_QUEUE")}
     authorizers = authorizer_ids(sam)

@@ -37,7 +37,8 @@ def _signing_secret() -> str:
     return path.read_text().strip()
 
 
-def _environment() -> dict[str, str]:
+def local_environment() -> dict[str, str]:
+    """What `make run` points the app at (ops scripts run beside it use the same)."""
     return {
         **services.aws_environment(DDB_PORT, MOTO_PORT),
         "STAGE": "local",
@@ -81,7 +82,7 @@ def main() -> None:
     logs = STATE / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     print("Starting DynamoDB Local, moto, the API and the event pump…", flush=True)
-    os.environ.update(_environment())
+    os.environ.update(local_environment())
     started: list[subprocess.Popen[bytes]] = []
     stopping = threading.Event()
 

@@ -231,6 +231,7 @@ def test_the_api_log_carries_audit_lines_to_the_audit_function_which_parks_failu
     statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
     assert {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": [dlq, "Arn"]}} in statements
     assert any("dynamodb:BatchWriteItem" in s["Action"] for s in statements)
+    assert template["Outputs"]["AuditTrailFunction"] == {"Value": {"Ref": "AuditTrail"}}  # ops/replay_audit.py
 
 
 def test_every_function_logs_to_a_group_that_expires(template):
