@@ -106,24 +106,33 @@ def discover_queues(stage: str, env: dict[str, str], functions: dict[str, Any]) 
     return queues
 
 
-def queue_resources(name: str, lid: str, visibility: int, settings: dict[str, Any]) -> dict[str, Any]:
-    """A work queue, its dead-letter queue and the alarms on both."""
-    dlq, alarm_topic = lid + "DeadLetters", [{"Ref": "AlarmTopic"}]
+def dead_letter_resources(dlq: str, queue_name: str, description: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """A dead-letter queue and the alarm that fires as soon as anything waits on it."""
+    alarm_topic = [{"Ref": "AlarmTopic"}]
     return {
         dlq: {"Type": "AWS::SQS::Queue", "Properties": {
-            "QueueName": name + "-dlq", "MessageRetentionPeriod": settings["dlq_retention_seconds"],
+            "QueueName": queue_name, "MessageRetentionPeriod": settings["dlq_retention_seconds"],
             "SqsManagedSseEnabled": True}},
-        lid: {"Type": "AWS::SQS::Queue", "Properties": {
-            "QueueName": name, "VisibilityTimeout": visibility, "SqsManagedSseEnabled": True,
-            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
-                              "maxReceiveCount": settings["dlq_max_receive_count"]}}},
         dlq + "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
-            "AlarmDescription": f"Messages of {name} were dead-lettered: inspect {name}-dlq, then redrive.",
+            "AlarmDescription": description,
             "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
             "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}],
             "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
             "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
             "AlarmActions": alarm_topic, "OKActions": alarm_topic}},
+    }
+
+
+def queue_resources(name: str, lid: str, visibility: int, settings: dict[str, Any]) -> dict[str, Any]:
+    """A work queue, its dead-letter queue and the alarms on both."""
+    dlq, alarm_topic = lid + "DeadLetters", [{"Ref": "AlarmTopic"}]
+    return {
+        **dead_letter_resources(dlq, name + "-dlq",
+                                f"Messages of {name} were dead-lettered: inspect {name}-dlq, then redrive.", settings),
+        lid: {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": name, "VisibilityTimeout": visibility, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
+                              "maxReceiveCount": settings["dlq_max_receive_count"]}}},
         lid + "AgeAlarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
             "AlarmDescription": f"The oldest message of {name} waits too long: its handler is failing or behind.",
             "Namespace": "AWS/SQS", "MetricName": "ApproximateAgeOfOldestMessage",
@@ -217,19 +226,11 @@ def audit_trail_resources(stage: str, settings: dict[str, Any]) -> dict[str, Any
     from chalicelib.dal.audit_log import FILTER_PATTERN
     from ops.provision import audit_dead_letter_queue_name
 
-    dlq, alarm_topic = AUDIT_FUNCTION + "DeadLetters", [{"Ref": "AlarmTopic"}]
+    dlq = AUDIT_FUNCTION + "DeadLetters"
     return {
-        dlq: {"Type": "AWS::SQS::Queue", "Properties": {
-            "QueueName": audit_dead_letter_queue_name(stage),
-            "MessageRetentionPeriod": settings["dlq_retention_seconds"], "SqsManagedSseEnabled": True}},
-        dlq + "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
-            "AlarmDescription": "Audit lines the audit function could not store are parked: inspect the "
-                                "queue, then invoke the function with each message's requestPayload.",
-            "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
-            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}],
-            "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
-            "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
-            "AlarmActions": alarm_topic, "OKActions": alarm_topic}},
+        **dead_letter_resources(dlq, audit_dead_letter_queue_name(stage),
+                                "Audit lines the audit function could not store are parked: mend the cause, "
+                                "then run python -m ops.replay_audit.", settings),
         AUDIT_FUNCTION + "InvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
             "FunctionName": {"Ref": AUDIT_FUNCTION}, "Qualifier": "$LATEST", "MaximumRetryAttempts": ASYNC_RETRIES,
             "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [dlq, "Arn"]}}}}},

@@ -167,21 +167,19 @@ def get_many(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], DiaryItem
     return {(item.pk, item.sk): item for page in results for item in page}
 
 
-def delete_all(items: Sequence[DiaryItem]) -> None:
-    """Remove items in batches of 25 (BatchWriteItem)."""
-    if not items:
-        return
-    with storing():
-        with DiaryItem.batch_write() as batch:
-            for item in items:
-                batch.delete(item)
-
-
 def put_all(items: Sequence[DiaryItem]) -> None:
     """Write items in batches of 25 (BatchWriteItem; unprocessed items are retried)."""
+    _batch_write(items, delete=False)
+
+
+def delete_all(items: Sequence[DiaryItem]) -> None:
+    """Remove items in batches of 25 (BatchWriteItem; unprocessed items are retried)."""
+    _batch_write(items, delete=True)
+
+
+def _batch_write(items: Sequence[DiaryItem], delete: bool) -> None:
     if not items:
         return
-    with storing():
-        with DiaryItem.batch_write() as batch:
-            for item in items:
-                batch.save(item)
+    with storing(), DiaryItem.batch_write() as batch:
+        for item in items:
+            batch.delete(item) if delete else batch.save(item)

@@ -308,11 +308,9 @@ def _content(item: DiaryItem) -> dict[str, Any]:
     return {k: v for k, v in item.serialize().items() if k not in BOOKKEEPING}
 
 
-def _identity(item: DiaryItem) -> str | None:
+def _identity(item: SchoolEvent | ParentMeeting) -> str:
     """What an event or a meeting is, whatever its date (its key holds the date)."""
-    if isinstance(item, SchoolEvent):
-        return f"event:{item.event_id}"
-    return f"meeting:{item.meeting_id}" if isinstance(item, ParentMeeting) else None
+    return f"event:{item.event_id}" if isinstance(item, SchoolEvent) else f"meeting:{item.meeting_id}"
 
 
 def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]:
@@ -320,15 +318,16 @@ def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]
     another key), by identity: one Query per school or class concerned, a year either side."""
     from chalicelib.dal import diary as diary_store
 
-    wanted = {ident: key for key, item in unique.items() if (ident := _identity(item))}
-    if not wanted:
+    movable = [i for i in unique.values() if isinstance(i, SchoolEvent | ParentMeeting)]
+    if not movable:
         return {}
-    dates = sorted(dt.date.fromisoformat(str(unique[key].date)) for key in wanted.values())  # type: ignore[attr-defined]
+    wanted = {_identity(i): (i.pk, i.sk) for i in movable}
+    dates = sorted(dt.date.fromisoformat(i.date) for i in movable)
     first, last = (dates[0] - YEAR).isoformat(), (dates[-1] + YEAR).isoformat()
-    stored: list[DiaryItem] = []
-    for school_id in {i.school_id for i in unique.values() if isinstance(i, SchoolEvent)}:
+    stored: list[SchoolEvent | ParentMeeting] = []
+    for school_id in {i.school_id for i in movable if isinstance(i, SchoolEvent)}:
         stored += diary_store.events_between(school_id, first, last)
-    for class_id in {i.class_id for i in unique.values() if isinstance(i, ParentMeeting)}:
+    for class_id in {i.class_id for i in movable if isinstance(i, ParentMeeting)}:
         stored += diary_store.meetings_between(class_id, first, last)
     return {ident: item for item in stored
             if (ident := _identity(item)) in wanted and (item.pk, item.sk) != wanted[ident]}
@@ -345,7 +344,9 @@ def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
         before = stored.get(key)
         if before is not None and _content(before) == _content(item):
             continue
-        moved_from = displaced.get(_identity(item) or "") if before is None else None
+        moved_from = None
+        if before is None and isinstance(item, SchoolEvent | ParentMeeting):
+            moved_from = displaced.get(_identity(item))
         item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
         if isinstance(item, SchoolEvent | ParentMeeting):
             item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
