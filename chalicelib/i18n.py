@@ -179,6 +179,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ссылка на календарь недействительна: получите новую в личном кабинете.",
         "The calendar link is not valid: get a new one in your account.",
     ),
+    # tokens and staff roles (issue 12: 15, 16)
+    "administrator_not_found": ("Администратор не найден в этой школе.", "Administrator not found in this school."),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

@@ -14,14 +14,16 @@ from tests.journeys import login, post, school_with_admin, verified_account
 
 # Who must be refused by each rule. A new rule without an entry here fails the test.
 ANONYMOUS = {"anonymous", "forged"}
+# A school's information system (machine token) passes no rule but the uploader's, and only its school's.
+MACHINES = {"machine_a", "machine_b"}
 REFUSED = {
     "public": set(),
-    "account": ANONYMOUS,
-    "operator": ANONYMOUS | {"parent", "admin_a", "teacher_a"},
-    "school_admin": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_a"},
-    "school_staff": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_b"},
-    "operator_or_school_admin": ANONYMOUS | {"parent", "admin_b", "teacher_a"},
-    "school_uploader": ANONYMOUS | {"parent", "operator", "admin_b", "teacher_a"},
+    "account": ANONYMOUS | MACHINES,
+    "operator": ANONYMOUS | MACHINES | {"parent", "admin_a", "teacher_a"},
+    "school_admin": ANONYMOUS | MACHINES | {"parent", "operator", "admin_b", "teacher_a"},
+    "school_staff": ANONYMOUS | MACHINES | {"parent", "operator", "admin_b", "teacher_b"},
+    "operator_or_school_admin": ANONYMOUS | MACHINES | {"parent", "admin_b", "teacher_a"},
+    "school_uploader": ANONYMOUS | {"machine_b", "parent", "operator", "admin_b", "teacher_a"},
 }
 # With no Authorization header the gateway itself answers 401 (API Gateway and `chalice local`
 # alike) before the authorizer runs; in AWS its body is our envelope through a GatewayResponse.
@@ -52,6 +54,11 @@ def actors(app, aws):
             email = verified_account(client, pump, name="Учитель Тестовый")
             assert post(client, f"/schools/{school}/teachers", {"email": email}, admin).status_code == 201
             tokens[name] = login(client, email)["access_token"]
+        for name, school, admin in [("machine_a", school_a, admin_a), ("machine_b", school_b, admin_b)]:
+            issued = post(client, f"/schools/{school}/credentials", {"name": "АИС «Школа»"}, admin)
+            assert issued.status_code == 201, issued.body
+            traded = post(client, "/machine/token", {"credential": issued.json_body["secret"]})
+            tokens[name] = traded.json_body["access_token"]
         return school_a, tokens
 
 

@@ -27,7 +27,7 @@ def access_token(auth_request: AuthRequest) -> AuthResponse:
         caller = read_access_token(token.strip())
     except AuthenticationError as refused:
         return AuthResponse(routes=["*"], principal_id="anonymous", context={"auth_error": refused.code})
-    context = {"account_id": caller.account_id, "roles": ",".join(sorted(caller.roles))}
+    context = {"account_id": caller.account_id, "roles": ",".join(sorted(caller.roles)), "kind": caller.kind}
     if caller.children:  # authorizer context values are strings: the hints travel as JSON
         import json
 

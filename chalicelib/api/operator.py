@@ -43,3 +43,12 @@ def add_administrator(req: Request) -> Any:
           summary="The school's administrators")
 def list_administrators(req: Request) -> Any:
     return schools.list_staff(req.path["school_id"], "admin", req.query.limit, req.query.cursor)
+
+
+@endpoint(bp, "DELETE", "/schools/{school_id}/administrators/{account_id}", allow=OPERATOR, status=204,
+          errors=(401, 403, 404), summary="The administrator leaves the school: the role is removed at once")
+def remove_administrator(req: Request) -> Any:
+    from chalicelib.api.routing import Reply
+
+    schools.remove_administrator(req.path["school_id"], req.path["account_id"])
+    return Reply(None, 204)

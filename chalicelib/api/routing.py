@@ -20,7 +20,7 @@ from chalice import Blueprint, Response
 from chalicelib import i18n
 from chalicelib.api.access import Access
 from chalicelib.api.gate import access_token
-from chalicelib.domain.tokens import Caller, child_hints
+from chalicelib.domain.tokens import Caller, child_hints, token_kind
 from chalicelib.errors import AuthenticationError, DiaryError, ForbiddenError, ValidationFailedError
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,21 @@ def _authorize(spec: Endpoint, context: dict[str, Any], path: dict[str, str]) ->
     if identity.get("auth_error") or not identity.get("account_id"):
         raise AuthenticationError(code=identity.get("auth_error") or "unauthenticated")
     roles = frozenset(r for r in str(identity.get("roles", "")).split(",") if r)
-    caller = Caller(account_id=str(identity["account_id"]), roles=roles, children=_child_hints(identity))
+    caller = Caller(account_id=str(identity["account_id"]), roles=roles, children=_child_hints(identity),
+                    kind=token_kind(identity.get("kind"), roles))
+    if not spec.allow.permits(caller, path):
+        raise ForbiddenError()
+    return _standing(spec, caller, path)
+
+
+def _standing(spec: Endpoint, caller: Caller, path: dict[str, str]) -> Caller:
+    """The caller once the role that admitted it is read back: removed since the token, refused."""
+    claims = spec.allow.admitting(path)
+    if not claims:
+        return caller
+    from chalicelib.domain.grants import confirm
+
+    caller = confirm(caller, claims)
     if not spec.allow.permits(caller, path):
         raise ForbiddenError()
     return caller

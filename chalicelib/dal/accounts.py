@@ -106,12 +106,15 @@ def roles_of(account_id: str) -> list[RoleGrant]:
         return list(RoleGrant.query(_account_pk(account_id), RoleGrant.sk.startswith("ROLE#")))
 
 
+def _role_sk(role: str, school_id: str | None) -> str:
+    return f"ROLE#{school_id or 'CITY'}#{role}"
+
+
 def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
     """Give the account a role (operator city-wide; admin/teacher at a school)."""
-    scope = school_id or "CITY"
     grant = RoleGrant(
         _account_pk(account.account_id),
-        f"ROLE#{scope}#{role}",
+        _role_sk(role, school_id),
         account_id=account.account_id,
         role=role,
         school_id=school_id,
@@ -137,10 +140,34 @@ def has_role(account_id: str, role: str, school_id: str) -> bool:
     """Whether the account holds this role at this school."""
     with storing():
         try:
-            RoleGrant.get(_account_pk(account_id), f"ROLE#{school_id}#{role}")
+            RoleGrant.get(_account_pk(account_id), _role_sk(role, school_id))
             return True
         except RoleGrant.DoesNotExist:
             return False
+
+
+def standing_roles(account_id: str, roles: list[tuple[str, str | None]]) -> set[tuple[str, str | None]]:
+    """Which of these (role, school) the account holds now, read consistently: one GetItem, or
+    one BatchGetItem for several."""
+    from chalicelib.dal.store import get_many
+
+    pk = _account_pk(account_id)
+    if len(roles) == 1:
+        role, school_id = roles[0]
+        with storing():
+            try:
+                RoleGrant.get(pk, _role_sk(role, school_id), consistent_read=True)
+                return {roles[0]}
+            except RoleGrant.DoesNotExist:
+                return set()
+    found = get_many([(pk, _role_sk(role, school_id)) for role, school_id in roles], consistent=True)
+    return {(role, school_id) for role, school_id in roles if (pk, _role_sk(role, school_id)) in found}
+
+
+def remove_role(account_id: str, role: str, school_id: str | None) -> None:
+    """Take a role from the account (its tokens lose it on their next request)."""
+    with storing():
+        RoleGrant(_account_pk(account_id), _role_sk(role, school_id)).delete()
 
 
 # --- sessions (refresh-token families) ------------------------------------------------

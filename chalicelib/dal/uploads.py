@@ -31,11 +31,11 @@ def save_credential(credential: MachineCredential) -> None:
         credential.save(condition=MachineCredential.pk.does_not_exist())
 
 
-def get_credential(credential_id: str) -> MachineCredential | None:
+def get_credential(credential_id: str, consistent: bool = False) -> MachineCredential | None:
     """A credential by id."""
     with storing():
         try:
-            return MachineCredential.get(f"CREDENTIAL#{credential_id}", "CREDENTIAL")
+            return MachineCredential.get(f"CREDENTIAL#{credential_id}", "CREDENTIAL", consistent_read=consistent)
         except MachineCredential.DoesNotExist:
             return None
 

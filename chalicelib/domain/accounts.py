@@ -12,7 +12,7 @@ from chalicelib.dal import outbox
 from chalicelib.dal.models import Account
 from chalicelib.dal.store import epoch
 from chalicelib.domain import secrets, throttle
-from chalicelib.domain.tokens import issue_access_token
+from chalicelib.domain.tokens import issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, ForbiddenError, TooManyAttemptsError
 from chalicelib.settings import get_settings
 
@@ -130,10 +130,9 @@ def _count_failure(policy: throttle.Policy, key: str, now: int) -> None:
 
 
 def _role_claims(account_id: str) -> list[str]:
-    claims = []
-    for grant in store.roles_of(account_id):
-        claims.append(grant.role if grant.role == "operator" else f"{grant.role}:{grant.school_id}")
-    return claims
+    # Read at every login and refresh: a removed role is never issued again.
+    return [role_claim(grant.role, None if grant.role == "operator" else grant.school_id)
+            for grant in store.roles_of(account_id)]
 
 
 def _tokens(account_id: str, family_id: str, secret: str) -> Tokens:

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.dal import uploads as store
 from chalicelib.dal.models import MachineCredential
 from chalicelib.domain import secrets
-from chalicelib.domain.tokens import issue_access_token
+from chalicelib.domain.tokens import MACHINE_KIND, MACHINE_ROLE, issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, NotFoundError
 
 PURPOSE = "machine-credential"
@@ -44,12 +44,31 @@ def revoke(school_id: str, credential_id: str) -> None:
     store.revoke_credential(item)
 
 
+def machine_principal(credential_id: str) -> str:
+    """Who a machine token names: its credential, never an account."""
+    return f"{MACHINE_ROLE}:{credential_id}"
+
+
+def credential_of(principal: str) -> str:
+    """The credential id behind a machine token's principal ("" when it names none)."""
+    prefix, _, credential_id = principal.partition(":")
+    return credential_id if prefix == MACHINE_ROLE else ""
+
+
+def stands(principal: str, school_id: str) -> bool:
+    """Whether the credential behind a machine token is still unrevoked and the school's (read
+    consistently: a revoked credential's token is refused from the next request on)."""
+    credential_id = credential_of(principal)
+    item = store.get_credential(credential_id, consistent=True) if credential_id else None
+    return item is not None and not item.revoked and item.school_id == school_id
+
+
 def exchange(credential: str) -> dict[str, Any]:
     """A school system's access token, for a valid, unrevoked credential."""
     credential_id, _, secret = credential.partition(".")
     item = store.get_credential(credential_id) if credential_id and secret else None
     if item is None or item.revoked or not secrets.same_digest(secret, PURPOSE, item.secret_hash):
         raise AuthenticationError(field="credential", code="credential_invalid")
-    token, ttl = issue_access_token(f"system:{item.credential_id}", [f"system:{item.school_id}"],
-                                    ttl_seconds=TOKEN_SECONDS)
+    token, ttl = issue_access_token(machine_principal(item.credential_id), [role_claim(MACHINE_ROLE, item.school_id)],
+                                    ttl_seconds=TOKEN_SECONDS, kind=MACHINE_KIND)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}

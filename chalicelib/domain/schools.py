@@ -65,6 +65,13 @@ def grant_staff(school_id: str, role: str, email: str) -> dict[str, Any]:
     return {"account_id": account.account_id, "name": account.name, "email": account.email, "role": role}
 
 
+def remove_administrator(school_id: str, account_id: str) -> None:
+    """The operator takes the administrator role away (their token is refused from the next request)."""
+    if not account_store.has_role(account_id, "admin", school_id):
+        raise NotFoundError(code="administrator_not_found")
+    account_store.remove_role(account_id, "admin", school_id)
+
+
 def list_staff(school_id: str, role: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """A school's administrators or teachers, by name."""
     results = account_store.staff_of(school_id, role, limit, decode_cursor(cursor))
@@ -218,7 +225,7 @@ def correct_student(school_id: str, student_id: str, changes: dict[str, Any]) ->
 
 
 def remove_teacher(school_id: str, teacher_id: str) -> None:
-    """The teacher leaves the school: role and assignments go (their access token lapses within minutes)."""
+    """The teacher leaves the school: role and assignments go (their token is refused from the next request)."""
     if not account_store.has_role(teacher_id, "teacher", school_id):
         raise NotFoundError(code="teacher_not_found")
     store.remove_teacher(school_id, teacher_id)
