@@ -266,3 +266,63 @@ def test_token_kinds_follow_their_roles():
     # Even a Caller built by hand holds only the roles of its kind
     assert not Caller("a", frozenset({"system:s1"})).is_system_of("s1")
     assert not Caller("m", frozenset({"admin:s1"}), kind="machine").is_admin_of("s1")
+
+
+# --- item 18: alerts name people as they are named now ------------------------------------------
+
+
+def _alert_emails(to: str) -> list[dict[str, Any]]:
+    from tests.conftest import sent_emails
+
+    return [m for m in sent_emails(to) if "/alerts/unsubscribe" in m["body"]]
+
+
+def test_a_renamed_parent_and_teacher_are_named_anew_in_the_next_alert(client, pump, school):
+    from tests.journeys import patch
+    from tests.test_alerts import link
+
+    families = {}
+    for who, name in [("writer", "Иванова Мария Петровна"), ("reader", "Иванов Пётр Сергеевич")]:
+        email = verified_account(client, pump, name=name)
+        token = login(client, email)["access_token"]
+        link(school["pupil"], get(client, "/me", token).json_body["account_id"], school["id"])
+        families[who] = {"email": email, "token": token}
+    reader, writer = families["reader"]["email"], families["writer"]["token"]
+    started = post(client, f"/schools/{school['id']}/students/{school['pupil']}/messages",
+                   {"body": "Собрание в четверг."}, school["admin"])
+    assert started.status_code == 201, started.body
+    thread = f"/messages/threads/{started.json_body['thread_id']}/messages"
+
+    assert post(client, thread, {"body": "Придём."}, writer).status_code == 201
+    pump.drain()
+    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Иванова Мария Петровна"
+    assert patch(client, "/me", {"name": "Смирнова Мария Петровна"}, writer).status_code == 200
+    assert post(client, thread, {"body": "Придём вдвоём."}, writer).status_code == 201
+    pump.drain()
+    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Смирнова Мария Петровна"
+
+    teacher = school["teacher"]["access_token"]
+    for value, name in [(5, "Петрова Анна Сергеевна"), (4, "Соколова Анна Сергеевна")]:
+        assert patch(client, "/me", {"name": name}, teacher).status_code == 200
+        posted = post(client, f"{school['lesson_path']}/grades", {"student_id": school["pupil"], "value": value},
+                      teacher)
+        assert posted.status_code == 201, posted.body
+        pump.drain()
+        latest = _alert_emails(reader)[-1]
+        assert f"оценка {value}" in latest["subject"] and f"Учитель: {name}." in latest["body"]
+
+
+def test_a_batch_of_alerts_reads_the_names_it_shows_once_in_one_call(client, school):
+    from chalicelib.domain import alerts
+    from chalicelib.domain.alert_rules import AlertEvent
+
+    data = {"subject_id": school["subject_id"], "teacher_id": school["teacher_id"], "value": 5}
+    events = [AlertEvent("new_grade", school["id"], f"grade-{n}", school["pupil"], data=data) for n in range(10)]
+    with dynamodb_calls() as calls, alerts.fresh_names():
+        shown = [alerts._details(event) for event in events]
+    assert [op for op, _ in calls] == ["BatchGetItem"]
+    assert {(d["school"], d["subject"], d["teacher"]) for d in shown} == \
+        {("ГБОУ Школа № 239", "Математика", "Петрова Анна Сергеевна")}
+    with dynamodb_calls() as calls:  # the next batch reads them again: a rename shows at once
+        alerts._details(events[0])
+    assert [op for op, _ in calls] == ["BatchGetItem"]

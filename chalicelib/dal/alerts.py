@@ -23,7 +23,7 @@ from chalicelib.dal.models import (
     Student,
     Viewer,
 )
-from chalicelib.dal.store import now_iso, storing
+from chalicelib.dal.store import get_many, now_iso, storing
 from chalicelib.errors import UnavailableError
 
 KEEP_ALERT = timedelta(days=30)
@@ -84,6 +84,25 @@ def accounts(account_ids: Iterable[str]) -> dict[str, Account]:
     keys = [(f"ACCOUNT#{a}", "ACCOUNT") for a in dict.fromkeys(account_ids)]
     with storing():
         return {a.account_id: a for a in Account.batch_get(keys)} if keys else {}
+
+
+def names(school_id: str, with_school: bool, subject_ids: Iterable[str],
+          account_ids: Iterable[str]) -> tuple[tuple[str, str] | None, dict[str, str], dict[str, str]]:
+    """What an alert names, as stored now, in one BatchGetItem: the school's name and time zone
+    (when `with_school`), its subjects' names and people's names (absent ones are left out)."""
+    subjects = {(f"SCHOOL#{school_id}", f"SUBJECT#{s}"): s for s in subject_ids}
+    people = {(f"ACCOUNT#{a}", "ACCOUNT"): a for a in account_ids}
+    school_key = (f"SCHOOL#{school_id}", "SCHOOL")
+    keys = ([school_key] if with_school else []) + list(subjects) + list(people)
+    found = get_many(keys, attributes=("name", "timezone")) if keys else {}
+
+    def text(raw: dict[str, Any], attribute: str) -> str:
+        return str(raw.get(attribute, {}).get("S", ""))
+
+    school = found.get(school_key)
+    return ((text(school, "name"), text(school, "timezone")) if school else None,
+            {sid: text(found[key], "name") for key, sid in subjects.items() if key in found},
+            {aid: text(found[key], "name") for key, aid in people.items() if key in found})
 
 
 def suppress_email(account_id: str) -> None:

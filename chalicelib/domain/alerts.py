@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from chalicelib.dal import accounts as account_store
@@ -145,7 +146,11 @@ def produce(changes: Iterable[tuple[str, dict[str, Any] | None, dict[str, Any] |
 
 def handle(job: dict[str, Any], now: datetime | None = None) -> None:
     """One job from the alerts queue."""
-    now = now or clock()
+    with fresh_names():
+        _handle(job, now or clock())
+
+
+def _handle(job: dict[str, Any], now: datetime) -> None:
     kind = job.get("type")
     if kind == "event":
         event = AlertEvent(**{**job["event"], "class_ids": tuple(job["event"]["class_ids"]),
@@ -215,22 +220,48 @@ def recipients(event: AlertEvent) -> list[Recipient]:
 # --- expansion: one event → a job per person and channel --------------------------------------
 
 
-@lru_cache(maxsize=256)
+# Names an alert shows (school, subject, teacher, sender) are read for each invocation — a queue
+# batch, or one job called on its own — and forgotten after it: a parent or teacher renamed
+# between two batches is named anew, while a batch of alerts about one school reads them once.
+_names: ContextVar[dict[tuple[str, ...], Any] | None] = ContextVar("alert_names", default=None)
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+
+@contextmanager
+def fresh_names() -> Iterator[None]:
+    """Within this block each name is read at most once; outside it, never kept (nested: the outer
+    block's names)."""
+    if _names.get() is not None:
+        yield
+        return
+    token = _names.set({})
+    try:
+        yield
+    finally:
+        _names.reset(token)
+
+
+def _lookup(school_id: str, subject_ids: Iterable[str | None] = (),
+            account_ids: Iterable[str | None] = ()) -> dict[tuple[str, ...], Any]:
+    """The names wanted, those not read yet in this invocation read together in one call."""
+    memo = _names.get()
+    if memo is None:
+        memo = {}
+    with_school = ("school", school_id) not in memo
+    subjects = [s for s in dict.fromkeys(subject_ids) if s and ("subject", school_id, s) not in memo]
+    people = [a for a in dict.fromkeys(account_ids) if a and ("person", a) not in memo]
+    if with_school or subjects or people:
+        school, subject_names, person_names = store.names(school_id, with_school, subjects, people)
+        if with_school:
+            memo[("school", school_id)] = (school[0], school[1] or DEFAULT_TIMEZONE) if school \
+                else ("", DEFAULT_TIMEZONE)
+        memo.update({("subject", school_id, s): subject_names.get(s, "") for s in subjects})
+        memo.update({("person", a): person_names.get(a, "") for a in people})
+    return memo
+
+
 def _school(school_id: str) -> tuple[str, str]:
-    school = school_store.get_school(school_id)
-    return (school.name, school.timezone or "Europe/Moscow") if school else ("", "Europe/Moscow")
-
-
-@lru_cache(maxsize=1024)
-def _subject(school_id: str, subject_id: str | None) -> str:
-    subject = school_store.get_subject(school_id, subject_id) if subject_id else None
-    return subject.name if subject else ""
-
-
-@lru_cache(maxsize=1024)
-def _person(account_id: str | None) -> str:
-    account = account_store.get_account(account_id) if account_id else None
-    return account.name if account else ""
+    return _lookup(school_id)[("school", school_id)]
 
 
 def _child(school_id: str, student_id: str) -> str:
@@ -240,10 +271,12 @@ def _child(school_id: str, student_id: str) -> str:
 
 def _details(event: AlertEvent) -> dict[str, Any]:
     data = dict(event.data)
-    data["school"] = _school(event.school_id)[0]
-    data["subject"] = _subject(event.school_id, event.data.get("subject_id"))
-    data["teacher"] = _person(event.data.get("teacher_id"))
-    data["sender"] = _person(event.data.get("sender_id"))
+    subject_id, teacher_id, sender_id = (event.data.get(k) for k in ("subject_id", "teacher_id", "sender_id"))
+    names = _lookup(event.school_id, [subject_id], [teacher_id, sender_id])
+    data["school"] = names[("school", event.school_id)][0]
+    data["subject"] = names[("subject", event.school_id, subject_id)] if subject_id else ""
+    data["teacher"] = names[("person", teacher_id)] if teacher_id else ""
+    data["sender"] = names[("person", sender_id)] if sender_id else ""
     return data
 
 

@@ -35,8 +35,12 @@ def produce_alerts(event: Any) -> None:
 
 @alerts.on_sqs_message(queue=settings.alerts_queue_name(), batch_size=10)
 def deliver_alerts(event: Any) -> dict[str, Any]:
-    """Expand and send alerts; only the failed records come back (partial batch failure)."""
-    return process_batch(event, _job)
+    """Expand and send alerts; only the failed records come back (partial batch failure). Names
+    are read once for the batch, fresh for the next."""
+    from chalicelib.domain.alerts import fresh_names
+
+    with fresh_names():
+        return process_batch(event, _job)
 
 
 def _job(record: Any) -> None:
