@@ -7,6 +7,7 @@ One line per access pattern:
 - account id by email (login):   GetItem  PK=EMAIL#<email>, SK=EMAIL
 - email verification of account: GetItem  PK=ACCOUNT#<id>, SK=VERIFICATION
 - an account's roles (tokens):   Query    PK=ACCOUNT#<id>, SK begins_with ROLE#
+- a role still held (staff route): GetItem PK=ACCOUNT#<id>, SK=ROLE#<school | CITY>#<role> (consistent)
 - refresh-token family:          GetItem  PK=SESSION#<family>, SK=SESSION
 - failed-login counter:          GetItem  PK=THROTTLE#<scope>#<key>, SK=THROTTLE
 - school by id:                  GetItem  PK=SCHOOL#<id>, SK=SCHOOL
