@@ -157,8 +157,8 @@ def verify_email(email: str, code: str, password: str, client: str) -> None:
     _take(throttle.CODE_GUESSES_FROM_CLIENT, client, now)
     window, ends = throttle.CODE_GUESSES.window(now)
     outcome = store.take_code_guess(email, throttle.CODE_GUESSES.limit, throttle.GUESSES_PER_CODE, window, ends)
-    if outcome == "exhausted":
-        raise TooManyAttemptsError(retry_after=max(ends - now, 1), code="code_attempts_exceeded")
+    if outcome == "exhausted":  # a new code would not help: the address's guesses are spent until the window ends
+        raise TooManyAttemptsError(retry_after=max(ends - now, 1))
     if outcome == "spent":
         raise TooManyAttemptsError(retry_after=0, code="code_attempts_exceeded")
     password_hash = secrets.hash_password(password)
