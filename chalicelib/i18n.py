@@ -20,10 +20,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Недостаточно прав для этого действия.", "You are not allowed to do this."),
     "not_found": ("Не найдено.", "Not found."),
     "conflict": ("Конфликт с текущим состоянием.", "This conflicts with the current state."),
-    "email_taken": (
-        "Этот адрес электронной почты уже зарегистрирован.",
-        "This email address is already registered.",
-    ),
     "email_immutable": (
         "Адрес электронной почты нельзя изменить после регистрации.",
         "The email address cannot be changed after registration.",
@@ -32,7 +28,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Подтвердите адрес электронной почты кодом из письма.",
         "Confirm your email address with the code we sent.",
     ),
-    "already_verified": ("Адрес уже подтверждён.", "The address is already confirmed."),
     "code_invalid": ("Неверный или просроченный код.", "The code is wrong or has expired."),
     "code_attempts_exceeded": (
         "Слишком много неверных попыток. Запросите новый код.",

@@ -87,8 +87,9 @@ def unique_email(prefix: str = "parent") -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_client_throttle(request: pytest.FixtureRequest) -> None:
-    """Every test request comes from 127.0.0.1: forget that client's failed logins between tests."""
+    """Every test request comes from 127.0.0.1: forget that client's failed logins, mail sent and
+    codes typed between tests."""
     if "client" in request.fixturenames:
-        from chalicelib.dal import accounts as store
+        from chalicelib.domain.accounts import forget_client
 
-        store.clear_throttle("client", "127.0.0.1")
+        forget_client("127.0.0.1")

@@ -46,17 +46,22 @@ def emailed_code(pump: Any, email: str) -> str:
 
 
 def register(client: Any, email: str | None = None, name: str = "Иванова Мария Петровна", **extra: Any) -> str:
-    """Register an account (not yet verified); returns its email."""
+    """Register an account (not yet verified, no password yet); returns its email."""
     email = email or unique_email()
-    response = post(client, "/auth/register", {"email": email, "password": PASSWORD, "name": name, **extra})
+    response = post(client, "/auth/register", {"email": email, "name": name, **extra})
     assert response.status_code == 202, response.body
     return email
 
 
+def verify(client: Any, pump: Any, email: str, password: str = PASSWORD) -> Any:
+    """Type the emailed code and choose the password; returns the answer."""
+    return post(client, "/auth/verify-email", {"email": email, "code": emailed_code(pump, email), "password": password})
+
+
 def verified_account(client: Any, pump: Any, email: str | None = None, name: str = "Иванова Мария Петровна") -> str:
-    """Register and verify; returns the email."""
+    """Register and verify (the password is PASSWORD); returns the email."""
     email = register(client, email, name)
-    response = post(client, "/auth/verify-email", {"email": email, "code": emailed_code(pump, email)})
+    response = verify(client, pump, email)
     assert response.status_code == 204, response.body
     return email
 

@@ -35,3 +35,15 @@ def test_a_client_gets_more_room_than_an_account():
 def test_old_failures_are_forgotten():
     assert throttle.judge(throttle.ACCOUNT, 9, NOW - 16 * 60, 0, NOW).allowed
     assert throttle.is_stale(NOW - 16 * 60, NOW)
+
+
+def test_an_attempt_is_counted_as_a_failure_and_locks_at_the_limit():
+    assert throttle.after_failure(throttle.ACCOUNT, 2, NOW - 1, NOW) == (3, 0)
+    assert throttle.after_failure(throttle.ACCOUNT, 9, NOW - 1, NOW) == (10, NOW + 900)
+    assert throttle.after_failure(throttle.ACCOUNT, 9, NOW - 16 * 60, NOW) == (1, 0)  # stale: afresh
+
+
+def test_a_quota_window_is_fixed_and_ends_on_its_boundary():
+    index, ends = throttle.MAIL_TO_ADDRESS.window(NOW)
+    assert ends - 3600 <= NOW < ends and ends % 3600 == 0
+    assert throttle.MAIL_TO_ADDRESS.window(ends) == (index + 1, ends + 3600)

@@ -14,24 +14,25 @@ bp = Blueprint(__name__)
 
 
 @endpoint(bp, "POST", "/auth/register", allow=PUBLIC, body="RegisterRequest", response="Accepted",
-          status=202, errors=(409, 422), summary="Register with a personal email; a code is emailed")
+          status=202, errors=(422, 429),
+          summary="Register with a personal email; a code is emailed (answers the same for any address)")
 def register(req: Request) -> Any:
     b = req.body
-    accounts.register(b.email, b.password, b.name, b.phone, b.language)
+    accounts.request_registration(b.email, b.name, b.language, req.source_ip)
     return {"status": "accepted"}
 
 
 @endpoint(bp, "POST", "/auth/verify-email", allow=PUBLIC, body="VerifyEmailRequest", status=204,
-          errors=(400, 409, 422, 429), summary="Confirm the email address with the emailed code")
+          errors=(400, 422, 429), summary="Confirm the email address with the emailed code and set the password")
 def verify_email(req: Request) -> Any:
-    accounts.verify_email(req.body.email, req.body.code)
+    accounts.verify_email(req.body.email, req.body.code, req.body.password, req.source_ip)
     return Reply(None, 204)
 
 
 @endpoint(bp, "POST", "/auth/resend-code", allow=PUBLIC, body="EmailOnly", response="Accepted", status=202,
-          errors=(422,), summary="Email a new verification code (answers the same for any address)")
+          errors=(422, 429), summary="Email a new verification code (answers the same for any address)")
 def resend_code(req: Request) -> Any:
-    accounts.resend_code(req.body.email)
+    accounts.request_code(req.body.email, req.source_ip)
     return {"status": "accepted"}
 
 

@@ -81,20 +81,20 @@ class PageQuery(Strict):
 
 
 class RegisterRequest(Strict):
-    """A new account: personal email (never changeable), password, name, optional phone."""
+    """A new account: personal email (never changeable), name, language. The password is chosen
+    when the emailed code is typed, so only the mailbox's owner ever sets it; the phone, later."""
 
     email: Email
-    password: Password
     name: PersonName
-    phone: Phone = None
     language: Language = "ru"
 
 
 class VerifyEmailRequest(Strict):
-    """The code sent to the address at registration."""
+    """The code sent to the address, and the password the owner chooses for the account."""
 
     email: Email
     code: str = Field(pattern=r"^\d{6}$")
+    password: Password
 
 
 class EmailOnly(Strict):

@@ -8,28 +8,53 @@ from typing import Any
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.dal.models import Account, EmailClaim, EmailVerification, RoleGrant, Session, Throttle
+from chalicelib.dal.models import (
+    Account,
+    CodeGuesses,
+    EmailClaim,
+    EmailVerification,
+    RateCounter,
+    RoleGrant,
+    Session,
+    Throttle,
+)
 from chalicelib.dal.store import connection, epoch, now_iso, storing
 from chalicelib.errors import ConflictError
 
-VERIFICATION_TTL = timedelta(hours=24)
+VERIFICATION_TTL = timedelta(hours=24)  # a pending registration lives this long
 
 
 def _account_pk(account_id: str) -> str:
     return f"ACCOUNT#{account_id}"
 
 
-def create_account(account: Account, code_hash: str) -> None:
-    """Write the account, claim its email and store its verification code, all or nothing."""
+def save_registration(account: Account, code_hash: str | None, replacing_id: str | None) -> bool:
+    """Store a registration, all or nothing: pending (with its code, expiring) unless `code_hash`
+    is None (an address already trusted). `replacing_id` is the unverified account the address is
+    claimed for: it is deleted with its code. False when the claim changed meanwhile."""
+    pending = code_hash is not None
     account.pk, account.sk = _account_pk(account.account_id), "ACCOUNT"
     account.created_at = now_iso()
     claim = EmailClaim(f"EMAIL#{account.email}", "EMAIL", account_id=account.account_id)
-    verification = _verification(account.account_id, code_hash)
-    with storing(conflict=ConflictError(field="email", code="email_taken")):
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(claim, condition=EmailClaim.pk.does_not_exist())
+    if pending:
+        # DynamoDB deletes expired items late (hours); readers check the time themselves.
+        account.expires_at = claim.expires_at = VERIFICATION_TTL
+    try:
+        with storing(), TransactWrite(connection=connection()) as tx:
+            if replacing_id is None:
+                tx.save(claim, condition=EmailClaim.pk.does_not_exist())
+            else:
+                tx.save(claim, condition=EmailClaim.account_id == replacing_id)
+                # Gone already if DynamoDB's expiry took the account before its claim.
+                tx.delete(Account(_account_pk(replacing_id), "ACCOUNT"),
+                          condition=Account.pk.does_not_exist() | (Account.verified == False))  # noqa: E712
+                tx.delete(EmailVerification(_account_pk(replacing_id), "VERIFICATION"))
             tx.save(account, condition=Account.pk.does_not_exist())
-            tx.save(verification)
+            if code_hash is not None:
+                tx.save(_verification(account.account_id, code_hash))
+    except ConflictError:
+        return False
+    return True
 
 
 def _verification(account_id: str, code_hash: str) -> EmailVerification:
@@ -71,17 +96,72 @@ def get_verification(account_id: str) -> EmailVerification | None:
             return None
 
 
-def count_failed_verification(item: EmailVerification) -> None:
-    """One more wrong code typed."""
+def complete_verification(account: Account, password_hash: str) -> bool:
+    """The owner confirmed the address and chose the password: the account is theirs for good (no
+    expiry), the code is spent. False when the registration was replaced or verified meanwhile."""
+    claim = EmailClaim(f"EMAIL#{account.email}", "EMAIL")
+    try:
+        with storing(), TransactWrite(connection=connection()) as tx:
+            tx.update(account, actions=[Account.verified.set(True), Account.password_hash.set(password_hash),
+                                        Account.expires_at.remove()],
+                      condition=Account.pk.exists() & (Account.verified == False))  # noqa: E712
+            tx.update(claim, actions=[EmailClaim.expires_at.remove()],
+                      condition=EmailClaim.account_id == account.account_id)
+            tx.delete(EmailVerification(_account_pk(account.account_id), "VERIFICATION"))
+    except ConflictError:
+        return False
+    return True
+
+
+# --- fixed-window quotas and code guesses ---------------------------------------------------
+
+
+def _window_ttl(ends: int) -> datetime:
+    return datetime.fromtimestamp(ends, UTC) + timedelta(hours=1)
+
+
+def take_quota(scope: str, key: str, limit: int, window: int, ends: int) -> bool:
+    """Count one more use in this window, atomically, unless `limit` is reached (then False)."""
+    counter = RateCounter(f"RATE#{scope}#{key}", f"WINDOW#{window}")
+    try:
+        with storing():
+            counter.update(actions=[RateCounter.times.add(1), RateCounter.expires_at.set(_window_ttl(ends))],
+                           condition=RateCounter.times.does_not_exist() | (RateCounter.times < limit))
+    except ConflictError:
+        return False
+    return True
+
+
+def forget_quota(scope: str, key: str, window: int) -> None:
+    """Drop a window's count (tests and operators starting a key afresh)."""
     with storing():
-        item.update(actions=[EmailVerification.attempts.add(1)])
+        RateCounter(f"RATE#{scope}#{key}", f"WINDOW#{window}").delete()
 
 
-def mark_verified(account: Account) -> None:
-    """The email is confirmed: the account may now log in; the code is spent."""
-    with storing(), TransactWrite(connection=connection()) as tx:
-        tx.update(account, actions=[Account.verified.set(True)])
-        tx.delete(EmailVerification(_account_pk(account.account_id), "VERIFICATION"))
+def take_code_guess(email: str, limit: int, per_code: int, window: int, ends: int) -> str:
+    """Count a guess at the address's code before it is compared, atomically: "counted", or why not:
+    "exhausted" (the window's total is spent) or "spent" (this code's guesses are)."""
+    guesses = CodeGuesses(f"GUESSES#{email}", f"WINDOW#{window}")
+    try:
+        with storing():
+            guesses.update(
+                actions=[CodeGuesses.total.add(1), CodeGuesses.since_code.add(1),
+                         CodeGuesses.expires_at.set(_window_ttl(ends))],
+                condition=(CodeGuesses.total.does_not_exist() | (CodeGuesses.total < limit))
+                & (CodeGuesses.since_code.does_not_exist() | (CodeGuesses.since_code < per_code)),
+            )
+    except ConflictError:
+        with storing():
+            guesses.refresh(consistent_read=True)
+        return "exhausted" if int(guesses.total or 0) >= limit else "spent"
+    return "counted"
+
+
+def fresh_code_guesses(email: str, window: int, ends: int) -> None:
+    """A new code is on its way: it gets its own guesses, within the window's total."""
+    with storing():
+        CodeGuesses(f"GUESSES#{email}", f"WINDOW#{window}").update(
+            actions=[CodeGuesses.since_code.set(0), CodeGuesses.expires_at.set(_window_ttl(ends))])
 
 
 def update_profile(account: Account, changes: dict[str, str | None]) -> None:
@@ -252,3 +332,30 @@ def clear_throttle(scope: str, key: str) -> None:
     """Forget the failures after a successful login."""
     with storing():
         Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE").delete()
+
+
+def take_login_attempt(scope: str, key: str, seen: Throttle | None, failures: int, locked_until: int,
+                       now: int, window: timedelta) -> bool:
+    """Count an attempt as a failure before the password is checked, only if the counter is still
+    what the caller judged (`seen`): parallel attempts are admitted one at a time. False if it moved."""
+    item = Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE")
+    actions: list[Action] = [Throttle.failures.set(failures), Throttle.last_failure_at.set(now),
+                             Throttle.locked_until.set(locked_until),
+                             Throttle.expires_at.set(datetime.fromtimestamp(now, UTC) + window)]
+    condition = Throttle.pk.does_not_exist() if seen is None else Throttle.failures == int(seen.failures)
+    try:
+        with storing():
+            item.update(actions=actions, condition=condition)
+    except ConflictError:
+        return False
+    return True
+
+
+def give_back_attempt(scope: str, key: str) -> None:
+    """An attempt counted in advance turned out not to be a failure (right password, or refused)."""
+    try:
+        with storing():
+            Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE").update(
+                actions=[Throttle.failures.add(-1)], condition=Throttle.failures > 0)
+    except ConflictError:
+        pass  # cleared meanwhile: nothing to give back

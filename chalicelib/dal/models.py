@@ -10,6 +10,8 @@ One line per access pattern:
 - a role still held (staff route): GetItem PK=ACCOUNT#<id>, SK=ROLE#<school | CITY>#<role> (consistent)
 - refresh-token family:          GetItem  PK=SESSION#<family>, SK=SESSION
 - failed-login counter:          GetItem  PK=THROTTLE#<scope>#<key>, SK=THROTTLE
+- times in a fixed window (mail, guesses): UpdateItem ADD PK=RATE#<scope>#<key>, SK=WINDOW#<n>  (TTL)
+- guesses at an address's code:  UpdateItem ADD PK=GUESSES#<email>, SK=WINDOW#<n>  (TTL)
 - school by id:                  GetItem  PK=SCHOOL#<id>, SK=SCHOOL
 - all schools (operator):        Query    GSI1 GSI1PK=SCHOOLS, GSI1SK=<name>#<id>
 - staff of a school by role:     Query    GSI1 GSI1PK=STAFF#<school>#<role>, GSI1SK=<name>#<account>
@@ -142,13 +144,14 @@ class Account(DiaryItem, discriminator="Account"):
     name = UnicodeAttribute()
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="ru")
-    password_hash = UnicodeAttribute()
+    password_hash = UnicodeAttribute(null=True)  # none until the owner sets it, verifying the email
     verified = BooleanAttribute(default=False)
     email_suppressed = BooleanAttribute(null=True)  # SES reported a hard bounce or a complaint
 
 
 class EmailClaim(DiaryItem, discriminator="EmailClaim"):
-    """Makes an email address unique and finds the account by it."""
+    """Makes an email address unique and finds the account by it (while a registration is pending
+    its claim expires with it, so nobody holds an address they cannot read)."""
 
     account_id = UnicodeAttribute()
 
@@ -158,6 +161,13 @@ class EmailVerification(DiaryItem, discriminator="EmailVerification"):
 
     code_hash = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
+
+
+class CodeGuesses(DiaryItem, discriminator="CodeGuesses"):
+    """Codes typed for one address in one window, known or not: in all and since the last code."""
+
+    total = NumberAttribute(null=True)
+    since_code = NumberAttribute(null=True)
 
 
 class RoleGrant(DiaryItem, discriminator="RoleGrant"):

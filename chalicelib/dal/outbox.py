@@ -26,6 +26,11 @@ def send_email(to: str, template: str, language: str, data: dict[str, Any], dedu
               "data": data, "dedupe_key": dedupe_key})
 
 
+def queue_account_step(step: str, data: dict[str, Any], dedupe_key: str) -> None:
+    """Queue a registration step: the outbox handler carries it out once, off the request."""
+    _enqueue({"channel": "account", "step": step, "data": data, "dedupe_key": dedupe_key})
+
+
 def _enqueue(message: dict[str, Any]) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 

@@ -35,21 +35,95 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def register(email: str, password: str, name: str, phone: str | None, language: str) -> str:
-    """Create an unverified account and email it a verification code."""
-    code = secrets.new_code()
-    account = Account(
-        account_id=new_id(),
-        email=email,
-        name=name,
-        phone=phone,
-        language=language,
-        password_hash=secrets.hash_password(password),
-        verified=False,
-    )
-    store.create_account(account, secrets.digest(code, CODE_PURPOSE))
-    _send_code(account, code)
-    return account.account_id
+# --- registration: the same answer and the same work for any address ---------------------------
+#
+# Who has an account must not be learnt from these routes. A request is throttled (per address and
+# per client, whatever the address's state) and queued; the outbox handler then mails a code to a
+# new or pending address, or tells a verified address's owner that someone tried to register.
+
+
+def request_registration(email: str, name: str, language: str, client: str) -> None:
+    """Take a registration; what happens next is decided off the request, by the outbox handler."""
+    now = epoch()
+    _take_mail_quotas(email, client, now)
+    _fresh_guesses(email, now)
+    outbox.queue_account_step("register", {"email": email, "name": name, "language": language},
+                              dedupe_key=f"register:{new_id()}")
+
+
+def request_code(email: str, client: str) -> None:
+    """Take a request for a new verification code, answered alike for any address."""
+    now = epoch()
+    _take_mail_quotas(email, client, now)
+    _fresh_guesses(email, now)
+    outbox.queue_account_step("resend", {"email": email}, dedupe_key=f"resend:{new_id()}")
+
+
+def _take_mail_quotas(email: str, client: str, now: int) -> None:
+    for quota, key in ((throttle.MAIL_FROM_CLIENT, client), (throttle.MAIL_TO_ADDRESS, email)):
+        _take(quota, key, now)
+
+
+def _take(quota: throttle.Quota, key: str, now: int) -> None:
+    window, ends = quota.window(now)
+    if not store.take_quota(quota.scope, key, quota.limit, window, ends):
+        raise TooManyAttemptsError(retry_after=max(ends - now, 1))
+
+
+def _fresh_guesses(email: str, now: int) -> None:
+    window, ends = throttle.CODE_GUESSES.window(now)
+    store.fresh_code_guesses(email, window, ends)
+
+
+ACCOUNT_STEPS = ("register", "resend")
+
+
+def carry_out(step: str, data: dict[str, Any], request_id: str) -> None:
+    """Do a queued registration step (the outbox handler calls this once per request)."""
+    if step == "register":
+        register(data["email"], data["name"], data.get("language", "ru"), request_id)
+    elif step == "resend":
+        resend_code(data["email"])
+    else:
+        raise ValueError(f"unknown account step {step!r}")
+
+
+def register(email: str, name: str, language: str, request_id: str) -> None:
+    """A new address gets a pending registration and a code; a pending one is replaced (its code
+    dies, and no password was ever set); a verified one's owner is told someone tried."""
+    for _ in range(2):  # a concurrent registration of the same address wins: look again once
+        claimed_id, current = _claimed(email)
+        if current is not None and current.verified:
+            _tell_owner(current, request_id)
+            return
+        code = secrets.new_code()
+        account = Account(account_id=new_id(), email=email, name=name, phone=None, language=language,
+                          password_hash=None, verified=False)
+        if store.save_registration(account, secrets.digest(code, CODE_PURPOSE), replacing_id=claimed_id):
+            _send_code(account, code)
+            return
+
+
+def _claimed(email: str) -> tuple[str | None, Account | None]:
+    account_id = store.find_account_id(email)
+    return account_id, store.get_account(account_id) if account_id else None
+
+
+def _pending(account: Account | None, now: int) -> Account | None:
+    """The account if it is an unverified registration still alive (expired ones may linger:
+    DynamoDB deletes them hours late; one without an expiry predates expiry and is dead too)."""
+    if account is None or account.verified or account.expires_at is None:
+        return None
+    return account if account.expires_at.timestamp() > now else None
+
+
+def _tell_owner(account: Account, request_id: str) -> None:
+    window, ends = throttle.REGISTRATION_NOTICE.window(epoch())
+    quota = throttle.REGISTRATION_NOTICE
+    if not store.take_quota(quota.scope, account.email, quota.limit, window, ends):
+        return  # told often enough today; the registering person still sees the same answer
+    outbox.send_email(to=account.email, template="registration_attempt", language=account.language,
+                      data={"name": account.name}, dedupe_key=f"registration-attempt:{request_id}")
 
 
 def _send_code(account: Account, code: str) -> None:
@@ -63,70 +137,87 @@ def _send_code(account: Account, code: str) -> None:
 
 
 def resend_code(email: str) -> None:
-    """A new code for an unverified account; silent for unknown or verified ones (no probing)."""
-    account_id = store.find_account_id(email)
-    account = store.get_account(account_id) if account_id else None
-    if account is None or account.verified:
+    """A new code for a pending registration (the old one dies); nothing for any other address."""
+    account = _pending(_claimed(email)[1], epoch())
+    if account is None:
         return
     code = secrets.new_code()
     store.save_verification_code(account.account_id, secrets.digest(code, CODE_PURPOSE))
     _send_code(account, code)
 
 
-def verify_email(email: str, code: str) -> None:
-    """Confirm the address with the emailed code (bounded attempts)."""
-    account_id = store.find_account_id(email)
-    account = store.get_account(account_id) if account_id else None
-    if account is None:
-        raise DiaryError(field="code", code="code_invalid")
-    if account.verified:
-        raise ConflictError(code="already_verified")
-    pending = store.get_verification(account.account_id)
-    if pending is None:
-        raise DiaryError(field="code", code="code_invalid")
-    if pending.attempts >= MAX_CODE_ATTEMPTS:
+NO_CODE = "0" * 64  # compared against when there is no code, so every path does the same work
+
+
+def verify_email(email: str, code: str, password: str, client: str) -> None:
+    """Confirm the address with the emailed code and set the password: only the mailbox's owner
+    ever chooses it. Every guess is counted before it is compared; a wrong code, an unknown, a
+    verified or an expired address all get the same answer after the same work."""
+    now = epoch()
+    _take(throttle.CODE_GUESSES_FROM_CLIENT, client, now)
+    window, ends = throttle.CODE_GUESSES.window(now)
+    outcome = store.take_code_guess(email, throttle.CODE_GUESSES.limit, throttle.GUESSES_PER_CODE, window, ends)
+    if outcome == "exhausted":  # a new code would not help: the address's guesses are spent until the window ends
+        raise TooManyAttemptsError(retry_after=max(ends - now, 1))
+    if outcome == "spent":
         raise TooManyAttemptsError(retry_after=0, code="code_attempts_exceeded")
-    if not secrets.same_digest(code, CODE_PURPOSE, pending.code_hash):
-        store.count_failed_verification(pending)
+    password_hash = secrets.hash_password(password)
+    account = _pending(_claimed(email)[1], now)
+    waiting = store.get_verification(account.account_id) if account is not None else None
+    matches = secrets.same_digest(code, CODE_PURPOSE, waiting.code_hash if waiting else NO_CODE)
+    if account is None or waiting is None or not matches or not store.complete_verification(account, password_hash):
         raise DiaryError(field="code", code="code_invalid")
-    store.mark_verified(account)
+
+
+# --- login: every attempt is counted before the password is checked -------------------------
+
+LOGIN_RACES = 3  # a counter moved this often under one attempt: parallel guessing
 
 
 def login(email: str, password: str, client: str) -> Tokens:
     """Check the password under the failed-login rules and open a session."""
     now = epoch()
-    keys = [(throttle.ACCOUNT, email), (throttle.CLIENT, client)]
-    for policy, key in keys:
-        _refuse_if_throttled(policy, key, now)
-    account_id = store.find_account_id(email)
-    account = store.get_account(account_id) if account_id else None
+    _admit(throttle.CLIENT, client, now, strict=False)
+    try:
+        _admit(throttle.ACCOUNT, email, now, strict=True)
+    except TooManyAttemptsError:
+        store.give_back_attempt(throttle.CLIENT.scope, client)
+        raise
+    account = _claimed(email)[1]
     if not secrets.verify_password(account.password_hash if account else None, password) or account is None:
-        for policy, key in keys:
-            _count_failure(policy, key, now)
         raise AuthenticationError(field="password", code="invalid_credentials")
-    if not account.verified:
-        raise ForbiddenError(field="email", code="email_not_verified")
     store.clear_throttle(throttle.ACCOUNT.scope, email)
+    store.give_back_attempt(throttle.CLIENT.scope, client)
+    if not account.verified:  # only accounts from before verification set the password
+        raise ForbiddenError(field="email", code="email_not_verified")
     return _open_session(account.account_id)
 
 
-def _refuse_if_throttled(policy: throttle.Policy, key: str, now: int) -> None:
-    record = store.get_throttle(policy.scope, key)
-    if record is None:
-        return
-    verdict = throttle.judge(policy, int(record.failures), int(record.last_failure_at), int(record.locked_until), now)
-    if not verdict.allowed:
-        raise TooManyAttemptsError(retry_after=max(verdict.retry_after, 1), code=verdict.code)
+def _admit(policy: throttle.Policy, key: str, now: int, strict: bool) -> None:
+    """Let an attempt through the rules and count it as a failure in the same conditional write, so
+    parallel attempts are judged one after another. A client (perhaps a school's NAT) is never
+    refused for being busy; an account is, since nobody logs in to one account in parallel."""
+    for _ in range(LOGIN_RACES):
+        record = store.get_throttle(policy.scope, key)
+        failures, last, locked = (int(record.failures), int(record.last_failure_at),
+                                  int(record.locked_until)) if record else (0, 0, 0)
+        verdict = throttle.judge(policy, failures, last, locked, now)
+        if not verdict.allowed:
+            raise TooManyAttemptsError(retry_after=max(verdict.retry_after, 1), code=verdict.code)
+        counted, lock = throttle.after_failure(policy, failures, last, now)
+        if store.take_login_attempt(policy.scope, key, record, counted, lock, now, throttle.WINDOW):
+            return
+    if strict:
+        raise TooManyAttemptsError(retry_after=1)
+    store.record_failure(policy.scope, key, throttle.WINDOW)
 
 
-def _count_failure(policy: throttle.Policy, key: str, now: int) -> None:
-    record = store.get_throttle(policy.scope, key)
-    if record is not None and throttle.is_stale(int(record.last_failure_at), now):
-        store.clear_throttle(policy.scope, key)
-    failures = store.record_failure(policy.scope, key, throttle.WINDOW)
-    until = throttle.lock_until(policy, failures, now)
-    if until:
-        store.lock(policy.scope, key, until)
+def forget_client(client: str) -> None:
+    """Start a client afresh: its failed logins and this window's mail and guess counts."""
+    now = epoch()
+    store.clear_throttle(throttle.CLIENT.scope, client)
+    for quota in (throttle.MAIL_FROM_CLIENT, throttle.CODE_GUESSES_FROM_CLIENT):
+        store.forget_quota(quota.scope, client, quota.window(now)[0])
 
 
 def _role_claims(account_id: str) -> list[str]:
@@ -207,14 +298,15 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_verified_account(email: str, password: str, name: str, language: str = "ru") -> str:
-    """An account whose email is already trusted (operator bootstrap, demo data); returns its id."""
-    account_id = store.find_account_id(email)
-    if account_id is not None:
-        return account_id
+    """An account whose email is already trusted (operator bootstrap, demo data); returns its id.
+    A pending registration of the address, by whoever, is replaced."""
+    claimed_id, current = _claimed(email)
+    if current is not None and current.verified:
+        return current.account_id
     account = Account(account_id=new_id(), email=email, name=name, phone=None, language=language,
-                      password_hash=secrets.hash_password(password), verified=False)
-    store.create_account(account, secrets.digest(secrets.new_code(), CODE_PURPOSE))
-    store.mark_verified(account)
+                      password_hash=secrets.hash_password(password), verified=True)
+    if not store.save_registration(account, None, replacing_id=claimed_id):
+        raise ConflictError(field="email", code="conflict")
     return account.account_id
 
 

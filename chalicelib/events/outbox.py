@@ -1,4 +1,5 @@
-"""Outbox queue handler: renders and sends queued email (SMS joins with the alerts issue)."""
+"""Outbox queue handler: renders and sends queued email (SMS joins with the alerts issue), and carries
+out registration steps queued so the API answers alike for any address."""
 
 from __future__ import annotations
 
@@ -27,15 +28,38 @@ def deliver(record: Any) -> None:
 
     try:
         message = json.loads(record.body)
-        key, to, template = message["dedupe_key"], message["to"], message["template"]
-    except (ValueError, KeyError, TypeError) as exc:
+        key, channel = message["dedupe_key"], message.get("channel")
+        if channel == "email":
+            to, template = message["to"], message["template"]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PermanentError(f"malformed outbox message: {exc}") from exc
-    if message.get("channel") != "email":
+    if channel == "account":
+        _account_step(message, key)
+        return
+    if channel != "email":
         raise PermanentError(f"unknown channel {message.get('channel')!r}")
     if not marks.claim(key, "email"):
         return
     try:
         send_email(to, render_email(template, message.get("language", "ru"), message.get("data", {})))
+    except Exception:
+        marks.release(key)
+        raise
+    marks.mark_sent(key)
+
+
+def _account_step(message: dict[str, Any], key: str) -> None:
+    """A registration or resend, done once even if the queue delivers it twice."""
+    from chalicelib.dal import outbox as marks
+    from chalicelib.domain import accounts
+
+    data = message.get("data")
+    if message.get("step") not in accounts.ACCOUNT_STEPS or not isinstance(data, dict) or "email" not in data:
+        raise PermanentError(f"malformed account step {message.get('step')!r}")
+    if not marks.claim(key, "account"):
+        return
+    try:
+        accounts.carry_out(message["step"], data, key)
     except Exception:
         marks.release(key)
         raise
