@@ -112,6 +112,25 @@ class HomeworkDueOut(BaseModel):
     items: list[dict[str, Any]]
 
 
+class ClassStanding(BaseModel):
+    """The child among the students of the class graded in the subject this term, the child included.
+
+    With fewer than `min_group_size` of them every comparative figure is null and `withheld` says
+    why: so few averages beside the child's own would give a classmate's away (docs/security.md)."""
+
+    rank: int | None = Field(description="1 = best; equal averages share the better rank")
+    of: int | None = Field(description="How many graded students are compared, the child included")
+    percentile: int | None = Field(description="Share (%) of the other graded students the child is not below")
+    class_average: float | None = Field(description="Mean of the graded students' averages, rounded half up to 0.1")
+    distribution: dict[str, int | None] | None = Field(
+        description="Per mark 1–5, how many graded students' averages point to it; null where fewer than "
+                    "`min_bucket_size` (none included), or where the count could otherwise be worked out")
+    withheld: Literal["group_too_small"] | None = Field(
+        description="Why the figures are null: group_too_small = fewer than `min_group_size` graded students")
+    min_group_size: int = Field(description="The smallest group any comparative figure is shown for")
+    min_bucket_size: int = Field(description="The smallest distribution count shown")
+
+
 class SubjectStatistics(BaseModel):
     """One subject's statistics and the child's standing in the class."""
 
@@ -123,7 +142,7 @@ class SubjectStatistics(BaseModel):
     counts: dict[str, int]
     weekly: list[dict[str, Any]]
     attendance: dict[str, Any]
-    standing: dict[str, Any] | None
+    standing: ClassStanding | None = Field(description="Null when the child has no grade in the subject this term")
 
 
 class StatisticsOut(BaseModel):
