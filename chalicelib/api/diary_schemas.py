@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.api.schemas import Clock, Id, Strict, Title
+from chalicelib.api.schemas import Clock, Id, MultiLine, SingleLine, Strict, Title
 
 
 class WeekQuery(Strict):
@@ -171,11 +171,11 @@ class EventCreate(Strict):
     """A school event; no class ids: the whole school."""
 
     title: Title
-    description: str | None = Field(default=None, max_length=2000)
+    description: MultiLine | None = Field(default=None, max_length=2000)
     date: dt.date
     starts_at: Clock | None = None
     ends_at: Clock | None = None
-    place: str | None = Field(default=None, max_length=200)
+    place: SingleLine | None = Field(default=None, max_length=200)
     class_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
@@ -204,8 +204,8 @@ class MeetingCreate(Strict):
 
     date: dt.date
     starts_at: Clock
-    place: str = Field(min_length=1, max_length=200)
-    agenda: str = Field(min_length=1, max_length=2000)
+    place: SingleLine = Field(min_length=1, max_length=200)
+    agenda: MultiLine = Field(min_length=1, max_length=2000)
 
 
 class MeetingOut(BaseModel):
