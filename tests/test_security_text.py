@@ -151,9 +151,8 @@ def test_a_csv_cell_with_a_control_character_is_a_row_error():
 
 
 def test_a_oneroster_name_with_a_control_character_is_a_row_error():
-    from tests.test_oneroster import COURSES, DEMOGRAPHICS, ENROLLMENTS, ROLES
     from tests.test_oneroster import CLASSES as OR_CLASSES
-    from tests.test_oneroster import users
+    from tests.test_oneroster import COURSES, DEMOGRAPHICS, ENROLLMENTS, ROLES, users
 
     people = users("t@example.ru").replace("Дарья", "Да\x00рья")
     translated = oneroster.translate([("users.csv", people), ("roles.csv", ROLES), ("classes.csv", OR_CLASSES),
