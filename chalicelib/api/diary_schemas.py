@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.api.schemas import Clock, Id, Strict, Title
+from chalicelib.api.schemas import Clock, Id, MultiLine, SingleLine, Strict, Title
 
 
 class WeekQuery(Strict):
@@ -112,6 +112,25 @@ class HomeworkDueOut(BaseModel):
     items: list[dict[str, Any]]
 
 
+class ClassStanding(BaseModel):
+    """The child among the students of the class graded in the subject this term, the child included.
+
+    With fewer than `min_group_size` of them every comparative figure is null and `withheld` says
+    why: so few averages beside the child's own would give a classmate's away (docs/security.md)."""
+
+    rank: int | None = Field(description="1 = best; equal averages share the better rank")
+    of: int | None = Field(description="How many graded students are compared, the child included")
+    percentile: int | None = Field(description="Share (%) of the other graded students the child is not below")
+    class_average: float | None = Field(description="Mean of the graded students' averages, rounded half up to 0.1")
+    distribution: dict[str, int | None] | None = Field(
+        description="Per mark 1–5, how many graded students' averages point to it; null where fewer than "
+                    "`min_bucket_size` (none included), or where the count could otherwise be worked out")
+    withheld: Literal["group_too_small"] | None = Field(
+        description="Why the figures are null: group_too_small = fewer than `min_group_size` graded students")
+    min_group_size: int = Field(description="The smallest group any comparative figure is shown for")
+    min_bucket_size: int = Field(description="The smallest distribution count shown")
+
+
 class SubjectStatistics(BaseModel):
     """One subject's statistics and the child's standing in the class."""
 
@@ -123,7 +142,7 @@ class SubjectStatistics(BaseModel):
     counts: dict[str, int]
     weekly: list[dict[str, Any]]
     attendance: dict[str, Any]
-    standing: dict[str, Any] | None
+    standing: ClassStanding | None = Field(description="Null when the child has no grade in the subject this term")
 
 
 class StatisticsOut(BaseModel):
@@ -152,11 +171,11 @@ class EventCreate(Strict):
     """A school event; no class ids: the whole school."""
 
     title: Title
-    description: str | None = Field(default=None, max_length=2000)
+    description: MultiLine | None = Field(default=None, max_length=2000)
     date: dt.date
     starts_at: Clock | None = None
     ends_at: Clock | None = None
-    place: str | None = Field(default=None, max_length=200)
+    place: SingleLine | None = Field(default=None, max_length=200)
     class_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
@@ -185,8 +204,8 @@ class MeetingCreate(Strict):
 
     date: dt.date
     starts_at: Clock
-    place: str = Field(min_length=1, max_length=200)
-    agenda: str = Field(min_length=1, max_length=2000)
+    place: SingleLine = Field(min_length=1, max_length=200)
+    agenda: MultiLine = Field(min_length=1, max_length=2000)
 
 
 class MeetingOut(BaseModel):

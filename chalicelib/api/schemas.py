@@ -9,9 +9,26 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.plain_text import multiline_text, refused_character
+
+
+def _text(multiline: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        value = multiline_text(value) if multiline else value
+        if refused_character(value, multiline) is not None:
+            raise PydanticCustomError("control_characters", "control characters are not allowed")
+        return value
+
+    return AfterValidator(check)
+
+
+# Every free-text field of a request is one of these (domain/plain_text.py: which characters are text).
+SingleLine = Annotated[str, _text(multiline=False)]
+MultiLine = Annotated[str, _text(multiline=True)]
+
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-PersonName = Annotated[str, Field(min_length=1, max_length=120)]
-Title = Annotated[str, Field(min_length=1, max_length=120)]
+PersonName = Annotated[SingleLine, Field(min_length=1, max_length=120)]
+Title = Annotated[SingleLine, Field(min_length=1, max_length=120)]
 
 
 def _e164(value: str | None) -> str | None:
@@ -166,7 +183,7 @@ class SchoolCreate(Strict):
     """A school to register."""
 
     name: Title
-    address: str | None = Field(default=None, max_length=300)
+    address: SingleLine | None = Field(default=None, max_length=300)
     timezone: Annotated[str, Field(max_length=64), AfterValidator(_zone)] = "Europe/Moscow"
 
 
@@ -200,7 +217,7 @@ class StaffOut(BaseModel):
 class ClassCreate(Strict):
     """A class such as "5А"."""
 
-    name: Annotated[str, Field(min_length=1, max_length=16)]
+    name: Annotated[SingleLine, Field(min_length=1, max_length=16)]
     grade_level: int = Field(ge=1, le=11)
 
 
@@ -334,7 +351,7 @@ class ApplicationCreate(Strict):
     child_first_name: PersonName
     child_middle_name: PersonName | None = None
     child_birth_date: dt.date
-    class_name: Annotated[str, Field(min_length=1, max_length=16)]
+    class_name: Annotated[SingleLine, Field(min_length=1, max_length=16)]
     relation: Relation
 
 
@@ -373,7 +390,7 @@ class InPersonCheck(Strict):
 class ApplicationReject(Strict):
     """Why the school refuses: the parent reads it by email."""
 
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[SingleLine, Field(min_length=1, max_length=500)]
 
 
 # --- children, invitations, audit (families) -------------------------------------------
@@ -534,7 +551,7 @@ class LessonCreate(Strict):
     ends_at: Clock
     subject_id: Id
     teacher_id: Id | None = None
-    room: str | None = Field(default=None, max_length=40)
+    room: SingleLine | None = Field(default=None, max_length=40)
 
 
 class ScheduleChange(Strict):
@@ -543,7 +560,7 @@ class ScheduleChange(Strict):
     starts_at: Clock | None = None
     ends_at: Clock | None = None
     teacher_id: Id | None = None
-    room: str | None = Field(default=None, max_length=40)
+    room: SingleLine | None = Field(default=None, max_length=40)
     cancelled: bool | None = None
     version: int = Field(ge=1)
 
@@ -592,14 +609,14 @@ class RangeQuery(Strict):
 class TopicSet(Strict):
     """The topic of a lesson."""
 
-    topic: str = Field(min_length=1, max_length=500)
+    topic: SingleLine = Field(min_length=1, max_length=500)
     version: int | None = Field(default=None, ge=1)
 
 
 class HomeworkSet(Strict):
     """Homework for a lesson; give `version` when correcting existing homework."""
 
-    text: str = Field(min_length=1, max_length=4000)
+    text: MultiLine = Field(min_length=1, max_length=4000)
     due_date: dt.date
     version: int | None = Field(default=None, ge=1)
 
@@ -617,7 +634,7 @@ class GradeCreate(Strict):
     value: int = Field(ge=1, le=5)
     weight: int = Field(default=1, ge=1, le=10)
     work_kind: WorkKind = "classwork"
-    remark: str | None = Field(default=None, max_length=1000)
+    remark: MultiLine | None = Field(default=None, max_length=1000)
 
 
 class GradeCorrection(Strict):
@@ -626,7 +643,7 @@ class GradeCorrection(Strict):
     value: int | None = Field(default=None, ge=1, le=5)
     weight: int | None = Field(default=None, ge=1, le=10)
     work_kind: WorkKind | None = None
-    remark: str | None = Field(default=None, max_length=1000)
+    remark: MultiLine | None = Field(default=None, max_length=1000)
     version: int = Field(ge=1)
 
 
@@ -754,7 +771,7 @@ class MachineToken(BaseModel):
 class UploadRequest(Strict):
     """The file about to be sent: `grades.csv` (one kind) or a zip of several CSVs."""
 
-    filename: str = Field(min_length=5, max_length=100)
+    filename: SingleLine = Field(min_length=5, max_length=100)
 
 
 class UploadTicket(BaseModel):
@@ -806,15 +823,8 @@ class UploadPage(Page[UploadOut]):
 # --- messages between families and the school ---------------------------------------------
 
 
-def _plain_text(value: str) -> str:
-    # Line breaks and tabs are how people write; any other control character is not text.
-    if any((ord(ch) < 32 and ch not in "\n\r\t") or 127 <= ord(ch) < 160 for ch in value):
-        raise PydanticCustomError("control_characters", "control characters are not allowed")
-    return value
-
-
-MessageText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_plain_text)]
-ThreadSubject = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
+MessageText = Annotated[MultiLine, Field(min_length=1, max_length=4000)]
+ThreadSubject = Annotated[SingleLine, Field(min_length=1, max_length=200)]
 
 
 class MessageCreate(Strict):
@@ -959,7 +969,7 @@ class NewsCreate(Strict):
     """News for the whole school (no class ids) or some classes."""
 
     title: Title
-    body: str = Field(min_length=1, max_length=4000)
+    body: MultiLine = Field(min_length=1, max_length=4000)
     class_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 

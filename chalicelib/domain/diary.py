@@ -317,32 +317,11 @@ def _weeks(term: Term, today: dt.date) -> list[str]:
 
 
 def standing(class_item: dict[str, Any] | None, student_id: str) -> dict[str, Any] | None:
-    """The child among graded classmates: rank (1 = best; equal averages share a rank), percentile
-    (share of the other graded classmates with a lower average), class average (mean of the
-    classmates' averages) and how many classmates' averages point to each mark — nobody's name,
-    grades or rank but the child's own."""
-    if not class_item:
-        return None
-    averages: dict[str, Decimal] = {}
-    for key, weight in class_item.items():
-        if key.startswith("w_") and int(weight) > 0:
-            who = key[2:]
-            avg = average(class_item.get(f"vw_{who}", 0), weight)
-            if avg is not None:
-                averages[who] = avg
-    mine = averages.get(student_id)
-    if mine is None:
-        return None
-    others = [a for who, a in averages.items() if who != student_id]
-    distribution = {str(mark): 0 for mark in range(1, 6)}
-    for avg in averages.values():
-        distribution[str(projected(avg))] += 1
-    mean = (sum(averages.values(), Decimal(0)) / len(averages)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return {
-        "rank": 1 + sum(a > mine for a in others), "of": len(averages),
-        "percentile": round(100 * sum(a < mine for a in others) / len(others)) if others else 100,
-        "class_average": float(mean), "distribution": distribution,
-    }
+    """The child among graded classmates (domain/standing.py: what is shown, and what is withheld
+    in small groups) — nobody's name, grades or rank but the child's own."""
+    from chalicelib.domain.standing import class_standing, group_averages
+
+    return class_standing(group_averages(class_item or {}), student_id)
 
 
 def statistics(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:

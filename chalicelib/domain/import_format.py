@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any
 
+from chalicelib.domain.plain_text import multiline_text, refused_character
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here
 WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+LONE_CR = re.compile(r"\r(?=[^\n])")
 
 
 class FileRefusedError(Exception):
@@ -47,15 +50,20 @@ class RowError(Exception):
 # --- cell readers ----------------------------------------------------------------------
 
 
-def text(row: dict[str, str], column: str, limit: int = 200, required: bool = True) -> str | None:
-    """A trimmed string cell."""
+def text(row: dict[str, str], column: str, limit: int = 200, required: bool = True,
+         multiline: bool = False) -> str | None:
+    """A trimmed string cell: one line of text, or with `multiline` line breaks and tabs too."""
     value = (row.get(column) or "").strip()
+    if multiline:
+        value = multiline_text(value)
     if not value:
         if required:
             raise RowError(column, "required")
         return None
     if len(value) > limit:
         raise RowError(column, "too_long")
+    if refused_character(value, multiline) is not None:
+        raise RowError(column, "control_characters")
     return value
 
 
@@ -95,6 +103,8 @@ def names(row: dict[str, str], column: str, limit: int = 16, most: int = 50) -> 
         raise RowError(column, "too_many")
     if any(len(n) > limit for n in found):
         raise RowError(column, "too_long")
+    if any(refused_character(n) is not None for n in found):
+        raise RowError(column, "control_characters")
     return list(dict.fromkeys(found))
 
 
@@ -195,7 +205,8 @@ def _lesson(row: dict[str, str]) -> dict[str, Any]:
 
 def _homework(row: dict[str, str]) -> dict[str, Any]:
     out = {"date": date(row, "date"), "starts_at": clock(row, "starts_at"), "class": text(row, "class", 16),
-           "subject": text(row, "subject", 120), "text": text(row, "text", 4000), "due_date": date(row, "due_date")}
+           "subject": text(row, "subject", 120), "text": text(row, "text", 4000, multiline=True),
+           "due_date": date(row, "due_date")}
     if str(out["due_date"]) < str(out["date"]):
         raise RowError("due_date", "due_before_lesson")
     return out
@@ -206,7 +217,7 @@ def _grade(row: dict[str, str]) -> dict[str, Any]:
             "date": date(row, "date"), "starts_at": clock(row, "starts_at"), "subject": text(row, "subject", 120),
             "value": number(row, "value", 1, 5), "weight": number(row, "weight", 1, 10, default=1),
             "work_kind": choice(row, "work_kind", WORK_KINDS, default="classwork"),
-            "remark": text(row, "remark", 1000, False)}
+            "remark": text(row, "remark", 1000, False, multiline=True)}
 
 
 RESULT_WORDS = {"5": "5", "4": "4", "3": "3", "2": "2", "pass": "pass", "fail": "fail", "зачёт": "pass",
@@ -234,7 +245,8 @@ def _attendance(row: dict[str, str]) -> dict[str, Any]:
 def _event(row: dict[str, str]) -> dict[str, Any]:
     out = {"event_id": text(row, "event_id", 64), "title": text(row, "title", 120), "date": date(row, "date"),
            "starts_at": clock_or_none(row, "starts_at"), "ends_at": clock_or_none(row, "ends_at"),
-           "place": text(row, "place", 200, False), "description": text(row, "description", 2000, False),
+           "place": text(row, "place", 200, False),
+           "description": text(row, "description", 2000, False, multiline=True),
            "classes": names(row, "classes")}
     if out["starts_at"] and out["ends_at"] and str(out["ends_at"]) <= str(out["starts_at"]):
         raise RowError("ends_at", "ends_before_start")
@@ -243,7 +255,7 @@ def _event(row: dict[str, str]) -> dict[str, Any]:
 
 def _meeting(row: dict[str, str]) -> dict[str, Any]:
     return {"class": text(row, "class", 16), "date": date(row, "date"), "starts_at": clock(row, "starts_at"),
-            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000),
+            "place": text(row, "place", 200), "agenda": text(row, "agenda", 2000, multiline=True),
             "meeting_id": text(row, "meeting_id", 64, False)}
 
 
@@ -305,8 +317,10 @@ def _cp1251_plausible(head: bytes) -> bool:
         decoded = head.decode("cp1251")
     except UnicodeDecodeError:
         return False
-    # cp1251 maps nearly every byte; binary junk shows up as control characters.
-    return not any(ch < " " and ch not in "\r\n\t" for ch in decoded)
+    # cp1251 maps nearly every byte; binary junk shows up as many control characters, while a
+    # school's export may carry a stray one in a cell: that row is refused, not the file.
+    controls = sum(ch < " " and ch not in "\r\n\t" for ch in decoded)
+    return controls <= max(8, len(decoded) // 100)
 
 
 def decode(raw: bytes, filename: str) -> str:
@@ -397,10 +411,16 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def _lone_cr_refused(line: str) -> str:
+    # The csv module stops the whole file at a CR inside an unquoted cell; read as a NUL, it is
+    # what it is, a control character in that cell, refused with its row.
+    return LONE_CR.sub("\x00", line) if "\r" in line else line
+
+
 def rows(content: str | Iterable[str], skip: int = 0, limit: int | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs after the header, from a file's text or its lines as a stream;
     `skip`/`limit` count data rows."""
-    lines = io.StringIO(content) if isinstance(content, str) else iter(content)
+    lines = map(_lone_cr_refused, io.StringIO(content) if isinstance(content, str) else iter(content))
     header_line = next(lines, "")
     reader = csv.DictReader(itertools.chain([header_line], lines), delimiter=_delimiter(header_line))
     reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]

@@ -6,6 +6,8 @@ whose blocks hold SES placeholders; it is created on first use per container."""
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 from chalicelib import aws
@@ -40,10 +42,25 @@ def ensure_template(name: str, language: str) -> str:
     return ses_name
 
 
+@lru_cache(maxsize=8)
+def subject_fields(name: str, language: str) -> frozenset[str]:
+    """The placeholders SES fills into the message's subject line."""
+    return frozenset(re.findall(r"{{\s*(\w+)\s*}}", render_email(name, language, {}).subject))
+
+
+def _one_line_subject(name: str, language: str, data: dict[str, Any]) -> dict[str, Any]:
+    # SES fills the subject, not render_email: a line break in a stored title stops here as well.
+    from chalicelib.domain.plain_text import one_line
+
+    fields = subject_fields(name, language)
+    return {k: one_line(v) if k in fields and isinstance(v, str) else v for k, v in data.items()}
+
+
 def send_bulk(name: str, language: str, destinations: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """One SES call for up to 50 (address, data) pairs; returns each destination's status."""
     assert len(destinations) <= BULK_LIMIT
     ses_name = ensure_template(name, language)
+    destinations = [(to, _one_line_subject(name, language, data)) for to, data in destinations]
     with sending():
         response = aws.client("ses").send_bulk_templated_email(
             Source=get_settings().mail_sender,

@@ -20,21 +20,29 @@ class Rendered:
     html: str
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+@lru_cache(maxsize=2)
+def _environment(html: bool) -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    # The subject and the text part are plain text: escaping would show «Иванов &amp; Ко» there.
     return Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        autoescape=html,  # noqa: S701  (the HTML part is rendered with it on)
         undefined=StrictUndefined,  # a missing value is a bug, not a blank in a parent's email
     )
 
 
-def render_email(template: str, language: str, data: dict[str, Any]) -> Rendered:
-    """Render the subject, plain-text and HTML bodies of a message."""
-    lang = language if language in LANGUAGES else "ru"
-    tpl = _environment().get_template(f"{template}.{lang}.j2")
+def _blocks(template: str, html: bool, data: dict[str, Any]) -> dict[str, str]:
+    tpl = _environment(html).get_template(template)
     context = tpl.new_context(data)
-    blocks = {name: "".join(block(context)).strip() for name, block in tpl.blocks.items()}
-    return Rendered(subject=blocks["subject"], text=blocks["text"], html=blocks["html"])
+    return {name: "".join(block(context)).strip() for name, block in tpl.blocks.items()}
+
+
+def render_email(template: str, language: str, data: dict[str, Any]) -> Rendered:
+    """Render the subject and plain-text body as text, the HTML body escaped; the subject on one line."""
+    from chalicelib.domain.plain_text import one_line
+
+    lang = language if language in LANGUAGES else "ru"
+    name = f"{template}.{lang}.j2"
+    plain, html = _blocks(name, False, data), _blocks(name, True, data)
+    return Rendered(subject=one_line(plain["subject"]), text=plain["text"], html=html["html"])

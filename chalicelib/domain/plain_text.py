@@ -1,0 +1,44 @@
+"""Which characters are text: the one rule for every free-text field of a request, every uploaded
+cell and every email subject.
+
+A name, a title or a subject is one line: no control characters (Unicode Cc: NUL, ESC, CR, LF…),
+no line or paragraph separators (U+2028/2029), no invisible format characters (Cf: bidi
+embeddings and overrides U+202A–202E, isolates U+2066–2069, marks, zero-width spaces), no lone
+surrogates (a JSON "\\ud800" cannot even be stored). They end up in email headers, in other
+people's screens and in CSV exports, where they break lines or reorder what a reader sees.
+Ordinary spaces stay, as do the zero-width joiners some scripts and emoji are written with.
+A multi-line text (a message, a remark, homework) may also hold line breaks and tabs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+JOINERS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ: part of Persian, Indic scripts and emoji
+LINE_BREAKS = "\n\t"
+
+
+def is_refused(ch: str, multiline: bool = False) -> bool:
+    """Whether one character may not appear in such a field."""
+    if multiline and ch in LINE_BREAKS:
+        return False
+    return unicodedata.category(ch) in REFUSED_CATEGORIES and ch not in JOINERS
+
+
+def refused_character(value: str, multiline: bool = False) -> str | None:
+    """The first character that is not text in a single-line (or multi-line) field, or None."""
+    if value.isprintable():  # printable excludes every refused category: the usual case is one pass in C
+        return None
+    return next((ch for ch in value if is_refused(ch, multiline)), None)
+
+
+def multiline_text(value: str) -> str:
+    """A multi-line text with Windows line ends (CR LF) read as line breaks."""
+    return value.replace("\r\n", "\n")
+
+
+def one_line(value: str) -> str:
+    """A subject line: each line break or other refused character becomes a space, runs of
+    spaces one — the last line of defence before a mail header."""
+    return " ".join("".join(" " if is_refused(ch) else ch for ch in value).split())
