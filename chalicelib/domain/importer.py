@@ -85,14 +85,13 @@ class Plan:
 
 @dataclass
 class Member:
-    """One file of an upload as our kind: a stream to (re)open with its candidate encodings,
-    or text already made (a OneRoster translation)."""
+    """One file of an upload as our kind (or a OneRoster translation into it, on local disk):
+    a stream to (re)open with its candidate encodings."""
 
     kind: fmt.FileKind
     name: str
-    open: fmt.Opener | None = None
-    encodings: tuple[str, ...] = ()
-    text: str | None = None
+    open: fmt.Opener
+    encodings: tuple[str, ...]
 
 
 def _normalise(kind: fmt.FileKind, lines: Iterable[str], sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
@@ -130,9 +129,6 @@ def _normalise(kind: fmt.FileKind, lines: Iterable[str], sink: IO[bytes]) -> tup
 
 def _normalise_member(member: Member, sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
     """Normalise one file; a file that stops being UTF-8 part-way is read again as Windows-1251."""
-    if member.text is not None:
-        return _normalise(member.kind, io.StringIO(member.text), sink)
-    assert member.open is not None
     for encoding in member.encodings:
         sink.seek(0)
         sink.truncate()
@@ -188,7 +184,7 @@ def plan(key: str) -> Plan | None:
 def _plan_files(path: str, filename: str, result: Plan, scratch: str) -> None:
     """Check every file of the upload, then normalise and store them one at a time, in order."""
     with fmt.opened(path, filename) as entries:
-        members, result.columns = _members(entries, filename)
+        members, result.columns = _members(entries, filename, scratch)
         for member in members:
             copy = os.path.join(scratch, f"{member.kind.name}.csv")
             with open(copy, "w+b") as sink:
@@ -196,16 +192,16 @@ def _plan_files(path: str, filename: str, result: Plan, scratch: str) -> None:
                 sink.seek(0)
                 files.upload(_copy_key(result.upload_id, member.kind.name), sink)
             os.remove(copy)
-            member.text = None  # a translated file is not needed any more
             result.headers[member.kind.name] = header
             result.chunks += [Chunk(member.kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
 
 
-def _members(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+def _members(entries: list[tuple[str, fmt.Opener]], filename: str,
+             scratch: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
     """Our kinds of an upload, headers checked, in processing order, and how their columns map
     back to the source's (OneRoster zips are translated first)."""
     if oneroster.is_oneroster([name for name, _ in entries]):
-        return _translated(entries, filename)
+        return _translated(entries, filename, scratch)
     members = []
     for name, opener in entries:
         kind = fmt.kind_of(name)
@@ -220,23 +216,19 @@ def _members(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list
     return _ordered(members, filename), {}
 
 
-def _translated(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
-    # Translating OneRoster joins its files (users, enrollments, line items...), so they are read
-    # whole; our own CSV set never is.
-    texts = []
-    for name, opener in entries:
-        try:
-            with opener() as raw:
-                texts.append((name, fmt.decode(raw.read(), name)))
-        except fmt.damaged_member_errors() as exc:
-            raise fmt.FileRefusedError("broken_zip", name) from exc
-    translation = oneroster.translate(texts)
-    del texts
+def _translated(entries: list[tuple[str, fmt.Opener]], filename: str,
+                scratch: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+    # Translating OneRoster joins its files: oneroster.py streams them into a SQLite file in
+    # scratch and writes each of our kinds there as a CSV, which is then planned like our own.
+    translation = oneroster.translate_files(entries, scratch)
     if not translation.files:
         raise fmt.FileRefusedError("empty_file", filename)
-    members = [Member(fmt.KINDS[kind], f"{kind}.csv", text=content) for kind, content in translation.files.items()]
-    for member in members:
-        fmt.check_header(member.kind, member.text or "")
+    members = []
+    for kind, path in translation.files.items():
+        member = Member(fmt.KINDS[kind], f"{kind}.csv", fmt.file_opener(path), ("utf-8",))
+        with open(path, encoding="utf-8") as text:
+            fmt.check_header_line(member.kind, text.readline())
+        members.append(member)
     return _ordered(members, filename), translation.columns
 
 
