@@ -39,6 +39,7 @@ YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked 
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
 
@@ -281,7 +282,13 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
         refuse(n, refused_column, refused_code)
     changed = _write_changed(items, the_plan.upload_id)
     context.after_write()
-    return store.finish_chunk(the_plan.upload_id, chunk.name, chunk.rows, len(errors), changed, errors)
+    upload = store.get_upload(the_plan.upload_id, consistent=True)
+    if upload is None:
+        return False  # expired (TTL) while its last messages were still on the queue
+    # Chunks run one after another, so what the report already lists is known here: it keeps the
+    # first REPORT_ERRORS rows; every rejected row is still counted, by code, on the upload.
+    listed = max(0, min(len(errors), REPORT_ERRORS - int(upload.errors_listed or 0)))
+    return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, changed)
 
 
 def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> UploadRowError:

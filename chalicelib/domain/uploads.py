@@ -39,6 +39,7 @@ def view(item: Upload) -> dict[str, Any]:
         "detail": item.detail, "created_at": item.created_at, "finished_at": item.finished_at,
         "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
         "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
+        "errors_listed": int(item.errors_listed or 0),
     }
 
 
@@ -49,7 +50,8 @@ def status(school_id: str, upload_id: str, limit: int, cursor: str | None) -> di
         raise NotFoundError(code="upload_not_found")
     errors, next_cursor = page(store.row_errors(upload_id, limit, decode_cursor(cursor)))
     report = [{"file": e.file, "line": int(e.line), "column": e.column, "code": e.code} for e in errors]
-    return view(item) | {"errors": report, "next_cursor": next_cursor}
+    return view(item) | {"errors": report, "next_cursor": next_cursor,
+                         "rejected_by_code": store.rejected_by_code(upload_id)}
 
 
 def list_for(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
