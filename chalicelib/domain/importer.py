@@ -39,6 +39,9 @@ YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked 
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+# A chunk takes at most the handler's 60 s, and its message comes back for ~30 min (5 receives,
+# 6 min apart) before the dead-letter queue: an upload that went an hour without progress is dead.
+STALLED_AFTER = dt.timedelta(hours=1)
 REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
@@ -248,7 +251,11 @@ def load_plan(upload_id: str) -> Plan:
 
 
 def apply_chunk(the_plan: Plan, index: int) -> bool:
-    """Apply one chunk; True when this delivery recorded it (False: it had been already)."""
+    """Apply one chunk; True when this delivery recorded it (False: it had been already, or the
+    upload is no longer processing: ended as stalled, or expired)."""
+    upload = store.get_upload(the_plan.upload_id, consistent=True)
+    if upload is None or upload.state != "processing":
+        return False
     chunk = the_plan.chunks[index]
     kind = fmt.KINDS[chunk.kind]
     body = the_plan.headers[chunk.kind] + files.read(_copy_key(the_plan.upload_id, chunk.kind),
@@ -282,9 +289,6 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
         refuse(n, refused_column, refused_code)
     changed = _write_changed(items, the_plan.upload_id)
     context.after_write()
-    upload = store.get_upload(the_plan.upload_id, consistent=True)
-    if upload is None:
-        return False  # expired (TTL) while its last messages were still on the queue
     # Chunks run one after another, so what the report already lists is known here: it keeps the
     # first REPORT_ERRORS rows; every rejected row is still counted, by code, on the upload.
     listed = max(0, min(len(errors), REPORT_ERRORS - int(upload.errors_listed or 0)))
@@ -367,7 +371,7 @@ def next_chunk_needed(the_plan: Plan, index: int) -> bool:
     if index + 1 >= len(the_plan.chunks):
         return False
     upload = store.get_upload(the_plan.upload_id)
-    return upload is not None and int(upload.chunks_done) <= index + 1
+    return upload is not None and upload.state == "processing" and int(upload.chunks_done) <= index + 1
 
 
 def finish(upload_id: str) -> None:
@@ -375,6 +379,39 @@ def finish(upload_id: str) -> None:
     upload = store.get_upload(upload_id)
     if upload is not None and int(upload.chunks_done) >= int(upload.chunks_total):
         store.mark_done(upload)
+
+
+def settle(upload: Upload) -> Upload:
+    """An upload as it stands: one left processing with no progress for STALLED_AFTER is ended
+    `failed`, `stalled` (unless a chunk is recorded meanwhile), so none stays processing for ever."""
+    if upload.state != "processing":
+        return upload
+    last = upload.progress_at or upload.created_at or ""
+    try:
+        idle = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)
+    except ValueError:
+        idle = STALLED_AFTER
+    if idle < STALLED_AFTER:
+        return upload
+    store.fail(upload, "stalled", f"no progress since {last}",
+               when=(Upload.state == "processing") & (Upload.chunks_done == upload.chunks_done))
+    return store.get_upload(upload.upload_id, consistent=True) or upload
+
+
+def resume(upload: Upload) -> int | None:
+    """After a restart, an upload left processing: the chunk to start again (chunks are
+    idempotent), or None when it was finished here or ended `failed`, `interrupted` (its plan
+    is gone with the file, as with a restarted local S3)."""
+    if upload.state != "processing":
+        return None
+    if int(upload.chunks_done) >= int(upload.chunks_total):
+        store.mark_done(upload)
+        return None
+    if not files.exists(_plan_key(upload.upload_id)):
+        store.fail(upload, "interrupted", "the file was lost in a restart: upload it again",
+                   when=Upload.state == "processing")
+        return None
+    return int(upload.chunks_done)
 
 
 def new_upload(school_id: str, filename: str, requested_by: str) -> Upload:
