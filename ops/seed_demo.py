@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import children as child_store
@@ -48,15 +50,7 @@ STUDENTS_5A = [
 
 
 def _existing_school_id() -> str | None:
-    cursor = None
-    while True:
-        page = schools.list_schools(100, cursor)
-        for school in page["items"]:
-            if school["name"] == SCHOOL_NAME:
-                return str(school["school_id"])
-        cursor = page["next_cursor"]
-        if not cursor:
-            return None
+    return next((str(s["school_id"]) for s in _every(schools.list_schools) if s["name"] == SCHOOL_NAME), None)
 
 
 def seed() -> str:
@@ -92,12 +86,23 @@ def _new_school() -> str:
     return school_id
 
 
+def _every(listing: Callable[..., dict[str, Any]], *args: str) -> Iterator[dict[str, Any]]:
+    """Every item of a paged list, page after page (a school may have far more than 100 classes)."""
+    cursor = None
+    while True:
+        page = listing(*args, 100, cursor)
+        yield from page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return
+
+
 def _demo_class(school_id: str) -> tuple[str, dict[str, str], str, list[str]]:
     """5А, the subjects by name, the teacher, and 5А's pupils (enrolled when it has none) in the
     order of STUDENTS_5A."""
-    class_id = next(c["class_id"] for c in schools.list_classes(school_id, 100, None)["items"] if c["name"] == "5А")
-    subject_ids = {s["name"]: s["subject_id"] for s in schools.list_subjects(school_id, 100, None)["items"]}
-    students = schools.list_students(school_id, class_id, 100, None)["items"]
+    class_id = next(c["class_id"] for c in _every(schools.list_classes, school_id) if c["name"] == "5А")
+    subject_ids = {s["name"]: s["subject_id"] for s in _every(schools.list_subjects, school_id)}
+    students = list(_every(schools.list_students, school_id, class_id))
     if not students:
         students = [schools.add_student(school_id, {"class_id": class_id, "last_name": last, "first_name": first,
                                                     "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})

@@ -5,11 +5,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-central-1"
@@ -52,8 +54,28 @@ def require_java() -> str:
     return java
 
 
-def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = None) -> subprocess.Popen[bytes]:
-    """Run DynamoDB Local on 127.0.0.1:port; in memory unless a data folder is given."""
+def die_with_parent() -> Any:
+    """For a child's preexec_fn: on Linux, the kernel sends it SIGTERM when its parent dies, so a
+    runner killed outright (or by a signal to its group) never leaves DynamoDB Local or moto behind.
+    The function is looked up here, before any fork: the child only makes the call."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return arm
+
+
+def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = None,
+                   started: list[subprocess.Popen[bytes]] | None = None) -> subprocess.Popen[bytes]:
+    """Run DynamoDB Local on 127.0.0.1:port; in memory unless a data folder is given. The process
+    joins `started` before it is waited for, so a stop that comes meanwhile stops it too."""
     jar = dynamodb_local_jar()
     storage = ["-dbPath", str(data_dir)] if data_dir else ["-inMemory"]
     if data_dir:
@@ -63,19 +85,26 @@ def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = Non
         [require_java(), "-Xmx1g", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
          "-port", str(port), *storage, "-sharedDb", "-disableTelemetry"],
         cwd=str(jar.parent), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=die_with_parent(),  # one prctl call in the child, looked up before the fork
     )
+    if started is not None:
+        started.append(proc)
     # DynamoDB Local binds all interfaces; nothing here sends it traffic but from loopback.
     wait_for_port(port, "DynamoDB Local", proc=proc)
     return proc
 
 
-def start_moto(port: int, log_path: Path | None = None) -> subprocess.Popen[bytes]:
-    """Run moto's server (SES, SNS, SQS, S3) on 127.0.0.1:port."""
+def start_moto(port: int, log_path: Path | None = None,
+               started: list[subprocess.Popen[bytes]] | None = None) -> subprocess.Popen[bytes]:
+    """Run moto's server (SES, SNS, SQS, S3) on 127.0.0.1:port (joining `started` at once)."""
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=die_with_parent(),  # one prctl call in the child, looked up before the fork
     )
+    if started is not None:
+        started.append(proc)
     wait_for_port(port, "moto server", proc=proc)
     return proc
 

@@ -798,6 +798,7 @@ class UploadOut(BaseModel):
     rows_done: int
     rows_rejected: int
     rows_changed: int
+    errors_listed: int = Field(description="row errors the report lists: the first 1,000 at most")
 
 
 class UploadRowErrorOut(BaseModel):
@@ -814,6 +815,7 @@ class UploadStatus(UploadOut):
 
     errors: list[UploadRowErrorOut]
     next_cursor: str | None = None
+    rejected_by_code: dict[str, int] = Field(description="every rejected row, counted by error code")
 
 
 class UploadPage(Page[UploadOut]):

@@ -33,6 +33,19 @@ def size(key: str) -> int:
     return int(head["ContentLength"])
 
 
+def exists(key: str) -> bool:
+    """Whether an object is stored (a restarted local S3 has lost everything)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        size(key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
 def read(key: str, first: int | None = None, last: int | None = None) -> bytes:
     """An object, or the bytes first..last (inclusive) of it."""
     params = {"Bucket": settings.upload_bucket_name(), "Key": key}

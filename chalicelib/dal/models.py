@@ -495,6 +495,8 @@ class Upload(DiaryItem, discriminator="Upload"):
     chunks_done = NumberAttribute(default=0)
     requested_by = UnicodeAttribute()
     finished_at = UnicodeAttribute(null=True)
+    progress_at = UnicodeAttribute(null=True)  # planned, or a chunk recorded: a stalled upload is ended
+    errors_listed = NumberAttribute(default=0)  # row errors kept in the report (at most REPORT_ERRORS)
 
 
 class UploadRowError(DiaryItem, discriminator="UploadRowError"):
@@ -504,6 +506,13 @@ class UploadRowError(DiaryItem, discriminator="UploadRowError"):
     line = NumberAttribute()
     column = UnicodeAttribute(null=True)
     code = UnicodeAttribute()
+
+
+class UploadErrorCount(DiaryItem, discriminator="UploadErrorCount"):
+    """How many rows of an upload were rejected with one code: every one, listed in the report or not."""
+
+    code = UnicodeAttribute()
+    rows = NumberAttribute(default=0)
 
 
 class UploadChunk(DiaryItem, discriminator="UploadChunk"):

@@ -7,18 +7,32 @@ Key design (see models.py for the whole table):
 - a school's uploads, newest first:   Query    GSI1 GSI1PK=UPLOADS#<school>, GSI1SK=<created>#<id>
 - an upload's row errors, in order:   Query    PK=UPLOAD#<id>, SK begins_with ERROR#
 - chunk applied marker:               PutItem  PK=UPLOAD#<id>, SK=CHUNK#<file>#<n> (condition: not exists)
+- an upload's rejected rows by code:  UpdateItem ADD PK=UPLOAD#<id>, SK=COUNT#<code>; Query SK begins_with COUNT#
+Every item of an upload (the upload, its row errors, its chunk markers) carries the upload's
+`expires_at`: DynamoDB's TTL removes the report with the upload, UPLOAD_KEEP after it was asked for.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.dal.models import DiaryItem, MachineCredential, Upload, UploadChunk, UploadRowError
+from chalicelib.dal.models import (
+    DiaryItem,
+    MachineCredential,
+    Upload,
+    UploadChunk,
+    UploadErrorCount,
+    UploadRowError,
+)
 from chalicelib.dal.store import connection, now_iso, storing
 from chalicelib.errors import ConflictError
+
+UPLOAD_KEEP = timedelta(days=90)  # the school follows an upload for days; processed/ files go after 30
 
 
 def save_credential(credential: MachineCredential) -> None:
@@ -57,17 +71,23 @@ def create_upload(upload: Upload) -> None:
     upload.pk, upload.sk = f"UPLOAD#{upload.upload_id}", "UPLOAD"
     upload.created_at = now_iso()
     upload.gsi1pk, upload.gsi1sk = f"UPLOADS#{upload.school_id}", f"{upload.created_at}#{upload.upload_id}"
+    upload.expires_at = datetime.now(UTC) + UPLOAD_KEEP
     with storing():
         upload.save(condition=Upload.pk.does_not_exist())
 
 
-def get_upload(upload_id: str) -> Upload | None:
+def get_upload(upload_id: str, consistent: bool = False) -> Upload | None:
     """An upload by id."""
     with storing():
         try:
-            return Upload.get(f"UPLOAD#{upload_id}", "UPLOAD")
+            return Upload.get(f"UPLOAD#{upload_id}", "UPLOAD", consistent_read=consistent)
         except Upload.DoesNotExist:
             return None
+
+
+def expiry_of(upload: Upload) -> datetime:
+    """When the upload and everything of it go (an upload made before it had one: from now)."""
+    return upload.expires_at or datetime.now(UTC) + UPLOAD_KEEP
 
 
 def uploads_of(school_id: str, limit: int, start: dict[str, Any] | None) -> Any:
@@ -83,7 +103,7 @@ def start_processing(upload: Upload, rows_total: int, chunks_total: int) -> bool
         with storing(conflict=ConflictError()):
             upload.update(
                 actions=[Upload.state.set("processing"), Upload.rows_total.set(rows_total),
-                         Upload.chunks_total.set(chunks_total)],
+                         Upload.chunks_total.set(chunks_total), Upload.progress_at.set(now_iso())],
                 condition=Upload.state == "awaiting_file",
             )
     except ConflictError:
@@ -91,31 +111,44 @@ def start_processing(upload: Upload, rows_total: int, chunks_total: int) -> bool
     return True
 
 
-def fail(upload: Upload, reason: str, detail: str) -> None:
-    """The file is unusable; nothing of it was written."""
-    with storing():
-        upload.update(actions=[Upload.state.set("failed"), Upload.reason.set(reason),
-                               Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())])
+def fail(upload: Upload, reason: str, detail: str, when: Any = None) -> bool:
+    """The upload ends `failed` with a reason; `when`: only if still in that state (False if not)."""
+    try:
+        with storing(conflict=ConflictError()):
+            upload.update(actions=[Upload.state.set("failed"), Upload.reason.set(reason),
+                                   Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
+                          condition=when)
+    except ConflictError:
+        return False
+    return True
 
 
-def finish_chunk(upload_id: str, chunk: str, rows: int, rejected: int, changed: int,
-                 errors: Sequence[UploadRowError]) -> bool:
-    """Record a chunk's outcome once: its errors, the counters, and the marker, together.
-
-    Returns False when the chunk had already been recorded (a redelivered message).
-    """
-    marker = UploadChunk(f"UPLOAD#{upload_id}", f"CHUNK#{chunk}", rows=rows)
-    upload = Upload(f"UPLOAD#{upload_id}", "UPLOAD")
+def finish_chunk(upload: Upload, chunk: str, rows: int, rejected: Sequence[UploadRowError],
+                 listed: int, changed: int) -> bool:
+    """Record a chunk's outcome once: the counters (by code too), the marker and the first `listed`
+    of its row errors, together. Returns False when the chunk had already been recorded (a
+    redelivered message)."""
+    expires = expiry_of(upload)
+    marker = UploadChunk(upload.pk, f"CHUNK#{chunk}", rows=rows, expires_at=expires)
+    counts = Counter(e.code for e in rejected)
     try:
         with storing(conflict=ConflictError()):
             with TransactWrite(connection=connection()) as tx:
                 tx.save(marker, condition=UploadChunk.pk.does_not_exist())
-                tx.update(upload, actions=[Upload.rows_done.add(rows - rejected),
-                                           Upload.rows_rejected.add(rejected), Upload.rows_changed.add(changed),
-                                           Upload.chunks_done.add(1)])
+                tx.update(upload, actions=[
+                    Upload.rows_done.add(rows - len(rejected)), Upload.rows_rejected.add(len(rejected)),
+                    Upload.rows_changed.add(changed), Upload.chunks_done.add(1), Upload.errors_listed.add(listed),
+                    Upload.progress_at.set(now_iso())])
+                for code, n in sorted(counts.items()):  # a handful of codes a chunk
+                    tx.update(UploadErrorCount(upload.pk, f"COUNT#{code}"), actions=[
+                        UploadErrorCount.kind.set(UploadErrorCount), UploadErrorCount.code.set(code),
+                        UploadErrorCount.rows.add(n), UploadErrorCount.expires_at.set(expires)])
     except ConflictError:
         return False
-    put_all(errors)
+    kept = list(rejected[:listed])
+    for error in kept:
+        error.expires_at = expires
+    put_all(kept)
     return True
 
 
@@ -135,6 +168,19 @@ def row_errors(upload_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     with storing():
         return UploadRowError.query(f"UPLOAD#{upload_id}", UploadRowError.sk.startswith("ERROR#"), limit=limit,
                                     last_evaluated_key=start)
+
+
+def processing_uploads() -> list[Upload]:
+    """Every upload left `processing` (a Scan: for ops at a restart, never on a request path)."""
+    with storing():
+        return list(Upload.scan(Upload.state == "processing"))
+
+
+def rejected_by_code(upload_id: str) -> dict[str, int]:
+    """Every rejected row of an upload, counted by error code (a few items)."""
+    with storing():
+        found = UploadErrorCount.query(f"UPLOAD#{upload_id}", UploadErrorCount.sk.startswith("COUNT#"))
+        return {item.code: int(item.rows) for item in found}
 
 
 # --- bulk writes of imported rows ----------------------------------------------------

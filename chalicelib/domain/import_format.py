@@ -23,7 +23,13 @@ from typing import IO, Any
 from chalicelib.domain.plain_text import multiline_text, refused_character
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here
+# A zip bomb stops at these (a whole school's year is ~45 MB unpacked, its biggest file ~32 MB,
+# at most ~20:1): Lambda's /tmp holds 512 MB, and nothing unpacked is ever held whole in memory.
+MAX_FILES = 64
+MAX_MEMBER_BYTES = 128 * 1024 * 1024
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 100  # unpacked ÷ packed, for a file of more than RATIO_FLOOR_BYTES unpacked
+RATIO_FLOOR_BYTES = 1024 * 1024
 WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LONE_CR = re.compile(r"\r(?=[^\n])")
@@ -360,7 +366,7 @@ def opened(path: str, filename: str) -> Iterator[list[tuple[str, Opener]]]:
     with open(path, "rb") as probe:
         head = probe.read(4)
     if not is_zip(head, filename):
-        yield [(filename, partial(_open_binary, path))]
+        yield [(filename, file_opener(path))]
         return
     try:
         archive = zipfile.ZipFile(path)
@@ -368,11 +374,58 @@ def opened(path: str, filename: str) -> Iterator[list[tuple[str, Opener]]]:
         raise FileRefusedError("broken_zip", filename) from exc
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:  # zipfile never reads past file_size
-            raise FileRefusedError("too_large", filename)
+        _check_expansion(members, filename)
         if not members:
             raise FileRefusedError("empty_file", filename)
-        yield [(m.filename, partial(archive.open, m)) for m in members]
+        yield [(m.filename, partial(_open_member, archive, m)) for m in members]
+
+
+def _check_expansion(members: list[Any], filename: str) -> None:
+    """Refuse a zip by what its directory declares: how many files, how big each and all, how packed."""
+    if len(members) > MAX_FILES:
+        raise FileRefusedError("too_many_files", f"{filename}: {len(members)} > {MAX_FILES}")
+    for m in members:
+        if m.file_size > MAX_MEMBER_BYTES:
+            raise FileRefusedError("member_too_large", f"{m.filename}: {m.file_size} > {MAX_MEMBER_BYTES} bytes")
+        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise FileRefusedError("compression_too_high", f"{m.filename}: more than {MAX_RATIO}:1")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise FileRefusedError("unpacked_too_large", f"{filename}: {total} > {MAX_UNPACKED_BYTES} bytes")
+
+
+def _open_member(archive: Any, member: Any) -> IO[bytes]:
+    # The directory's sizes are only a claim: the stream itself stops one byte past them.
+    limit = min(member.file_size, MAX_MEMBER_BYTES)
+    return io.BufferedReader(BoundedReader(archive.open(member), member.filename, limit), 1 << 16)
+
+
+class BoundedReader(io.RawIOBase):
+    """A binary stream that refuses to yield more than `limit` bytes (`member_too_large`)."""
+
+    def __init__(self, raw: IO[bytes], name: str, limit: int) -> None:
+        super().__init__()
+        self.raw, self.name, self.limit, self.count = raw, name, limit, 0
+
+    def readable(self) -> bool:
+        """A reader."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into `buffer`, counting; past the limit the whole file is refused."""
+        # Ask for one byte beyond what is left, so a stream longer than its limit is caught at once.
+        wanted = min(len(buffer), self.limit - self.count + 1)
+        data = self.raw.read(wanted)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise FileRefusedError("member_too_large", f"{self.name}: more than {self.limit} bytes")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        """Close the member too."""
+        self.raw.close()
+        super().close()
 
 
 def damaged_member_errors() -> tuple[type[Exception], ...]:
@@ -382,8 +435,13 @@ def damaged_member_errors() -> tuple[type[Exception], ...]:
     return (zipfile.BadZipFile, zlib.error, EOFError)
 
 
+def file_opener(path: str) -> Opener:
+    """An opener of a file on local disk (whoever calls it closes the stream)."""
+    return partial(_open_binary, path)
+
+
 def _open_binary(path: str) -> IO[bytes]:
-    return open(path, "rb")  # an opener: whoever calls it closes the stream
+    return open(path, "rb")
 
 
 def check_header(kind: FileKind, content: str) -> list[str]:

@@ -39,6 +39,10 @@ YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked 
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+# A chunk takes at most the handler's 60 s, and its message comes back for ~30 min (5 receives,
+# 6 min apart) before the dead-letter queue: an upload that went an hour without progress is dead.
+STALLED_AFTER = dt.timedelta(hours=1)
+REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
 
@@ -85,14 +89,13 @@ class Plan:
 
 @dataclass
 class Member:
-    """One file of an upload as our kind: a stream to (re)open with its candidate encodings,
-    or text already made (a OneRoster translation)."""
+    """One file of an upload as our kind (or a OneRoster translation into it, on local disk):
+    a stream to (re)open with its candidate encodings."""
 
     kind: fmt.FileKind
     name: str
-    open: fmt.Opener | None = None
-    encodings: tuple[str, ...] = ()
-    text: str | None = None
+    open: fmt.Opener
+    encodings: tuple[str, ...]
 
 
 def _normalise(kind: fmt.FileKind, lines: Iterable[str], sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
@@ -130,9 +133,6 @@ def _normalise(kind: fmt.FileKind, lines: Iterable[str], sink: IO[bytes]) -> tup
 
 def _normalise_member(member: Member, sink: IO[bytes]) -> tuple[str, list[tuple[int, int, int]]]:
     """Normalise one file; a file that stops being UTF-8 part-way is read again as Windows-1251."""
-    if member.text is not None:
-        return _normalise(member.kind, io.StringIO(member.text), sink)
-    assert member.open is not None
     for encoding in member.encodings:
         sink.seek(0)
         sink.truncate()
@@ -188,7 +188,7 @@ def plan(key: str) -> Plan | None:
 def _plan_files(path: str, filename: str, result: Plan, scratch: str) -> None:
     """Check every file of the upload, then normalise and store them one at a time, in order."""
     with fmt.opened(path, filename) as entries:
-        members, result.columns = _members(entries, filename)
+        members, result.columns = _members(entries, filename, scratch)
         for member in members:
             copy = os.path.join(scratch, f"{member.kind.name}.csv")
             with open(copy, "w+b") as sink:
@@ -196,16 +196,16 @@ def _plan_files(path: str, filename: str, result: Plan, scratch: str) -> None:
                 sink.seek(0)
                 files.upload(_copy_key(result.upload_id, member.kind.name), sink)
             os.remove(copy)
-            member.text = None  # a translated file is not needed any more
             result.headers[member.kind.name] = header
             result.chunks += [Chunk(member.kind.name, n, a, b, rows) for n, (a, b, rows) in enumerate(ranges)]
 
 
-def _members(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+def _members(entries: list[tuple[str, fmt.Opener]], filename: str,
+             scratch: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
     """Our kinds of an upload, headers checked, in processing order, and how their columns map
     back to the source's (OneRoster zips are translated first)."""
     if oneroster.is_oneroster([name for name, _ in entries]):
-        return _translated(entries, filename)
+        return _translated(entries, filename, scratch)
     members = []
     for name, opener in entries:
         kind = fmt.kind_of(name)
@@ -220,23 +220,19 @@ def _members(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list
     return _ordered(members, filename), {}
 
 
-def _translated(entries: list[tuple[str, fmt.Opener]], filename: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
-    # Translating OneRoster joins its files (users, enrollments, line items...), so they are read
-    # whole; our own CSV set never is.
-    texts = []
-    for name, opener in entries:
-        try:
-            with opener() as raw:
-                texts.append((name, fmt.decode(raw.read(), name)))
-        except fmt.damaged_member_errors() as exc:
-            raise fmt.FileRefusedError("broken_zip", name) from exc
-    translation = oneroster.translate(texts)
-    del texts
+def _translated(entries: list[tuple[str, fmt.Opener]], filename: str,
+                scratch: str) -> tuple[list[Member], dict[str, dict[str, str]]]:
+    # Translating OneRoster joins its files: oneroster.py streams them into a SQLite file in
+    # scratch and writes each of our kinds there as a CSV, which is then planned like our own.
+    translation = oneroster.translate_files(entries, scratch)
     if not translation.files:
         raise fmt.FileRefusedError("empty_file", filename)
-    members = [Member(fmt.KINDS[kind], f"{kind}.csv", text=content) for kind, content in translation.files.items()]
-    for member in members:
-        fmt.check_header(member.kind, member.text or "")
+    members = []
+    for kind, path in translation.files.items():
+        member = Member(fmt.KINDS[kind], f"{kind}.csv", fmt.file_opener(path), ("utf-8",))
+        with open(path, encoding="utf-8") as text:
+            fmt.check_header_line(member.kind, text.readline())
+        members.append(member)
     return _ordered(members, filename), translation.columns
 
 
@@ -255,7 +251,11 @@ def load_plan(upload_id: str) -> Plan:
 
 
 def apply_chunk(the_plan: Plan, index: int) -> bool:
-    """Apply one chunk; True when this delivery recorded it (False: it had been already)."""
+    """Apply one chunk; True when this delivery recorded it (False: it had been already, or the
+    upload is no longer processing: ended as stalled, or expired)."""
+    upload = store.get_upload(the_plan.upload_id, consistent=True)
+    if upload is None or upload.state != "processing":
+        return False
     chunk = the_plan.chunks[index]
     kind = fmt.KINDS[chunk.kind]
     body = the_plan.headers[chunk.kind] + files.read(_copy_key(the_plan.upload_id, chunk.kind),
@@ -289,7 +289,10 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
         refuse(n, refused_column, refused_code)
     changed = _write_changed(items, the_plan.upload_id)
     context.after_write()
-    return store.finish_chunk(the_plan.upload_id, chunk.name, chunk.rows, len(errors), changed, errors)
+    # Chunks run one after another, so what the report already lists is known here: it keeps the
+    # first REPORT_ERRORS rows; every rejected row is still counted, by code, on the upload.
+    listed = max(0, min(len(errors), REPORT_ERRORS - int(upload.errors_listed or 0)))
+    return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, changed)
 
 
 def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> UploadRowError:
@@ -368,7 +371,7 @@ def next_chunk_needed(the_plan: Plan, index: int) -> bool:
     if index + 1 >= len(the_plan.chunks):
         return False
     upload = store.get_upload(the_plan.upload_id)
-    return upload is not None and int(upload.chunks_done) <= index + 1
+    return upload is not None and upload.state == "processing" and int(upload.chunks_done) <= index + 1
 
 
 def finish(upload_id: str) -> None:
@@ -376,6 +379,39 @@ def finish(upload_id: str) -> None:
     upload = store.get_upload(upload_id)
     if upload is not None and int(upload.chunks_done) >= int(upload.chunks_total):
         store.mark_done(upload)
+
+
+def settle(upload: Upload) -> Upload:
+    """An upload as it stands: one left processing with no progress for STALLED_AFTER is ended
+    `failed`, `stalled` (unless a chunk is recorded meanwhile), so none stays processing for ever."""
+    if upload.state != "processing":
+        return upload
+    last = upload.progress_at or upload.created_at or ""
+    try:
+        idle = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)
+    except ValueError:
+        idle = STALLED_AFTER
+    if idle < STALLED_AFTER:
+        return upload
+    store.fail(upload, "stalled", f"no progress since {last}",
+               when=(Upload.state == "processing") & (Upload.chunks_done == upload.chunks_done))
+    return store.get_upload(upload.upload_id, consistent=True) or upload
+
+
+def resume(upload: Upload) -> int | None:
+    """After a restart, an upload left processing: the chunk to start again (chunks are
+    idempotent), or None when it was finished here or ended `failed`, `interrupted` (its plan
+    is gone with the file, as with a restarted local S3)."""
+    if upload.state != "processing":
+        return None
+    if int(upload.chunks_done) >= int(upload.chunks_total):
+        store.mark_done(upload)
+        return None
+    if not files.exists(_plan_key(upload.upload_id)):
+        store.fail(upload, "interrupted", "the file was lost in a restart: upload it again",
+                   when=Upload.state == "processing")
+        return None
+    return int(upload.chunks_done)
 
 
 def new_upload(school_id: str, filename: str, requested_by: str) -> Upload:

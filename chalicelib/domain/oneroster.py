@@ -38,10 +38,15 @@ The mapping (OneRoster has no lesson times, attendance, homework or topics):
 from __future__ import annotations
 
 import csv
-import io
-from collections import Counter
-from collections.abc import Iterator, Mapping
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from chalicelib.domain import import_format as fmt
 
@@ -87,6 +92,23 @@ WORK_KIND_WORDS = (
 )
 
 
+# What each file's rows are joined or filtered on, kept beside the row in its own column.
+JOINED_ON: dict[str, tuple[str, ...]] = {
+    "academicSessions.csv": ("type", "parentSourcedId"),
+    "courses.csv": (),
+    "classes.csv": ("title", "classType", "courseSourcedId"),
+    "users.csv": ("role", "grades"),
+    "roles.csv": ("userSourcedId", "role"),
+    "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
+    "demographics.csv": (),
+    "categories.csv": ("title",),
+    "lineItems.csv": ("classSourcedId", "categorySourcedId"),
+    "results.csv": ("lineItemSourcedId", "studentSourcedId"),
+}
+# Files looked up by sourcedId (a repeated id: the last row wins, in the place of the first).
+KEYED = ("courses.csv", "classes.csv", "users.csv", "demographics.csv", "categories.csv", "lineItems.csv")
+
+
 @dataclass
 class Source:
     """One row of a OneRoster file, with where it is."""
@@ -106,12 +128,17 @@ class Source:
 
     def listed(self, column: str) -> list[str]:
         """A list cell (comma-separated inside quotes)."""
-        return [v.strip() for v in self.get(column).split(",") if v.strip()]
+        return _listed(self.get(column))
+
+
+def _listed(cell: str | None) -> list[str]:
+    return [v.strip() for v in (cell or "").split(",") if v.strip()]
 
 
 @dataclass
 class Translation:
-    """Our CSV kinds made from a OneRoster zip, and how their columns map back."""
+    """Our CSV kinds made from a OneRoster zip (as files on disk, or as text from `translate`),
+    and how their columns map back."""
 
     files: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=lambda: dict(COLUMNS))
@@ -121,19 +148,6 @@ def is_oneroster(names: list[str]) -> bool:
     """A OneRoster set has a manifest, or the rostering files our own set never has."""
     bare = {n.rsplit("/", 1)[-1] for n in names}
     return "manifest.csv" in bare or any(f in bare for f in ROSTER_FILES)
-
-
-def _read(name: str, content: str) -> Iterator[Source]:
-    """The rows of one file, tobedeleted ones left out (header checked exactly)."""
-    first = content.split("\n", 1)[0].strip("\r")
-    header = next(csv.reader([first])) if first else []
-    missing = [c for c in REQUIRED.get(name, ()) if c not in header]
-    if missing:
-        raise fmt.FileRefusedError("missing_columns", f"{name}: {', '.join(missing)}")
-    for line, row in fmt.rows(content):
-        source = Source(name, line, row)
-        if source.get("status") != "tobedeleted":
-            yield source
 
 
 def _grade_level(values: list[str]) -> int | None:
@@ -160,12 +174,13 @@ def work_kind(category_title: str | None) -> str:
 
 
 class _Writer:
-    """One of our kinds as CSV text with the source location first."""
+    """One of our kinds as a CSV file on disk with the source location first."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, path: str) -> None:
         self.columns = [*fmt.KINDS[kind].required, *fmt.KINDS[kind].optional]
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.path = path
+        self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+        self.writer = csv.writer(self.file, lineterminator="\n")
         self.writer.writerow([LINE, ERROR, *self.columns])
         self.count = 0
 
@@ -174,173 +189,311 @@ class _Writer:
                                                       for c in self.columns]])
         self.count += 1
 
+    def close(self) -> None:
+        self.file.close()
+
+
+# --- the files of a zip, row by row, on disk ----------------------------------------------------
+#
+# Translating joins OneRoster's files (a student's homeroom from enrollments, a result's subject
+# from its line item...). Held in dictionaries, a 120 MB users.csv took the worker past 2 GB; so
+# every row goes into a SQLite file beside the upload in /tmp, as it is read, and the joins are
+# queries: memory holds a few rows and SQLite's page cache, whatever the files' size.
+
+LineSource = Callable[[], Iterable[str]]  # (re)opens a file as lines of text
+
+
+def _table(name: str) -> str:
+    return '"t_' + name.removesuffix(".csv") + '"'
+
+
+class _Rows:
+    """The OneRoster files of one zip in a SQLite database on local disk."""
+
+    def __init__(self, path: str) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE", "cache_size=-8192"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.create_function("grade_level", 1, lambda cell: _grade_level(_listed(cell)), deterministic=True)
+        self.db.execute("CREATE TABLE deleted (sid TEXT PRIMARY KEY)")
+        for name, joined in JOINED_ON.items():
+            extra = "".join(f', "{c}" TEXT' for c in joined)
+            unique = " UNIQUE" if name in KEYED else ""
+            self.db.execute(f"CREATE TABLE {_table(name)} (n INTEGER PRIMARY KEY, sid TEXT{unique}, line INTEGER, "
+                            f"row TEXT{extra})")
+
+    def load(self, name: str, lines: Iterable[str]) -> None:
+        """One file, header checked exactly, tobedeleted rows kept only as deleted ids."""
+        lines = iter(lines)
+        first = next(lines, "")
+        header_line = first.strip("\r\n")
+        header = next(csv.reader([header_line])) if header_line else []
+        missing = [c for c in REQUIRED.get(name, ()) if c not in header]
+        if missing:
+            raise fmt.FileRefusedError("missing_columns", f"{name}: {', '.join(missing)}")
+        joined = JOINED_ON[name]
+        columns = ", ".join(["sid", "line", "row", *(f'"{c}"' for c in joined)])
+        marks = ", ".join("?" * (3 + len(joined)))
+        upsert = ""
+        if name in KEYED:
+            upsert = " ON CONFLICT(sid) DO UPDATE SET " + ", ".join(
+                f"{c} = excluded.{c}" for c in ["line", "row", *(f'"{c}"' for c in joined)])
+        # Table and column names are this module's constants, never the file's: only values are bound.
+        insert = f"INSERT INTO {_table(name)} ({columns}) VALUES ({marks}){upsert}"  # noqa: S608
+        batch: list[tuple[Any, ...]] = []
+        for line, row in fmt.rows(itertools.chain([first], lines)):
+            source = Source(name, line, row)
+            if source.get("status") == "tobedeleted":
+                self.db.execute("INSERT OR IGNORE INTO deleted VALUES (?)", (source.get("sourcedId"),))
+                continue
+            batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False),
+                          *(source.get(c) for c in joined)))
+            if len(batch) >= 1000:
+                self.db.executemany(insert, batch)
+                batch.clear()
+        self.db.executemany(insert, batch)
+
+    def index(self) -> None:
+        """Indexes for the joins, made once every row is in (faster than keeping them up row by row)."""
+        for statement in (
+            'CREATE INDEX e_class ON "t_enrollments" (classSourcedId, role)',
+            'CREATE INDEX e_user ON "t_enrollments" (userSourcedId)',
+            'CREATE INDEX r_user ON "t_roles" (userSourcedId, role)',
+            # Enrollments of what is being deleted are left out, as if never listed.
+            'CREATE TEMP VIEW enr AS SELECT * FROM "t_enrollments" WHERE classSourcedId NOT IN '
+            '(SELECT sid FROM deleted) AND userSourcedId NOT IN (SELECT sid FROM deleted)',
+        ):
+            self.db.execute(statement)
+
+    def sources(self, name: str, sql: str, *args: Any) -> Iterator[Source]:
+        """Rows of `name` from a query whose first two columns are line and row."""
+        for line, row, *_ in self.db.execute(sql, args):
+            yield Source(name, line, json.loads(row))
+
+    def one(self, name: str, sourced_id: str) -> Source | None:
+        """A keyed file's row by its sourcedId."""
+        query = f"SELECT line, row FROM {_table(name)} WHERE sid = ?"  # noqa: S608 - KEYED names only
+        found = self.db.execute(query, (sourced_id,)).fetchone()
+        return Source(name, found[0], json.loads(found[1])) if found else None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _read_member(name: str, opener: fmt.Opener, consume: Callable[[Iterable[str]], None]) -> None:
+    """Hand one file's lines to `consume`, again in the next candidate encoding when the first
+    stops decoding part-way (`consume` must undo what it did when it raises)."""
+    try:
+        with opener() as raw:
+            head = raw.read(fmt.HEAD_BYTES)
+    except fmt.damaged_member_errors() as exc:
+        raise fmt.FileRefusedError("broken_zip", name) from exc
+    for encoding in fmt.encodings_for(head, name):
+        try:
+            with fmt.text_stream(opener(), encoding) as lines:
+                consume(lines)
+            return
+        except UnicodeDecodeError:
+            continue
+        except fmt.damaged_member_errors() as exc:
+            raise fmt.FileRefusedError("broken_zip", name) from exc
+    raise fmt.FileRefusedError("bad_encoding", name)
+
+
+def translate_files(members: list[tuple[str, fmt.Opener]], scratch: str) -> Translation:
+    """OneRoster files (name, binary opener) → our CSV kinds as files in `scratch`, streamed."""
+    latest = {name.rsplit("/", 1)[-1]: opener for name, opener in members}
+    if "manifest.csv" in latest:
+        _read_member("manifest.csv", latest["manifest.csv"], lambda lines: _check_manifest(lines, set(latest)))
+    rows = _Rows(os.path.join(scratch, "oneroster.sqlite"))
+    try:
+        for name in REQUIRED:  # in a fixed order, so the same zip is refused for the same file
+            if name in latest:
+                _read_member(name, latest[name], partial(_load_into, rows, name))
+        rows.index()
+        return _translate(rows, scratch)
+    finally:
+        rows.close()
+
+
+def _load_into(rows: _Rows, name: str, lines: Iterable[str]) -> None:
+    rows.db.execute("SAVEPOINT member")
+    try:
+        rows.load(name, lines)
+    except BaseException:
+        rows.db.execute("ROLLBACK TO member")  # read again in another encoding, or refused
+        rows.db.execute("RELEASE member")
+        raise
+    rows.db.execute("RELEASE member")
+
 
 def translate(members: list[tuple[str, str]]) -> Translation:
-    """OneRoster files (name, text) → our CSV kinds; pure, so it is tested on its own too."""
-    texts = {name.rsplit("/", 1)[-1]: content for name, content in members}
-    _check_manifest(texts)
-    # results.csv is the big one (a row per mark): it is walked once, row by row, never listed.
-    data = {name: list(_read(name, texts[name])) for name in REQUIRED if name in texts and name != "results.csv"}
-    deleted = {s.get("sourcedId") for name in texts if name in REQUIRED
-               for s in _read_all(name, texts[name]) if s.get("status") == "tobedeleted"}
-    out = {kind: _Writer(kind) for kind in ("classes", "subjects", "terms", "teachings", "students", "grades")}
+    """OneRoster files (name, text) → our CSV kinds as text; the same translation, for tests and tools."""
+    import io
 
-    _terms(data.get("academicSessions.csv", []), out["terms"])
-    courses = {s.get("sourcedId"): s for s in data.get("courses.csv", [])}
-    classes = {s.get("sourcedId"): s for s in data.get("classes.csv", [])}
-    users = {s.get("sourcedId"): s for s in data.get("users.csv", [])}
-    enrollments = [e for e in data.get("enrollments.csv", [])
-                   if e.get("classSourcedId") not in deleted and e.get("userSourcedId") not in deleted]
-    students = _student_ids(users, data.get("roles.csv", []), enrollments)
+    def opener(content: str) -> fmt.Opener:
+        return lambda: io.BytesIO(content.encode("utf-8"))
 
-    # Our class of each student: their homeroom, else one named after their grade.
-    homerooms = {cid: c for cid, c in classes.items() if c.get("classType") == "homeroom"}
-    class_of: dict[str, str] = {}
-    for enrollment in enrollments:
-        user, cls = enrollment.get("userSourcedId"), enrollment.get("classSourcedId")
-        if enrollment.get("role") == "student" and cls in homerooms and user not in class_of:
-            class_of[user] = homerooms[cls].get("title")
-    _classes(homerooms, users, students, class_of, enrollments, out["classes"])
-
-    subject_of = _subjects(classes, courses, out["subjects"])
-    _teachings(enrollments, classes, users, class_of, subject_of, out["teachings"])
-    _students(users, students, class_of, {s.get("sourcedId"): s for s in data.get("demographics.csv", [])},
-              out["students"])
-    results = _read("results.csv", texts["results.csv"]) if "results.csv" in texts else iter(())
-    _grades(data, results, classes, subject_of, deleted, out["grades"])
-    return Translation({kind: w.buffer.getvalue() for kind, w in out.items() if w.count})
+    with tempfile.TemporaryDirectory(prefix="oneroster-") as scratch:
+        made = translate_files([(name, opener(content)) for name, content in members], scratch)
+        texts = {}
+        for kind, path in made.files.items():
+            with open(path, encoding="utf-8", newline="") as text:
+                texts[kind] = text.read()
+    return Translation(texts, made.columns)
 
 
-def _read_all(name: str, content: str) -> Iterator[Source]:
-    for line, row in fmt.rows(content):
-        yield Source(name, line, row)
-
-
-def _check_manifest(texts: dict[str, str]) -> None:
+def _check_manifest(lines: Iterable[str], present: set[str]) -> None:
     """A file the manifest says is there (bulk or delta) must be in the zip."""
-    if "manifest.csv" not in texts:
-        return
-    for source in _read_all("manifest.csv", texts["manifest.csv"]):
+    for _, row in fmt.rows(lines):
+        source = Source("manifest.csv", 0, row)
         prop = source.get("propertyName")
         if prop.startswith("file.") and source.get("value") in ("bulk", "delta"):
             name = prop.removeprefix("file.") + ".csv"
-            if name not in texts:
+            if name not in present:
                 raise fmt.FileRefusedError("missing_file", name)
 
 
-def _terms(sessions: list[Source], out: _Writer) -> None:
-    periods = [s for s in sessions if s.get("type") in TERM_TYPES]
-    parents = {s.get("parentSourcedId") for s in periods}
-    for session in periods:
-        if session.get("sourcedId") in parents:
-            continue  # a semester whose quarters are listed: the quarters are the terms
+def _translate(rows: _Rows, scratch: str) -> Translation:
+    kinds = ("classes", "subjects", "terms", "teachings", "students", "grades")
+    out = {kind: _Writer(kind, os.path.join(scratch, f"oneroster-{kind}.csv")) for kind in kinds}
+    try:
+        db = rows.db
+        db.executescript("""
+            CREATE TABLE students (n INTEGER PRIMARY KEY, sid TEXT);
+            CREATE TABLE class_of (user TEXT PRIMARY KEY, name TEXT);
+            CREATE TABLE subject_of (class TEXT PRIMARY KEY, name TEXT);
+        """)
+        _terms(rows, out["terms"])
+        # Students in users.csv order, by role (1.2 roles.csv, 1.1 users.role) or enrollment.
+        db.execute("""INSERT INTO students SELECT n, sid FROM "t_users" WHERE role = 'student'
+                      OR sid IN (SELECT userSourcedId FROM "t_roles" WHERE role = 'student')
+                      OR sid IN (SELECT userSourcedId FROM enr WHERE role = 'student') ORDER BY n""")
+        # Our class of each student: their first homeroom, else one named after their grade (_classes).
+        db.execute("""INSERT OR IGNORE INTO class_of SELECT e.userSourcedId, c.title FROM enr e
+                      JOIN "t_classes" c ON c.sid = e.classSourcedId
+                      WHERE e.role = 'student' AND c.classType = 'homeroom' ORDER BY e.n""")
+        _classes(rows, out["classes"])
+        _subjects(rows, out["subjects"])
+        _teachings(rows, out["teachings"])
+        _students(rows, out["students"])
+        _grades(rows, out["grades"])
+    finally:
+        for writer in out.values():
+            writer.close()
+    files = {}
+    for kind, writer in out.items():
+        if writer.count:
+            files[kind] = writer.path
+        else:
+            os.remove(writer.path)
+    return Translation(files)
+
+
+def _terms(rows: _Rows, out: _Writer) -> None:
+    # A semester whose quarters are listed is not a term: the quarters are.
+    for session in rows.sources("academicSessions.csv", """
+            SELECT line, row FROM "t_academicSessions" WHERE type IN (?, ?, ?) AND sid NOT IN
+            (SELECT parentSourcedId FROM "t_academicSessions" WHERE type IN (?, ?, ?)) ORDER BY n""",
+                                *TERM_TYPES, *TERM_TYPES):
         out.add(session, {"name": session.get("title"), "starts_on": session.get("startDate")[:10],
                           "ends_on": session.get("endDate")[:10]})
 
 
-def _student_ids(users: dict[str, Source], roles: list[Source], enrollments: list[Source]) -> list[str]:
-    """Students in users.csv order, by role (1.2 roles.csv, 1.1 users.role) or enrollment."""
-    marked = {r.get("userSourcedId") for r in roles if r.get("role") == "student"}
-    marked |= {uid for uid, u in users.items() if u.get("role") == "student"}
-    marked |= {e.get("userSourcedId") for e in enrollments if e.get("role") == "student"}
-    return [uid for uid in users if uid in marked]
-
-
-def _classes(homerooms: dict[str, Source], users: dict[str, Source], students: list[str],
-             class_of: dict[str, str], enrollments: list[Source], out: _Writer) -> None:
-    members: dict[str, list[int]] = {}
-    for enrollment in enrollments:
-        level = _grade_level(users[enrollment.get("userSourcedId")].listed("grades")) \
-            if enrollment.get("userSourcedId") in users else None
-        if enrollment.get("role") == "student" and level is not None:
-            members.setdefault(enrollment.get("classSourcedId"), []).append(level)
-    for class_id, homeroom in homerooms.items():
+def _classes(rows: _Rows, out: _Writer) -> None:
+    db = rows.db
+    for homeroom in rows.sources("classes.csv", """SELECT line, row, sid FROM "t_classes"
+                                                   WHERE classType = 'homeroom' ORDER BY n"""):
         level = _grade_level(homeroom.listed("grades"))
-        if level is None and members.get(class_id):
-            level = Counter(members[class_id]).most_common(1)[0][0]
+        if level is None:  # the grade most of its students are in (the first met, on a tie)
+            found = db.execute("""
+                SELECT grade_level(u.grades) AS level FROM enr e JOIN "t_users" u ON u.sid = e.userSourcedId
+                WHERE e.classSourcedId = ? AND e.role = 'student' AND grade_level(u.grades) IS NOT NULL
+                GROUP BY level ORDER BY COUNT(*) DESC, MIN(e.n) LIMIT 1""", (homeroom.get("sourcedId"),)).fetchone()
+            level = found[0] if found else None
         out.add(homeroom, {"name": homeroom.get("title"), "grade_level": level})
-    derived: set[str] = set()
-    for user_id in students:
-        if user_id in class_of:
-            continue
-        user = users[user_id]
+    db.execute("""CREATE TEMP TABLE unplaced AS SELECT u.line, u.row, s.sid, s.n FROM students s
+                  JOIN "t_users" u ON u.sid = s.sid WHERE s.sid NOT IN (SELECT user FROM class_of)""")
+    derived: set[str] = set()  # at most the eleven grades
+    for user in rows.sources("users.csv", "SELECT line, row FROM unplaced ORDER BY n"):
         level = _grade_level(user.listed("grades"))
         if level is None:
             continue  # the student's row is refused for it (see _students)
-        class_of[user_id] = str(level)
+        db.execute("INSERT OR IGNORE INTO class_of VALUES (?, ?)", (user.get("sourcedId"), str(level)))
         if str(level) not in derived:
             derived.add(str(level))
             out.add(user, {"name": str(level), "grade_level": level})
 
 
-def _subjects(classes: dict[str, Source], courses: dict[str, Source], out: _Writer) -> dict[str, str]:
+def _subjects(rows: _Rows, out: _Writer) -> None:
     """Each scheduled class's subject name; each subject written once, from where it was first named."""
-    subject_of: dict[str, str] = {}
-    seen: set[str] = set()
-    for class_id, cls in classes.items():
-        if cls.get("classType") == "homeroom":
-            continue
-        course = courses.get(cls.get("courseSourcedId"))
+    db = rows.db
+    db.execute("CREATE TEMP TABLE seen (name TEXT PRIMARY KEY)")
+    for cls in rows.sources("classes.csv", """SELECT line, row FROM "t_classes" WHERE classType != 'homeroom'
+                                              ORDER BY n"""):
+        course = rows.one("courses.csv", cls.get("courseSourcedId"))
         names = cls.listed("subjects") or (course.listed("subjects") if course else [])
         name = names[0] if names else (course.get("title") if course else "")
         where = cls if cls.listed("subjects") or course is None else course
-        subject_of[class_id] = name
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
+        db.execute("INSERT OR REPLACE INTO subject_of VALUES (?, ?)", (cls.get("sourcedId"), name))
+        if db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (name.casefold(),)).rowcount:
             out.add(where, {"name": name},
                     "" if name else ("courseSourcedId:unknown_course" if course is None else "title:required"))
-    return subject_of
 
 
-def _teachings(enrollments: list[Source], classes: dict[str, Source], users: dict[str, Source],
-               class_of: dict[str, str], subject_of: dict[str, str], out: _Writer) -> None:
-    pupils: dict[str, set[str]] = {}
-    for enrollment in enrollments:
-        if enrollment.get("role") == "student" and enrollment.get("userSourcedId") in class_of:
-            pupils.setdefault(enrollment.get("classSourcedId"), set()).add(class_of[enrollment.get("userSourcedId")])
-    written: set[tuple[str, str, str]] = set()
-    for enrollment in enrollments:
-        section = enrollment.get("classSourcedId")
-        if enrollment.get("role") != "teacher" or section not in subject_of:
-            continue  # a homeroom's teacher teaches no subject through it
-        teacher = users.get(enrollment.get("userSourcedId"))
+def _teachings(rows: _Rows, out: _Writer) -> None:
+    db = rows.db
+    db.execute("CREATE TEMP TABLE taught (email TEXT, class TEXT, subject TEXT, PRIMARY KEY (email, class, subject))")
+    teachers = db.execute("""SELECT e.line, e.row, e.classSourcedId, e.userSourcedId, so.name FROM enr e
+                             JOIN subject_of so ON so.class = e.classSourcedId WHERE e.role = 'teacher'
+                             ORDER BY e.n""")  # a homeroom's teacher teaches no subject through it
+    for line, row, section, user_id, subject in teachers:
+        enrollment = Source("enrollments.csv", line, json.loads(row))
+        teacher = rows.one("users.csv", user_id)
         if teacher is None:
             out.add(enrollment, {}, "userSourcedId:unknown_user")
             continue
-        for our_class in sorted(pupils.get(section, ())):
-            key = (teacher.get("email").lower(), our_class, subject_of[section].casefold())
-            if key not in written:
-                written.add(key)
-                out.add(enrollment, {"teacher_email": teacher.get("email"), "class": our_class,
-                                     "subject": subject_of[section]})
+        ours = db.execute("""SELECT DISTINCT co.name FROM enr e JOIN class_of co ON co.user = e.userSourcedId
+                             WHERE e.classSourcedId = ? AND e.role = 'student' ORDER BY co.name""", (section,))
+        for (our_class,) in ours.fetchall():  # the classes of one section: a handful
+            key = (teacher.get("email").lower(), our_class, subject.casefold())
+            if db.execute("INSERT OR IGNORE INTO taught VALUES (?, ?, ?)", key).rowcount:
+                out.add(enrollment, {"teacher_email": teacher.get("email"), "class": our_class, "subject": subject})
 
 
-def _students(users: dict[str, Source], students: list[str], class_of: dict[str, str],
-              demographics: dict[str, Source], out: _Writer) -> None:
-    for user_id in students:
-        user = users[user_id]
-        birth = demographics.get(user_id)
+def _students(rows: _Rows, out: _Writer) -> None:
+    found = rows.db.execute("""SELECT u.line, u.row, s.sid, d.row, co.name FROM students s
+                               JOIN "t_users" u ON u.sid = s.sid LEFT JOIN "t_demographics" d ON d.sid = s.sid
+                               LEFT JOIN class_of co ON co.user = s.sid ORDER BY s.n""")
+    for line, row, user_id, demographics, our_class in found:
+        user = Source("users.csv", line, json.loads(row))
+        birth = Source("demographics.csv", 0, json.loads(demographics)) if demographics else None
         values = {"student_id": user_id, "last_name": user.get("familyName"), "first_name": user.get("givenName"),
                   "middle_name": user.get("middleName"), "birth_date": birth.get("birthDate")[:10] if birth else "",
-                  "class": class_of.get(user_id)}
+                  "class": our_class}
         # The birth date matches a parent's application to the child: a student without one is refused.
         error = "" if values["birth_date"] else "birthDate:required"
         error = error or ("" if values["class"] else "grades:no_class")
         out.add(user, values, error)
 
 
-def _grades(data: dict[str, list[Source]], results: Iterator[Source], classes: dict[str, Source],
-            subject_of: dict[str, str], deleted: set[str], out: _Writer) -> None:
-    categories = {c.get("sourcedId"): c.get("title") for c in data.get("categories.csv", [])}
-    items = {i.get("sourcedId"): i for i in data.get("lineItems.csv", [])}
-    for result in results:
-        if result.get("lineItemSourcedId") in deleted or result.get("studentSourcedId") in deleted:
-            continue
-        item = items.get(result.get("lineItemSourcedId"))
-        if item is None:
+def _grades(rows: _Rows, out: _Writer) -> None:
+    # results.csv is the big one (a row per mark): walked once, in order, each row joined to its line item.
+    found = rows.db.execute("""
+        SELECT r.line, r.row, li.row, li.categorySourcedId, c.title, so.class, so.name FROM "t_results" r
+        LEFT JOIN "t_lineItems" li ON li.sid = r.lineItemSourcedId
+        LEFT JOIN "t_categories" c ON c.sid = li.categorySourcedId
+        LEFT JOIN subject_of so ON so.class = li.classSourcedId
+        WHERE r.lineItemSourcedId NOT IN (SELECT sid FROM deleted)
+          AND r.studentSourcedId NOT IN (SELECT sid FROM deleted)
+        ORDER BY r.n""")
+    for line, row, item_row, category_id, category_title, section, subject in found:
+        result = Source("results.csv", line, json.loads(row))
+        if item_row is None:
             out.add(result, {}, "lineItemSourcedId:unknown_line_item")
             continue
-        if item.get("classSourcedId") not in subject_of:
+        item = Source("lineItems.csv", 0, json.loads(item_row))
+        if section is None:
             out.add(result, {}, "lineItemSourcedId:unknown_class")
             continue
         score = result.get("score")
@@ -348,10 +501,9 @@ def _grades(data: dict[str, list[Source]], results: Iterator[Source], classes: d
             continue  # nothing was marked
         values: dict[str, object] = {
             "grade_id": result.get("sourcedId"), "student_id": result.get("studentSourcedId"),
-            "date": result.get("scoreDate")[:10], "starts_at": "00:00",
-            "subject": subject_of[item.get("classSourcedId")], "value": score,
-            "work_kind": work_kind(categories.get(item.get("categorySourcedId"))) if item.get("categorySourcedId")
-            else "classwork", "remark": result.get("comment")}
+            "date": result.get("scoreDate")[:10], "starts_at": "00:00", "subject": subject, "value": score,
+            "work_kind": work_kind(category_title) if category_id else "classwork",
+            "remark": result.get("comment")}
         error = ""
         if score:
             try:

@@ -39,6 +39,7 @@ def view(item: Upload) -> dict[str, Any]:
         "detail": item.detail, "created_at": item.created_at, "finished_at": item.finished_at,
         "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
         "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
+        "errors_listed": int(item.errors_listed or 0),
     }
 
 
@@ -47,12 +48,14 @@ def status(school_id: str, upload_id: str, limit: int, cursor: str | None) -> di
     item = store.get_upload(upload_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="upload_not_found")
+    item = importer.settle(item)
     errors, next_cursor = page(store.row_errors(upload_id, limit, decode_cursor(cursor)))
     report = [{"file": e.file, "line": int(e.line), "column": e.column, "code": e.code} for e in errors]
-    return view(item) | {"errors": report, "next_cursor": next_cursor}
+    return view(item) | {"errors": report, "next_cursor": next_cursor,
+                         "rejected_by_code": store.rejected_by_code(upload_id)}
 
 
 def list_for(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """The school's uploads, newest first."""
     items, next_cursor = page(store.uploads_of(school_id, limit, decode_cursor(cursor)))
-    return {"items": [view(i) for i in items], "next_cursor": next_cursor}
+    return {"items": [view(importer.settle(i)) for i in items], "next_cursor": next_cursor}
