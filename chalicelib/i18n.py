@@ -179,6 +179,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ссылка на календарь недействительна: получите новую в личном кабинете.",
         "The calendar link is not valid: get a new one in your account.",
     ),
+    # bad input: values the database refuses, path ids (issue 12: timeouts, deep JSON, 4xx not 503)
+    "value_not_storable": (
+        "Значение слишком длинное или недопустимое, ничего не сохранено.",
+        "A value is too long or not allowed; nothing was saved.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.
@@ -207,6 +212,9 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
         "пароль должен быть не короче 10 символов и содержать буквы и цифры",
         "the password needs at least 10 characters with letters and digits",
     ),
+    # bad input (issue 12): a null where a value or leaving the field out is meant; reversed spans
+    "null_not_allowed": ("укажите значение или не передавайте поле", "give a value or leave the field out"),
+    "range_reversed": ("конец периода раньше начала", "the end of the span is before its start"),
 }
 
 

@@ -94,7 +94,7 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {str(spec.status): ok}
     for status in spec.same_body_on:
         responses[str(status)] = {**ok, "description": ERROR_TEXT.get(status, "")}
-    codes = set(spec.errors) | {500}
+    codes = set(spec.errors) | {500, 503}  # any route may find its database down (chalicelib/aws.py)
     if not spec.allow.public:
         codes |= {401, 403}
     if spec.body or spec.query:
