@@ -75,3 +75,15 @@ class UnavailableError(DiaryError):
 
     status = 503
     code = "service_unavailable"
+    retry_after = 5  # seconds (the Retry-After header): long enough for a restarted dependency
+
+    def __init__(self, field: str | None = None, code: str | None = None, **params: Any) -> None:
+        super().__init__(field, code, **{"retry_after": self.retry_after, **params})
+
+
+class UnstorableValueError(DiaryError):
+    """The database refused a value the caller sent (a key over its size, an item too large):
+    the request's fault, not an outage; nothing was written."""
+
+    status = 422
+    code = "value_not_storable"

@@ -176,6 +176,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # tokens and staff roles (issue 12: 15, 16)
     "administrator_not_found": ("Администратор не найден в этой школе.", "Administrator not found in this school."),
+    # bad input: values the database refuses, path ids (issue 12: timeouts, deep JSON, 4xx not 503)
+    "value_not_storable": (
+        "Значение слишком длинное или недопустимое, ничего не сохранено.",
+        "A value is too long or not allowed; nothing was saved.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.
@@ -204,6 +209,9 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
         "пароль должен быть не короче 10 символов и содержать буквы и цифры",
         "the password needs at least 10 characters with letters and digits",
     ),
+    # bad input (issue 12): a null where a value or leaving the field out is meant; reversed spans
+    "null_not_allowed": ("укажите значение или не передавайте поле", "give a value or leave the field out"),
+    "range_reversed": ("конец периода раньше начала", "the end of the span is before its start"),
 }
 
 

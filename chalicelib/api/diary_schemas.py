@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from chalicelib.api.schemas import Clock, Id, MultiLine, SingleLine, Strict, Title
+from chalicelib.api.schemas import Clock, Day, Id, MultiLine, SingleLine, Strict, Title, span_end
 
 
 class WeekQuery(Strict):
     """Any day of the wanted week; none: this week at the school."""
 
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class TermQuery(Strict):
@@ -42,8 +42,13 @@ class DateRangeQuery(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    first: dt.date | None = Field(default=None, alias="from")
-    last: dt.date | None = Field(default=None, alias="to")
+    first: Day | None = Field(default=None, alias="from")
+    last: Day | None = Field(default=None, alias="to")
+
+    @field_validator("last")
+    @classmethod
+    def _not_before_first(cls, last: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return last if last is None else span_end(info.data.get("first"), last)
 
 
 class TermBrief(BaseModel):
@@ -172,7 +177,7 @@ class EventCreate(Strict):
 
     title: Title
     description: MultiLine | None = Field(default=None, max_length=2000)
-    date: dt.date
+    date: Day
     starts_at: Clock | None = None
     ends_at: Clock | None = None
     place: SingleLine | None = Field(default=None, max_length=200)
@@ -202,7 +207,7 @@ class EventList(BaseModel):
 class MeetingCreate(Strict):
     """A parent meeting of a class."""
 
-    date: dt.date
+    date: Day
     starts_at: Clock
     place: SingleLine = Field(min_length=1, max_length=200)
     agenda: MultiLine = Field(min_length=1, max_length=2000)

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from chalicelib.api import input_bounds
 from chalicelib.api.routing import ENDPOINTS, Endpoint, schema
 
 ERROR_TEXT = {
@@ -72,7 +73,8 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
 
 def _parameters(spec: Endpoint) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "string", "pattern": f"^{input_bounds.id_pattern(name)}$"}}
         for name in re.findall(r"{(\w+)}", spec.path)
     ]
     if spec.query:
@@ -94,13 +96,15 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {str(spec.status): ok}
     for status in spec.same_body_on:
         responses[str(status)] = {**ok, "description": ERROR_TEXT.get(status, "")}
-    codes = set(spec.errors) | {500}
+    codes = set(spec.errors) | {500, 503}  # any route may find its database down (chalicelib/aws.py)
     if not spec.allow.public:
         codes |= {401, 403}
     if spec.body or spec.query:
         codes |= {422}
     if spec.body:
         codes |= {400}  # a body that is not a JSON object
+    if "{" in spec.path:
+        codes |= {404}  # a path id that is not one the service issues (api/input_bounds.py)
     for status in sorted(codes):
         if str(status) in responses:
             continue

@@ -18,6 +18,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import i18n
+from chalicelib.api import input_bounds
 from chalicelib.api.access import Access
 from chalicelib.api.gate import access_token
 from chalicelib.domain.tokens import Caller, child_hints, token_kind
@@ -127,6 +128,7 @@ def _serve(bp: Blueprint, spec: Endpoint, handler: Callable[[Request], Any], pat
     lang = i18n.pick_language(headers.get("accept-language"))
     try:
         caller = None if spec.allow.public else _authorize(spec, current.context, path)
+        input_bounds.check_path(path)
         request = Request(
             caller=caller,
             path=path,
@@ -182,10 +184,7 @@ def _child_hints(identity: Mapping[str, Any]) -> dict[str, Any]:
 def _parse_body(spec: Endpoint, raw: str | bytes | None) -> Any:
     if spec.body is None:
         return None
-    try:
-        data = json.loads(raw) if raw else {}
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DiaryError(code="invalid_json") from exc
+    data = input_bounds.json_body(raw) if raw else {}
     if not isinstance(data, dict):
         raise DiaryError(code="invalid_json")
     return _validate(spec.body, data)

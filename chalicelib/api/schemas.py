@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.plain_text import multiline_text, refused_character
@@ -70,6 +70,18 @@ Password = Annotated[str, Field(max_length=128), AfterValidator(_strong)]
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 Language = Literal["ru", "en"]
 
+# A day of school life or a birth date. The bounds keep date arithmetic (a week's Sunday, a
+# default span) far from the calendar's ends, where 9999-12-31 + 6 days overflows.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+
+
+def span_end(first: dt.date | None, last: dt.date) -> dt.date:
+    """Refuse a span whose end comes before its start (DynamoDB would refuse the key range)."""
+    if first is not None and last < first:
+        raise PydanticCustomError("range_reversed", "the end of the span is before its start")
+    return last
+
 
 class Strict(BaseModel):
     """Unknown fields are refused, so a typo never passes silently."""
@@ -78,6 +90,26 @@ class Strict(BaseModel):
 
 
 T = TypeVar("T")
+
+
+def _given(value: T) -> T:
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "give a value or leave the field out")
+    return value
+
+
+def _not_null_in_document(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # left out, it stays as it is
+    options = [o for o in schema.pop("anyOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+
+
+# A field of a change that may be left out (it stays as it is) but, once sent, needs a value:
+# null would store nothing where the record must hold something. Not nullable in the document.
+Omittable = Annotated[T | None, AfterValidator(_given), Field(json_schema_extra=_not_null_in_document)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -246,8 +278,8 @@ class TermCreate(Strict):
     """A term of the school year."""
 
     name: Title
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
 
 
 class TermOut(BaseModel):
@@ -281,7 +313,7 @@ class StudentCreate(Strict):
     last_name: PersonName
     first_name: PersonName
     middle_name: PersonName | None = None
-    birth_date: dt.date
+    birth_date: Day
     class_id: Id
 
 
@@ -302,7 +334,7 @@ class StudentChange(Strict):
     last_name: PersonName | None = None
     first_name: PersonName | None = None
     middle_name: PersonName | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     class_id: Id | None = None
 
 
@@ -350,7 +382,7 @@ class ApplicationCreate(Strict):
     child_last_name: PersonName
     child_first_name: PersonName
     child_middle_name: PersonName | None = None
-    child_birth_date: dt.date
+    child_birth_date: Day
     class_name: Annotated[SingleLine, Field(min_length=1, max_length=16)]
     relation: Relation
 
@@ -546,7 +578,7 @@ WorkKind = Literal["classwork", "homework", "test", "control", "oral", "lab", "e
 class LessonCreate(Strict):
     """A lesson on the class's schedule."""
 
-    date: dt.date
+    date: Day
     starts_at: Clock
     ends_at: Clock
     subject_id: Id
@@ -557,11 +589,11 @@ class LessonCreate(Strict):
 class ScheduleChange(Strict):
     """Move, reassign or cancel a lesson; `version` is the version you read."""
 
-    starts_at: Clock | None = None
-    ends_at: Clock | None = None
-    teacher_id: Id | None = None
+    starts_at: Omittable[Clock] = None
+    ends_at: Omittable[Clock] = None
+    teacher_id: Id | None = None  # null: nobody teaches it for now
     room: SingleLine | None = Field(default=None, max_length=40)
-    cancelled: bool | None = None
+    cancelled: Omittable[bool] = None
     version: int = Field(ge=1)
 
 
@@ -602,8 +634,13 @@ class RangeQuery(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    first: dt.date = Field(alias="from")
-    last: dt.date = Field(alias="to")
+    first: Day = Field(alias="from")
+    last: Day = Field(alias="to")
+
+    @field_validator("last")
+    @classmethod
+    def _not_before_first(cls, last: dt.date, info: ValidationInfo) -> dt.date:
+        return span_end(info.data.get("first"), last)
 
 
 class TopicSet(Strict):
@@ -617,7 +654,7 @@ class HomeworkSet(Strict):
     """Homework for a lesson; give `version` when correcting existing homework."""
 
     text: MultiLine = Field(min_length=1, max_length=4000)
-    due_date: dt.date
+    due_date: Day
     version: int | None = Field(default=None, ge=1)
 
 
@@ -640,10 +677,10 @@ class GradeCreate(Strict):
 class GradeCorrection(Strict):
     """Correct a grade; `version` is the version you read."""
 
-    value: int | None = Field(default=None, ge=1, le=5)
-    weight: int | None = Field(default=None, ge=1, le=10)
-    work_kind: WorkKind | None = None
-    remark: MultiLine | None = Field(default=None, max_length=1000)
+    value: Omittable[Annotated[int, Field(ge=1, le=5)]] = None
+    weight: Omittable[Annotated[int, Field(ge=1, le=10)]] = None
+    work_kind: Omittable[WorkKind] = None
+    remark: MultiLine | None = Field(default=None, max_length=1000)  # null: the remark is taken back
     version: int = Field(ge=1)
 
 
@@ -933,11 +970,11 @@ class QuietHours(Strict):
 class AlertPreferencesUpdate(Strict):
     """What to change; fields left out stay as they are."""
 
-    channels: dict[AlertKind, AlertChannel] | None = None
-    quiet_hours: QuietHours | None = None
-    digest: bool | None = None
-    grade_at_most: int | None = Field(default=None, ge=1, le=5)
-    absences: Literal["unexcused", "all"] | None = None
+    channels: Omittable[dict[AlertKind, AlertChannel]] = None
+    quiet_hours: QuietHours | None = None  # null: SMS at any hour
+    digest: Omittable[bool] = None
+    grade_at_most: int | None = Field(default=None, ge=1, le=5)  # null: every grade
+    absences: Omittable[Literal["unexcused", "all"]] = None
 
 
 class AlertPreferencesOut(BaseModel):

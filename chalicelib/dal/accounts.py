@@ -18,7 +18,7 @@ from chalicelib.dal.models import (
     Session,
     Throttle,
 )
-from chalicelib.dal.store import connection, epoch, now_iso, storing
+from chalicelib.dal.store import Reading, connection, epoch, now_iso, storing
 from chalicelib.errors import ConflictError
 
 VERIFICATION_TTL = timedelta(hours=24)  # a pending registration lives this long
@@ -213,7 +213,7 @@ def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
 def staff_of(school_id: str, role: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a school's administrators or teachers, by name."""
     with storing():
-        return RoleGrant.gsi1.query(f"STAFF#{school_id}#{role}", limit=limit, last_evaluated_key=start)
+        return Reading(RoleGrant.gsi1.query(f"STAFF#{school_id}#{role}", limit=limit, last_evaluated_key=start))
 
 
 def has_role(account_id: str, role: str, school_id: str) -> bool:

@@ -10,7 +10,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, settings
 from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, ApplicationRef, RosterEntry
-from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.dal.store import Reading, connection, now_iso, storing
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
 
 
@@ -66,14 +66,15 @@ def get_by_id(application_id: str) -> Application | None:
 def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a parent's applications."""
     with storing():
-        return Application.query(_account_pk(account_id), Application.sk.startswith("APPLICATION#"),
-                                 limit=limit, last_evaluated_key=start)
+        return Reading(Application.query(_account_pk(account_id), Application.sk.startswith("APPLICATION#"),
+                                         limit=limit, last_evaluated_key=start))
 
 
 def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a school's applications in one state, by child's name."""
     with storing():
-        return Application.gsi1.query(f"APPLICATIONS#{school_id}#{state}", limit=limit, last_evaluated_key=start)
+        return Reading(Application.gsi1.query(f"APPLICATIONS#{school_id}#{state}", limit=limit,
+                                              last_evaluated_key=start))
 
 
 def waiting_for(school_id: str, roster_key: str) -> list[Application]:

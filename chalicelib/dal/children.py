@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, settings
 from chalicelib.dal.models import AccessCode, AuditEntry, DiaryItem, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import connection, epoch, now_iso, storing
+from chalicelib.dal.store import Reading, connection, epoch, now_iso, storing
 from chalicelib.errors import ConflictError
 
 
@@ -96,7 +97,7 @@ def links_of_child(student_id: str) -> list[Guardianship | Viewer]:
 def children_of(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of the account's links to children."""
     with storing():
-        return DiaryItem.gsi1.query(f"CHILDREN#{account_id}", limit=limit, last_evaluated_key=start)
+        return Reading(DiaryItem.gsi1.query(f"CHILDREN#{account_id}", limit=limit, last_evaluated_key=start))
 
 
 def _audit(student_id: str, actor_id: str, action: str, part: str | None, subject: str | None) -> AuditEntry:
@@ -126,21 +127,15 @@ def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: b
     """ADD grade ids to a link's unseen set (posted) or DELETE them (seen, or the grade is gone).
     Set operations, so a replayed stream batch changes nothing; a link revoked meanwhile is left
     alone rather than brought back as a fragment."""
-    from botocore.exceptions import ClientError
-
     if not grade_ids:
         return
     pk, sk = access_key(student_id, account_id)
-    try:
-        with storing():
-            aws.client("dynamodb").update_item(
-                TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
-                UpdateExpression=f"{'ADD' if unseen else 'DELETE'} unseen_grade_ids :ids",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeValues={":ids": {"SS": sorted(grade_ids)}})
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
+    with suppress(ConflictError), storing():  # the condition failed: the link is gone
+        aws.client("dynamodb").update_item(
+            TableName=settings.table_name(), Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            UpdateExpression=f"{'ADD' if unseen else 'DELETE'} unseen_grade_ids :ids",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":ids": {"SS": sorted(grade_ids)}})
 
 
 def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_action: str,
@@ -185,9 +180,9 @@ def get_invitation(student_id: str, invitation_id: str) -> Invitation | None:
 def pending_invitations(student_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a child's invitations not yet accepted or revoked."""
     with storing():
-        return Invitation.query(student_pk(student_id), Invitation.sk.startswith("INVITATION#"),
-                                filter_condition=Invitation.state == "pending", limit=limit,
-                                last_evaluated_key=start)
+        return Reading(Invitation.query(student_pk(student_id), Invitation.sk.startswith("INVITATION#"),
+                                        filter_condition=Invitation.state == "pending", limit=limit,
+                                        last_evaluated_key=start))
 
 
 def revoke_invitation(invitation: Invitation, actor_id: str) -> None:
@@ -211,5 +206,5 @@ def revoke_viewer(viewer: Viewer, actor_id: str) -> None:
 def audit_of(student_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a child's audit trail, newest first."""
     with storing():
-        return AuditEntry.query(student_pk(student_id), AuditEntry.sk.startswith("AUDIT#"),
-                                scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        return Reading(AuditEntry.query(student_pk(student_id), AuditEntry.sk.startswith("AUDIT#"),
+                                        scan_index_forward=False, limit=limit, last_evaluated_key=start))

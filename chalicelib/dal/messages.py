@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.dal.models import Message, MessageThread, RateCounter, ThreadInbox
-from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.dal.store import Reading, connection, now_iso, storing
 from chalicelib.errors import ConflictError
 
 PREVIEW_CHARS = 120
@@ -125,15 +125,15 @@ def inboxes_of_thread(thread_id: str) -> list[ThreadInbox]:
 def threads_of(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of the account's threads, the most recently active first."""
     with storing():
-        return ThreadInbox.gsi1.query(inbox_pk(account_id), scan_index_forward=False, limit=limit,
-                                      last_evaluated_key=start)
+        return Reading(ThreadInbox.gsi1.query(inbox_pk(account_id), scan_index_forward=False, limit=limit,
+                                              last_evaluated_key=start))
 
 
 def messages_of(thread_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a thread's messages, newest first."""
     with storing():
-        return Message.query(thread_pk(thread_id), Message.sk.startswith("MSG#"), scan_index_forward=False,
-                             limit=limit, last_evaluated_key=start)
+        return Reading(Message.query(thread_pk(thread_id), Message.sk.startswith("MSG#"), scan_index_forward=False,
+                                     limit=limit, last_evaluated_key=start))
 
 
 def mark_read(inbox: ThreadInbox) -> None:

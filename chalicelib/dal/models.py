@@ -101,7 +101,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib import settings
+from chalicelib import aws, settings
 
 DEFAULT_TIMEZONE = "Europe/Moscow"  # a school that has not said otherwise
 
@@ -125,6 +125,10 @@ class DiaryItem(Model):
         region = settings.region()
         billing_mode = "PAY_PER_REQUEST"
         stream_view_type = "NEW_AND_OLD_IMAGES"
+        # The same bounds as every boto3 client (chalicelib/aws.py): a stalled table is a fast 503.
+        connect_timeout_seconds = aws.CONNECT_TIMEOUT_S
+        read_timeout_seconds = aws.READ_TIMEOUT_S
+        max_retry_attempts = aws.ATTEMPTS - 1  # retries after the first try
 
     pk = UnicodeAttribute(hash_key=True, attr_name="PK")
     sk = UnicodeAttribute(range_key=True, attr_name="SK")

@@ -17,7 +17,7 @@ from chalicelib.dal.models import (
     Teaching,
     Term,
 )
-from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.dal.store import Reading, connection, now_iso, storing
 from chalicelib.errors import ConflictError
 
 ItemT = TypeVar("ItemT", bound=DiaryItem)
@@ -45,7 +45,7 @@ def get_school(school_id: str) -> School | None:
 def list_schools(limit: int, start: dict[str, Any] | None) -> Any:
     """A page of all schools, by name."""
     with storing():
-        return School.gsi1.query("SCHOOLS", limit=limit, last_evaluated_key=start)
+        return Reading(School.gsi1.query("SCHOOLS", limit=limit, last_evaluated_key=start))
 
 
 def _get(model: type[ItemT], pk: str, sk: str) -> ItemT | None:
@@ -75,9 +75,9 @@ def save_new(item: DiaryItem) -> None:
 def children(model: type[ItemT], school_id: str, prefix: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a school's classes, subjects, terms or teaching assignments."""
     with storing():
-        return model.query(
+        return Reading(model.query(
             school_pk(school_id), model.sk.startswith(prefix), limit=limit, last_evaluated_key=start
-        )
+        ))
 
 
 def class_key(school_id: str, class_id: str) -> tuple[str, str]:
@@ -144,7 +144,7 @@ def remove_teacher(school_id: str, teacher_id: str) -> int:
 def students_of_class(school_id: str, class_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a class's students, by surname."""
     with storing():
-        return Student.gsi1.query(f"CLASS#{school_id}#{class_id}", limit=limit, last_evaluated_key=start)
+        return Reading(Student.gsi1.query(f"CLASS#{school_id}#{class_id}", limit=limit, last_evaluated_key=start))
 
 
 def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:

@@ -18,11 +18,12 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib import aws, settings
-from chalicelib.errors import ConflictError, DiaryError, UnavailableError
+from chalicelib.errors import ConflictError, DiaryError, UnavailableError, UnstorableValueError
 
 log = logging.getLogger(__name__)
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+VALIDATION_FAILED = "ValidationException"
 
 
 def now_iso() -> str:
@@ -37,31 +38,52 @@ def epoch() -> int:
 
 @lru_cache(maxsize=1)
 def connection() -> Connection:
-    """The low-level connection transactions need (created lazily, once per container)."""
-    return Connection(region=settings.region())
+    """The low-level connection transactions need (created lazily, once per container), with the
+    same timeouts and retries as the models (chalicelib/aws.py)."""
+    return Connection(region=settings.region(), connect_timeout_seconds=aws.CONNECT_TIMEOUT_S,
+                      read_timeout_seconds=aws.READ_TIMEOUT_S, max_retry_attempts=aws.ATTEMPTS - 1)
 
 
-def condition_failed(error: PynamoDBException) -> bool:
+def _error_code(cause: BaseException | None) -> str | None:
+    # Only a ClientError carries DynamoDB's answer; a timeout's `response` is None or absent.
+    response = getattr(cause, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    return str(error.get("Code")) if isinstance(error, dict) and error.get("Code") else None
+
+
+def condition_failed(error: Exception) -> bool:
     """Whether a write was refused by its condition (as opposed to failing)."""
     if isinstance(error, TransactWriteError):
         reasons = error.cancellation_reasons or []
         return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
-    return error.cause_response_code == CONDITION_FAILED
+    cause = error.cause if isinstance(error, PynamoDBException) else error
+    return _error_code(cause) == CONDITION_FAILED
+
+
+def _refused_value(error: Exception) -> bool:
+    """Whether DynamoDB refused what was sent (a key over its size, an item over 400 KB): the
+    request's fault, which retrying cannot mend, unlike an outage."""
+    if isinstance(error, TransactWriteError):
+        return any(r is not None and r.code == "ValidationError" for r in error.cancellation_reasons or [])
+    cause = error.cause if isinstance(error, PynamoDBException) else error
+    return _error_code(cause) == VALIDATION_FAILED
 
 
 @contextmanager
 def storing(conflict: DiaryError | None = None) -> Iterator[None]:
-    """Turn PynamoDB/botocore failures into domain errors; a failed condition becomes `conflict`."""
-    from botocore.exceptions import BotoCoreError
+    """Turn PynamoDB/botocore failures into domain errors; a failed condition becomes `conflict`,
+    a refused value 422, and a database that does not answer (timeouts, no connection) 503."""
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         yield
-    except PynamoDBException as error:
-        if conflict is not None and condition_failed(error):
-            raise conflict from error
+    except (PynamoDBException, ClientError) as error:
         if condition_failed(error):
-            raise ConflictError() from error
-        log.warning("storage failed: %r (cause %r)", error, error.cause)
+            raise (conflict or ConflictError()) from error
+        if _refused_value(error):
+            log.warning("storage refused a value: %r", error)
+            raise UnstorableValueError() from error
+        log.warning("storage failed: %r (cause %r)", error, getattr(error, "cause", None))
         raise UnavailableError() from error
     except BotoCoreError as error:
         log.warning("storage unreachable: %r", error)
@@ -129,3 +151,28 @@ def get_many(keys: list[tuple[str, str]], consistent: bool = False,
                     found[(raw["PK"]["S"], raw["SK"]["S"])] = raw
                 request = answer.get("UnprocessedKeys") or {}
     return found
+
+
+class Reading:
+    """A lazy query or scan whose every page is read inside storing(): a database that stops
+    answering half-way through a list is a 503 like any other read, wherever the list is drained."""
+
+    def __init__(self, results: Any) -> None:
+        self._results = results
+
+    def __iter__(self) -> Iterator[Any]:
+        items = iter(self._results)
+        while True:
+            with storing():
+                item = next(items, _END)
+            if item is _END:
+                return
+            yield item
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Where the page ended (None at the end), as PynamoDB's iterator says."""
+        return self._results.last_evaluated_key
+
+
+_END = object()

@@ -29,7 +29,7 @@ from chalicelib.dal.models import (
     UploadErrorCount,
     UploadRowError,
 )
-from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.dal.store import Reading, connection, now_iso, storing
 from chalicelib.errors import ConflictError
 
 UPLOAD_KEEP = timedelta(days=90)  # the school follows an upload for days; processed/ files go after 30
@@ -93,8 +93,8 @@ def expiry_of(upload: Upload) -> datetime:
 def uploads_of(school_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a school's uploads, newest first."""
     with storing():
-        return Upload.gsi1.query(f"UPLOADS#{school_id}", scan_index_forward=False, limit=limit,
-                                 last_evaluated_key=start)
+        return Reading(Upload.gsi1.query(f"UPLOADS#{school_id}", scan_index_forward=False, limit=limit,
+                                         last_evaluated_key=start))
 
 
 def start_processing(upload: Upload, rows_total: int, chunks_total: int) -> bool:
@@ -166,8 +166,8 @@ def mark_done(upload: Upload) -> bool:
 def row_errors(upload_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of an upload's row errors, by file and line."""
     with storing():
-        return UploadRowError.query(f"UPLOAD#{upload_id}", UploadRowError.sk.startswith("ERROR#"), limit=limit,
-                                    last_evaluated_key=start)
+        return Reading(UploadRowError.query(f"UPLOAD#{upload_id}", UploadRowError.sk.startswith("ERROR#"), limit=limit,
+                                            last_evaluated_key=start))
 
 
 def processing_uploads() -> list[Upload]:
