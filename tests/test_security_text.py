@@ -64,7 +64,8 @@ def test_every_free_text_field_of_every_request_model_refuses_control_characters
 def _free_text(field) -> bool:
     annotation = field.annotation
     args = typing.get_args(annotation) or (annotation,)
-    if str not in args and not any(typing.get_origin(a) is typing.Annotated for a in args):
+    if str not in args and not any(typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str
+                                   for a in args):
         return False
     text = repr(annotation) + repr(field.metadata)
     return "pattern" not in text and "Literal" not in text
@@ -72,8 +73,7 @@ def _free_text(field) -> bool:
 
 def test_a_name_with_nul_esc_cr_or_lf_is_422_with_the_field_and_the_reason(client):
     for ch in ("\x00", "\x1b", "\r", "\n", "\r\n"):
-        response = post(client, "/auth/register", {"email": "ctl@example.ru", "password": PASSWORD,
-                                                    "name": f"Иванова{ch}Мария"})
+        response = post(client, "/auth/register", {"email": "ctl@example.ru", "name": f"Иванова{ch}Мария"})
         assert response.status_code == 422, (repr(ch), response.body)
         error = response.json_body["error"]
         assert (error["code"], error["field"]) == ("validation_failed", "name")
