@@ -6,6 +6,7 @@ One line per access pattern:
 - account by id:                 GetItem  PK=ACCOUNT#<id>, SK=ACCOUNT
 - account id by email (login):   GetItem  PK=EMAIL#<email>, SK=EMAIL
 - email verification of account: GetItem  PK=ACCOUNT#<id>, SK=VERIFICATION
+- phone verification of account: GetItem  PK=ACCOUNT#<id>, SK=PHONE_VERIFICATION
 - an account's roles (tokens):   Query    PK=ACCOUNT#<id>, SK begins_with ROLE#
 - refresh-token family:          GetItem  PK=SESSION#<family>, SK=SESSION
 - failed-login counter:          GetItem  PK=THROTTLE#<scope>#<key>, SK=THROTTLE
@@ -140,6 +141,7 @@ class Account(DiaryItem, discriminator="Account"):
     email = UnicodeAttribute()
     name = UnicodeAttribute()
     phone = UnicodeAttribute(null=True)
+    phone_verified = BooleanAttribute(null=True)  # the owner typed the code texted to `phone`: SMS may go
     language = UnicodeAttribute(default="ru")
     password_hash = UnicodeAttribute()
     verified = BooleanAttribute(default=False)
@@ -157,6 +159,15 @@ class EmailVerification(DiaryItem, discriminator="EmailVerification"):
 
     code_hash = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
+
+
+class PhoneVerification(DiaryItem, discriminator="PhoneVerification"):
+    """The code texted to the number an account gave, stored only as a hash."""
+
+    phone = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    valid_until = NumberAttribute()
 
 
 class RoleGrant(DiaryItem, discriminator="RoleGrant"):
