@@ -9,8 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests import test_alerts
 from tests.conftest import sent_emails, unique_email
-from tests.journeys import get, linked_parent, login, post, verified_account
+from tests.journeys import get, linked_parent, login, patch, post, verified_account
+from tests.test_alerts import grade, new_phone, put, sent_sms
+
+# The alert tests' school (a pupil, a linked parent with a confirmed phone) and clock
+base, school, daytime = test_alerts.base, test_alerts.school, test_alerts.daytime
 
 
 @pytest.fixture
@@ -89,8 +94,6 @@ def test_parallel_invitations_never_pass_the_limit(client, pump, mid_hour):
 
 
 # --- item 14: SMS only to a confirmed phone -----------------------------------------------------
-
-from tests.test_alerts import base, daytime, grade, new_phone, patch, put, school, sent_sms  # noqa: E402, F401
 
 
 def texted_code(pump, phone):

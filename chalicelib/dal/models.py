@@ -66,6 +66,9 @@ Messages between families and the school (chalicelib/domain/messages.py):
 - an account's threads, newest first:   Query    GSI1 GSI1PK=THREADS#<account>, GSI1SK=<last msg stamp>#<thread> (desc.)
 - messages of a thread, newest first:   Query    PK=THREAD#<thread>, SK begins_with MSG# (desc.; MSG#<stamp>#<message>)
 - messages sent in a 10-minute window:  UpdateItem ADD PK=RATE#<account>, SK=MESSAGES#<window>  (TTL)
+- invitations / phone codes in a window: TransactWriteItems of UpdateItem ADD (condition: under the limit)
+                                        PK=RATE#<account> | RATE#STUDENT#<id> | RATE#PHONE#<e164>,
+                                        SK=<quota>#<window>  (TTL; chalicelib/dal/quotas.py)
 Alerts (chalicelib/domain/alerts.py; produced from the stream, delivered from the alerts queue):
 - a child's family and its alert choices: Query  PK=STUDENT#<id>, SK between ACCESS# and ALERTS#~
                                         (Guardianship | Viewer links and AlertPreferences in one Query)
