@@ -65,6 +65,7 @@ def build_school(families: int, sms_every: int) -> tuple[str, int, int]:
         phone = f"+7916{n:07d}" if sms_every and n % sms_every == 0 else None
         account = Account(f"ACCOUNT#{account_id}", "ACCOUNT", account_id=account_id,
                           email=f"parent{n}@family.example.ru", name="Иванова Мария", phone=phone,
+                          phone_verified=True if phone else None,  # only a confirmed number is texted
                           language="en" if n % 10 == 9 else "ru", password_hash="-", verified=True)
         link = Guardianship(f"STUDENT#{student_id}", f"ACCESS#{account_id}", account_id=account_id,
                             student_id=student_id, school_id=school_id, relation="mother")

@@ -103,8 +103,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This part of the diary is not shared with you.",
     ),
     "alerts_phone_required": (
-        "Для SMS укажите номер телефона в профиле.",
-        "Add a phone number to your profile to get SMS.",
+        "Для SMS укажите и подтвердите номер телефона в профиле.",
+        "Add and confirm a phone number in your profile to get SMS.",
     ),
     "alerts_viewer_email_only": (
         "Приглашённые получают уведомления только по электронной почте.",
@@ -181,6 +181,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Значение слишком длинное или недопустимое, ничего не сохранено.",
         "A value is too long or not allowed; nothing was saved.",
     ),
+    # mail and SMS to addresses the caller does not own (issue 12, items 13 and 14)
+    "too_many_invitations": (
+        "Слишком много приглашений. Повторите через {retry_after} с.",
+        "Too many invitations. Try again in {retry_after} s.",
+    ),
+    "too_many_codes": (
+        "Слишком много кодов подтверждения. Повторите через {retry_after} с.",
+        "Too many confirmation codes. Try again in {retry_after} s.",
+    ),
+    "phone_missing": ("Сначала укажите номер телефона в профиле.", "Add a phone number to your profile first."),
+    "phone_already_verified": ("Номер телефона уже подтверждён.", "The phone number is already confirmed."),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

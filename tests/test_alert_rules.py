@@ -156,7 +156,8 @@ LONG = {"child": "Александра-Виктория", "subject": "Основ
         "school": "ГБОУ средняя общеобразовательная школа № 239 Центрального района", "value": 2,
         "remark": "Не выполнено домашнее задание, нет тетради", "mark": "absent", "excused": False,
         "date": "2026-09-07", "due_date": "2026-09-09", "starts_at": "18:30", "cancelled": True,
-        "text": "№ 245–247", "minutes_late": 15, "room": "214", "corrected": False, "changed": False}
+        "text": "№ 245–247", "minutes_late": 15, "room": "214", "corrected": False, "changed": False,
+        "code": "123456"}
 
 
 @pytest.mark.parametrize("path", sorted(Path("chalicelib/templates/messages").glob("sms_*.j2")), ids=lambda p: p.name)

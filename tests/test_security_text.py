@@ -12,7 +12,7 @@ from chalicelib.domain import import_format as fmt
 from chalicelib.domain import oneroster
 from chalicelib.domain.plain_text import one_line, refused_character
 from tests import test_uploads
-from tests.journeys import PASSWORD, post
+from tests.journeys import post
 from tests.test_uploads import CLASSES, upload, zipped
 
 school = test_uploads.school  # a school, its teacher and its system's token

@@ -63,10 +63,28 @@ def me(req: Request) -> Any:
 
 
 @endpoint(bp, "PATCH", "/me", allow=ACCOUNT, body="UpdateProfileRequest", response="AccountOut",
-          errors=(400, 401, 422), summary="Change name, phone or language (never the email)")
+          errors=(400, 401, 422, 429),
+          summary="Change name, phone or language (never the email); a new phone gets a code by SMS")
 def update_me(req: Request) -> Any:
     changes = {name: getattr(req.body, name) for name in req.body.model_fields_set}
     return accounts.update_profile(req.account_id, changes)
+
+
+@endpoint(bp, "POST", "/me/phone/code", allow=ACCOUNT, response="Accepted", status=202,
+          errors=(400, 401, 409, 429), summary="Text a new code to my unconfirmed phone number")
+def send_phone_code(req: Request) -> Any:
+    from chalicelib.domain import phones
+
+    phones.send_code(req.account_id)
+    return {"status": "accepted"}
+
+
+@endpoint(bp, "POST", "/me/phone/verify", allow=ACCOUNT, body="PhoneCode", response="AccountOut",
+          errors=(400, 401, 409, 422, 429), summary="Confirm my phone number with the texted code")
+def verify_phone(req: Request) -> Any:
+    from chalicelib.domain import phones
+
+    return phones.verify(req.account_id, req.body.code)
 
 
 def _token_pair(tokens: accounts.Tokens) -> dict[str, Any]:

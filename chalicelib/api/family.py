@@ -55,8 +55,8 @@ def child_card(req: Request) -> Any:
 
 
 @endpoint(bp, "POST", "/children/{student_id}/invitations", allow=ACCOUNT, body="InvitationCreate",
-          response="InvitationOut", status=201, errors=(*CHILD, 422),
-          summary="Invite someone to see part of the diary (parents only)")
+          response="InvitationOut", status=201, errors=(*CHILD, 422, 429),
+          summary="Invite someone to see part of the diary (parents only; 10 an hour, 30 a day, 20 a child a day)")
 def invite(req: Request) -> Any:
     b = req.body
     return children.invite(req.account_id, req.path["student_id"], b.email, b.role, list(b.scope))

@@ -188,6 +188,7 @@ class AccountOut(BaseModel):
     email: str
     name: str
     phone: str | None
+    phone_verified: bool = False
     language: Language
     roles: list[RoleOut]
     email_suppressed: bool = False
@@ -200,6 +201,12 @@ class UpdateProfileRequest(Strict):
     phone: Phone = None
     language: Language | None = None
     email: str | None = Field(default=None, description="Refused: the email can never be changed.")
+
+
+class PhoneCode(Strict):
+    """The code texted to the account's phone number."""
+
+    code: str = Field(pattern=r"^\d{6}$")
 
 
 class Accepted(BaseModel):

@@ -6,6 +6,7 @@ One line per access pattern:
 - account by id:                 GetItem  PK=ACCOUNT#<id>, SK=ACCOUNT
 - account id by email (login):   GetItem  PK=EMAIL#<email>, SK=EMAIL
 - email verification of account: GetItem  PK=ACCOUNT#<id>, SK=VERIFICATION
+- phone verification of account: GetItem  PK=ACCOUNT#<id>, SK=PHONE_VERIFICATION
 - an account's roles (tokens):   Query    PK=ACCOUNT#<id>, SK begins_with ROLE#
 - a role still held (staff route): GetItem PK=ACCOUNT#<id>, SK=ROLE#<school | CITY>#<role> (consistent)
 - refresh-token family:          GetItem  PK=SESSION#<family>, SK=SESSION
@@ -68,6 +69,9 @@ Messages between families and the school (chalicelib/domain/messages.py):
 - an account's threads, newest first:   Query    GSI1 GSI1PK=THREADS#<account>, GSI1SK=<last msg stamp>#<thread> (desc.)
 - messages of a thread, newest first:   Query    PK=THREAD#<thread>, SK begins_with MSG# (desc.; MSG#<stamp>#<message>)
 - messages sent in a 10-minute window:  UpdateItem ADD PK=RATE#<account>, SK=MESSAGES#<window>  (TTL)
+- invitations / phone codes in a window: TransactWriteItems of UpdateItem ADD (condition: under the limit)
+                                        PK=RATE#<account> | RATE#STUDENT#<id> | RATE#PHONE#<e164>,
+                                        SK=<quota>#<window>  (TTL; chalicelib/dal/quotas.py)
 Alerts (chalicelib/domain/alerts.py; produced from the stream, delivered from the alerts queue):
 - a child's family and its alert choices: Query  PK=STUDENT#<id>, SK between ACCESS# and ALERTS#~
                                         (Guardianship | Viewer links and AlertPreferences in one Query)
@@ -147,6 +151,7 @@ class Account(DiaryItem, discriminator="Account"):
     email = UnicodeAttribute()
     name = UnicodeAttribute()
     phone = UnicodeAttribute(null=True)
+    phone_verified = BooleanAttribute(null=True)  # the owner typed the code texted to `phone`: SMS may go
     language = UnicodeAttribute(default="ru")
     password_hash = UnicodeAttribute(null=True)  # none until the owner sets it, verifying the email
     verified = BooleanAttribute(default=False)
@@ -172,6 +177,15 @@ class CodeGuesses(DiaryItem, discriminator="CodeGuesses"):
 
     total = NumberAttribute(null=True)
     since_code = NumberAttribute(null=True)
+
+
+class PhoneVerification(DiaryItem, discriminator="PhoneVerification"):
+    """The code texted to the number an account gave, stored only as a hash."""
+
+    phone = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    valid_until = NumberAttribute()
 
 
 class RoleGrant(DiaryItem, discriminator="RoleGrant"):

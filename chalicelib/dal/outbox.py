@@ -31,6 +31,12 @@ def queue_account_step(step: str, data: dict[str, Any], dedupe_key: str) -> None
     _enqueue({"channel": "account", "step": step, "data": data, "dedupe_key": dedupe_key})
 
 
+def send_sms(to: str, template: str, language: str, data: dict[str, Any], dedupe_key: str) -> None:
+    """Queue an SMS built from `sms_<template>` in `language`."""
+    _enqueue({"channel": "sms", "to": to, "template": template, "language": language,
+              "data": data, "dedupe_key": dedupe_key})
+
+
 def _enqueue(message: dict[str, Any]) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 

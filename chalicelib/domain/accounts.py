@@ -279,6 +279,7 @@ def profile(account_id: str) -> dict[str, Any]:
         "email": account.email,
         "name": account.name,
         "phone": account.phone,
+        "phone_verified": bool(account.phone and account.phone_verified),  # SMS go only to a confirmed number
         "language": account.language,
         "roles": roles,
         "email_suppressed": bool(account.email_suppressed),  # SES said it bounces: no alerts by email
@@ -293,7 +294,12 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     if account is None:
         raise AuthenticationError()
     # Only the phone can be cleared (null); a null name or language means "leave it".
-    store.update_profile(account, {k: v for k, v in changes.items() if v is not None or k == "phone"})
+    changes = {k: v for k, v in changes.items() if v is not None or k == "phone"}
+    if "phone" in changes:  # first: a refused code (429) leaves the rest unchanged too
+        from chalicelib.domain import phones
+
+        phones.change(account, changes.pop("phone"))
+    store.update_profile(account, changes)
     return profile(account_id)
 
 

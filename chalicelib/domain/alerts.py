@@ -42,6 +42,7 @@ from chalicelib.domain.alert_rules import (
     sms_due,
     unsubscribe_token,
 )
+from chalicelib.domain.phones import sms_allowed
 from chalicelib.errors import DiaryError, ForbiddenError, NotFoundError
 from chalicelib.mail.failures import PermanentSendError, sending
 from chalicelib.settings import get_settings
@@ -79,7 +80,7 @@ def preferences_of(account_id: str, student_id: str) -> dict[str, Any]:
     access = children.link_of(account_id, student_id)
     account = account_store.get_account(account_id)
     prefs = effective(_prefs(store.get_preferences(student_id, account_id)), access.role, access.scope)
-    return _view(student_id, access.role, prefs, bool(account and account.phone))
+    return _view(student_id, access.role, prefs, sms_allowed(account))
 
 
 def change_preferences(account_id: str, student_id: str, change: dict[str, Any]) -> dict[str, Any]:
@@ -88,14 +89,13 @@ def change_preferences(account_id: str, student_id: str, change: dict[str, Any])
     account = account_store.get_account(account_id)
     item = store.get_preferences(student_id, account_id)
     try:
-        prefs = apply_change(_prefs(item), change, access.role, access.scope, bool(account and account.phone))
+        prefs = apply_change(_prefs(item), change, access.role, access.scope, sms_allowed(account))
     except PreferenceError as exc:
         if exc.code == "part_out_of_scope":
             raise ForbiddenError(code=exc.code) from exc
         raise DiaryError(field=exc.field, code=exc.code) from exc
     store.save_preferences(_item(account_id, student_id, prefs, item))
-    return _view(student_id, access.role, effective(prefs, access.role, access.scope),
-                 bool(account and account.phone))
+    return _view(student_id, access.role, effective(prefs, access.role, access.scope), sms_allowed(account))
 
 
 def _item(account_id: str, student_id: str, prefs: Preferences, old: AlertPreferences | None) -> AlertPreferences:
@@ -297,8 +297,8 @@ def expand(event: AlertEvent, now: datetime) -> int:
         for _, channel in plan([event], effective(prefs, role, scope)):
             if channel == "email" and account.email_suppressed:
                 continue
-            if channel == "sms" and not account.phone:
-                continue
+            if channel == "sms" and not sms_allowed(account):
+                continue  # no number, or one its owner never confirmed: it may be anyone's
             if student_id not in children_names:
                 children_names[student_id] = _child(event.school_id, student_id)
             job: dict[str, Any] = {"type": "deliver", "key": alert_key(event.identity, account.account_id, channel),
@@ -390,7 +390,7 @@ def deliver(job: dict[str, Any]) -> None:
     key, channel = job["key"], job["channel"]
     if not marks.claim(key, channel):
         return
-    status, error = "sent", None
+    status, error, reason = "sent", None, None
     try:
         if channel == "email" and job["kind"] in TRANSACTIONAL_KINDS:
             rendered = render_email(job["template"], job["language"], job["data"])
@@ -401,6 +401,8 @@ def deliver(job: dict[str, Any]) -> None:
             rendered = render_email(f"alert_{job['kind']}", job["language"], data)
             with sending():
                 send_email(job["to"], rendered)
+        elif not _texts_to(job["account_id"], job["to"]):
+            status, reason = "skipped", "phone_unverified"  # changed or unconfirmed since it was planned
         elif opted_out(job["to"]):
             status = "skipped"
         else:
@@ -414,7 +416,14 @@ def deliver(job: dict[str, Any]) -> None:
     if error is not None:
         _dead_letter(key, job, error)
     marks.mark_sent(key)
-    store.record_attempt(key, job["account_id"], job["kind"], channel, status, error)
+    store.record_attempt(key, job["account_id"], job["kind"], channel, status, error or reason)
+
+
+def _texts_to(account_id: str, phone: str) -> bool:
+    """Whether the account's number is still this one, confirmed: an SMS held for the morning (or
+    queued a moment ago) never goes to a number its owner replaced or has not confirmed."""
+    account = account_store.get_account(account_id)
+    return sms_allowed(account) and account is not None and account.phone == phone
 
 
 def _dead_letter(key: str, job: dict[str, Any], error: str) -> None:
@@ -504,16 +513,17 @@ def plan_news(event: AlertEvent, now: datetime) -> None:
 
     news_id, timezone = event.data["news_id"], _school(event.school_id)[1]
     emails: dict[str, dict[str, Any]] = {}
-    phones: dict[str, tuple[str, str | None]] = {}  # phone → (language, slot it is held for, or None)
+    phones: dict[str, tuple[str, str | None, str]] = {}  # phone → (language, slot held for or None, account)
     for account, student_id, role, scope, prefs in recipients(event):
         channel = effective(prefs, role, scope).channel("news")
         if channel in ("email", "both") and not account.email_suppressed:
             emails.setdefault(account.account_id, {"to": account.email, "language": account.language or "ru",
                                                    "unsubscribe": unsubscribe_link(account.account_id, student_id,
                                                                                    "news")})
-        if channel in ("sms", "both") and account.phone:
+        if channel in ("sms", "both") and account.phone and sms_allowed(account):
             due = sms_due(now, timezone, prefs.quiet_hours)
-            phones.setdefault(account.phone, (account.language or "ru", slot_of(due) if due else None))
+            phones.setdefault(account.phone, (account.language or "ru", slot_of(due) if due else None,
+                                              account.account_id))
     blocked = opted_out_numbers() if phones else set()
     jobs: list[dict[str, Any]] = []
     for language in ("ru", "en"):
@@ -523,10 +533,10 @@ def plan_news(event: AlertEvent, now: datetime) -> None:
                          "key": f"news:{news_id}:email:{language}:{n}", "language": language,
                          "destinations": batch[start:start + NEWS_BATCH]})
     held: list[tuple[str, dict[str, Any]]] = []
-    by_slot: dict[str | None, list[tuple[str, str]]] = {}
-    for phone, (language, slot) in sorted(phones.items()):
+    by_slot: dict[str | None, list[tuple[str, str, str]]] = {}
+    for phone, (language, slot, account_id) in sorted(phones.items()):
         if phone not in blocked:
-            by_slot.setdefault(slot, []).append((phone, language))
+            by_slot.setdefault(slot, []).append((phone, language, account_id))
     for slot, numbers in by_slot.items():
         for n, start in enumerate(range(0, len(numbers), NEWS_BATCH)):
             job = {"type": "news_sms", "channel": "sms", "school_id": event.school_id, "news_id": news_id,
@@ -582,9 +592,16 @@ def send_news_sms(job: dict[str, Any]) -> None:
         return
     news = _news_content(job["school_id"], job["news_id"])
     school = _school(job["school_id"])[0]
+    # Read again at sending time (one BatchGetItem): a number replaced or unconfirmed since the
+    # plan, e.g. while held for the morning, gets nothing; an entry without its account (planned
+    # before numbers were confirmed) cannot be checked, so it is not sent either.
+    owners = store.accounts(entry[2] for entry in job["phones"] if len(entry) > 2)
     sent = failed = 0
     try:
-        for phone, language in job["phones"]:
+        for phone, language, *owner in job["phones"]:
+            account = owners.get(owner[0]) if owner else None
+            if not (sms_allowed(account) and account is not None and account.phone == phone):
+                continue
             key = f"news:{job['news_id']}:sms:{phone}"
             if not marks.claim(key, "sms"):
                 sent += 1  # sent by an earlier attempt of this batch, whose lease lapsed

@@ -18,7 +18,7 @@ from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
 from chalicelib.dal.store import Found, decode_cursor, epoch, get_many, page
-from chalicelib.domain import secrets
+from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
 from chalicelib.errors import (
@@ -302,6 +302,10 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
     invitation = Invitation(invitation_id=new_id(), student_id=student_id, school_id=access.school_id,
                             email=email, role=role, scope=set(scope), state="pending",
                             invited_by=caller_account_id, valid_until=epoch() + valid)
+    # Counted before storing: a refused invitation leaves nothing for the stream to email.
+    quotas.spend("too_many_invitations", (quotas.INVITATIONS_PER_PARENT_HOUR, caller_account_id),
+                 (quotas.INVITATIONS_PER_PARENT_DAY, caller_account_id),
+                 (quotas.INVITATIONS_PER_CHILD_DAY, f"STUDENT#{student_id}"))
     stored = store.new_code_item(f"EMAIL#{email}", "invitation", invitation.invitation_id,
                                  secrets.digest(invitation_code(invitation.invitation_id), CODE_PURPOSE),
                                  student_id, access.school_id, valid)

@@ -1,5 +1,6 @@
-"""Outbox queue handler: renders and sends queued email (SMS joins with the alerts issue), and carries
-out registration steps queued so the API answers alike for any address."""
+"""Outbox queue handler: renders and sends queued email and SMS (the codes that confirm an address
+or a number, notices), and carries out registration steps queued so the API answers alike for any
+address."""
 
 from __future__ import annotations
 
@@ -25,23 +26,28 @@ def deliver(record: Any) -> None:
     from chalicelib.dal import outbox as marks
     from chalicelib.mail.render import render_email
     from chalicelib.mail.send import send_email
+    from chalicelib.mail.sms import render_sms, send_sms
 
     try:
         message = json.loads(record.body)
         key, channel = message["dedupe_key"], message.get("channel")
-        if channel == "email":
+        if channel in ("email", "sms"):
             to, template = message["to"], message["template"]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PermanentError(f"malformed outbox message: {exc}") from exc
     if channel == "account":
         _account_step(message, key)
         return
-    if channel != "email":
-        raise PermanentError(f"unknown channel {message.get('channel')!r}")
-    if not marks.claim(key, "email"):
+    language, data = message.get("language", "ru"), message.get("data", {})
+    if channel not in ("email", "sms"):
+        raise PermanentError(f"unknown channel {channel!r}")
+    if not marks.claim(key, channel):
         return
     try:
-        send_email(to, render_email(template, message.get("language", "ru"), message.get("data", {})))
+        if channel == "sms":
+            send_sms(to, render_sms(template, language, data))
+        else:
+            send_email(to, render_email(template, language, data))
     except Exception:
         marks.release(key)
         raise

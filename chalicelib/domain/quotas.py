@@ -1,0 +1,54 @@
+"""How much mail and SMS one person may send to addresses they do not own (pure policy and one
+call to count it). Limits are fixed windows: at a window's edge up to twice a limit may pass
+within a short time, which the longer window (a day) bounds."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from chalicelib.dal import quotas as store
+from chalicelib.errors import TooManyAttemptsError
+
+HOUR, DAY = 3600, 86_400
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `times` sends per `seconds` (a fixed window) for one sender or one target."""
+
+    name: str
+    times: int
+    seconds: int
+
+
+# A family invites a handful of relatives and a tutor; hundreds are a mail bomb.
+INVITATIONS_PER_PARENT_HOUR = Quota("INVITATIONS-HOUR", 10, HOUR)
+INVITATIONS_PER_PARENT_DAY = Quota("INVITATIONS-DAY", 30, DAY)
+INVITATIONS_PER_CHILD_DAY = Quota("INVITATIONS-CHILD-DAY", 20, DAY)
+# Each code is a paid SMS to a number nobody has confirmed yet: few per account and per number.
+PHONE_CODES_PER_ACCOUNT_HOUR = Quota("PHONE-CODES-HOUR", 3, HOUR)
+PHONE_CODES_PER_ACCOUNT_DAY = Quota("PHONE-CODES-DAY", 10, DAY)
+PHONE_CODES_PER_NUMBER_DAY = Quota("PHONE-CODES-NUMBER-DAY", 5, DAY)
+
+
+def now() -> int:
+    """Seconds since the epoch; tests pin it so a window edge never falls inside a test."""
+    return int(time.time())
+
+
+def windows(charges: list[tuple[Quota, str]], at: int) -> list[store.Window]:
+    """The counters a send is charged to: one per (quota, whose), in the window holding `at`."""
+    return [store.Window(whose, quota.name, at // quota.seconds, quota.times, (at // quota.seconds + 1) * quota.seconds)
+            for quota, whose in charges]
+
+
+def spend(code: str, *charges: tuple[Quota, str]) -> None:
+    """Count one send against every charge, all or none; refused with 429 `code` and Retry-After
+    (until the fullest window ends) when any of them is used up."""
+    at = now()
+    full = store.take(windows(list(charges), at))
+    if full is None:
+        raise TooManyAttemptsError(retry_after=1, code=code)
+    if full:
+        raise TooManyAttemptsError(retry_after=max(1, max(w.ends for w in full) - at), code=code)
