@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import children as child_store
+from chalicelib.dal.store import PageCursor
 from chalicelib.domain import journal, schools
 from chalicelib.domain.accounts import bootstrap_operator, create_verified_account
 from chalicelib.errors import ConflictError
@@ -50,7 +51,7 @@ STUDENTS_5A = [
 def _existing_school_id() -> str | None:
     cursor = None
     while True:
-        page = schools.list_schools(100, cursor)
+        page = schools.list_schools(100, PageCursor(cursor, "seed_demo:schools"))
         for school in page["items"]:
             if school["name"] == SCHOOL_NAME:
                 return str(school["school_id"])
