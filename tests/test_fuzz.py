@@ -82,8 +82,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 ANSWERS: Counter[tuple[str, str, int]] = Counter()  # what the fuzz was answered (printed with -s)
 
-# Destructive operations run last, so the others meet the data whole.
-LAST = ("DELETE", "/withdraw", "/reject", "/approve", "/auth/logout")
+# Destructive operations run last, so the others meet the data whole (a new calendar token ends the old).
+LAST = ("DELETE", "/withdraw", "/reject", "/approve", "/auth/logout", "/calendar-token")
 
 
 @dataclass

@@ -46,6 +46,7 @@ class Endpoint:
     status: int = 200
     errors: tuple[int, ...] = ()
     same_body_on: tuple[int, ...] = ()  # other statuses answered with the response model
+    media_type: str = "application/json"  # of the success body; another one is built by its handler
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -114,9 +115,11 @@ def endpoint(
     status: int = 200,
     errors: tuple[int, ...] = (),
     same_body_on: tuple[int, ...] = (),
+    media_type: str = "application/json",
 ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
     """Register a route on `bp` with its access rule and models."""
-    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on)
+    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on,
+                    media_type)
     ENDPOINTS.append(spec)
 
     def decorator(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
