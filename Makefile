@@ -43,7 +43,7 @@ test: deps lint typecheck
 	$(PY) -m pytest -q
 
 fuzz: deps
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
 
 bench-coldstart: $(DEPS)
 	$(PY) bench/coldstart.py

@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import children as child_store
+from chalicelib.dal.store import PageCursor
 from chalicelib.domain import journal, schools
 from chalicelib.domain.accounts import bootstrap_operator, create_verified_account
 from chalicelib.errors import ConflictError
@@ -92,7 +93,7 @@ def _every(listing: Callable[..., dict[str, Any]], *args: str) -> Iterator[dict[
     """Every item of a paged list, page after page (a school may have far more than 100 classes)."""
     cursor = None
     while True:
-        page = listing(*args, 100, cursor)
+        page = listing(*args, 100, PageCursor(cursor, f"seed_demo:{listing.__name__}:{':'.join(args)}"))
         yield from page["items"]
         cursor = page["next_cursor"]
         if not cursor:

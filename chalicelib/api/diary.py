@@ -66,7 +66,7 @@ def calendar_token(req: Request) -> Any:
     return calendar_feed.issue_token(req.account_id, req.path["student_id"])
 
 
-@endpoint(bp, "GET", "/calendar/{token}", allow=PUBLIC, errors=(404,),
+@endpoint(bp, "GET", "/calendar/{token}", allow=PUBLIC, errors=(404,), media_type="text/calendar",
           summary="The child's iCalendar feed (homework due, events, meetings) at its secret URL …/{token}.ics")
 def calendar(req: Request) -> Any:
     return Response(body=calendar_feed.feed(req.path["token"]), status_code=200,

@@ -27,7 +27,7 @@ def file_application(req: Request) -> Any:
 @endpoint(bp, "GET", "/applications", allow=ACCOUNT, query="PageQuery", response="ApplicationPage",
           errors=(400, 401, 422), summary="My applications")
 def list_applications(req: Request) -> Any:
-    return applications.list_mine(req.account_id, req.query.limit, req.query.cursor)
+    return applications.list_mine(req.account_id, req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/applications/{application_id}/withdraw", allow=ACCOUNT, response="ApplicationOut",
@@ -45,7 +45,7 @@ def redeem(req: Request) -> Any:
 @endpoint(bp, "GET", "/children", allow=ACCOUNT, query="PageQuery", response="ChildPage",
           errors=(400, 401, 422), summary="The children I may see")
 def list_children(req: Request) -> Any:
-    return children.list_children(req.account_id, req.lang, req.query.limit, req.query.cursor)
+    return children.list_children(req.account_id, req.lang, req.query.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/children/{student_id}", allow=ACCOUNT, response="ChildCard", errors=CHILD,
@@ -63,10 +63,10 @@ def invite(req: Request) -> Any:
 
 
 @endpoint(bp, "GET", "/children/{student_id}/invitations", allow=ACCOUNT, query="PageQuery",
-          response="InvitationPage", errors=(*CHILD, 422), summary="Pending invitations (parents only)")
+          response="InvitationPage", errors=(*CHILD, 400, 422), summary="Pending invitations (parents only)")
 def list_invitations(req: Request) -> Any:
     q = req.query
-    return children.list_invitations(req.account_id, req.path["student_id"], q.limit, q.cursor)
+    return children.list_invitations(req.account_id, req.path["student_id"], q.limit, req.cursor)
 
 
 @endpoint(bp, "DELETE", "/children/{student_id}/invitations/{invitation_id}", allow=ACCOUNT, status=204,
@@ -90,7 +90,7 @@ def revoke_viewer(req: Request) -> Any:
 
 
 @endpoint(bp, "GET", "/children/{student_id}/audit", allow=ACCOUNT, query="PageQuery", response="AuditPage",
-          errors=(*CHILD, 422), summary="Who opened the child's data and who changed access, newest first")
+          errors=(*CHILD, 400, 422), summary="Who opened the child's data and who changed access, newest first")
 def audit(req: Request) -> Any:
     q = req.query
-    return children.audit(req.account_id, req.path["student_id"], q.limit, q.cursor)
+    return children.audit(req.account_id, req.path["student_id"], q.limit, req.cursor)

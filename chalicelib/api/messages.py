@@ -44,14 +44,14 @@ def write_to_class(req: Request) -> Any:
 @endpoint(bp, "GET", "/messages/threads", allow=ACCOUNT, query="PageQuery", response="ThreadPage",
           errors=(400, 401, 422), summary="My threads, most recently active first, with unread counts")
 def list_threads(req: Request) -> Any:
-    return messages.list_threads(req.actor, req.query.limit, req.query.cursor)
+    return messages.list_threads(req.actor, req.query.limit, req.cursor)
 
 
 @endpoint(bp, "GET", THREAD, allow=ACCOUNT, query="PageQuery", response="ThreadMessages",
           errors=(400, 401, 403, 404, 422), summary="A thread's messages, newest first, with who has read each")
 def thread_messages(req: Request) -> Any:
     q = req.query
-    return messages.thread_messages(req.actor, req.path["thread_id"], q.limit, q.cursor)
+    return messages.thread_messages(req.actor, req.path["thread_id"], q.limit, req.cursor)
 
 
 @endpoint(bp, "POST", THREAD + "/messages", allow=ACCOUNT, body="MessageCreate", response="MessageOut",

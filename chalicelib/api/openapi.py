@@ -91,6 +91,8 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Success"}
     if spec.response:
         ok["content"] = {"application/json": {"schema": _ref(spec.response)}}
+    elif spec.media_type != "application/json":
+        ok["content"] = {spec.media_type: {"schema": {"type": "string"}}}
     elif spec.status != 204:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
     responses: dict[str, Any] = {str(spec.status): ok}

@@ -22,7 +22,7 @@ def create_school(req: Request) -> Any:
 @endpoint(bp, "GET", "/schools", allow=OPERATOR, query="PageQuery", response="SchoolPage",
           errors=(400, 401, 403, 422), summary="All schools, by name")
 def list_schools(req: Request) -> Any:
-    return schools.list_schools(req.query.limit, req.query.cursor)
+    return schools.list_schools(req.query.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/schools/{school_id}", allow=OPERATOR_OR_SCHOOL_ADMIN, response="SchoolOut",
@@ -42,7 +42,7 @@ def add_administrator(req: Request) -> Any:
           query="PageQuery", response="StaffPage", errors=(400, 401, 403, 422),
           summary="The school's administrators")
 def list_administrators(req: Request) -> Any:
-    return schools.list_staff(req.path["school_id"], "admin", req.query.limit, req.query.cursor)
+    return schools.list_staff(req.path["school_id"], "admin", req.query.limit, req.cursor)
 
 
 @endpoint(bp, "DELETE", "/schools/{school_id}/administrators/{account_id}", allow=OPERATOR, status=204,

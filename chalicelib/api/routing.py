@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -23,6 +23,9 @@ from chalicelib.api.access import Access
 from chalicelib.api.gate import access_token
 from chalicelib.domain.tokens import Caller, child_hints, token_kind
 from chalicelib.errors import AuthenticationError, DiaryError, ForbiddenError, ValidationFailedError
+
+if TYPE_CHECKING:
+    from chalicelib.dal.store import PageCursor
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class Endpoint:
     status: int = 200
     errors: tuple[int, ...] = ()
     same_body_on: tuple[int, ...] = ()  # other statuses answered with the response model
+    media_type: str = "application/json"  # of the success body; another one is built by its handler
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -60,6 +64,7 @@ class Request:
     lang: str
     source_ip: str
     headers: dict[str, str] = field(default_factory=dict)
+    route: str = ""
 
     @property
     def actor(self) -> Caller:
@@ -71,6 +76,17 @@ class Request:
     def account_id(self) -> str:
         """The caller's account (only on non-public routes)."""
         return self.actor.account_id
+
+    @property
+    def cursor(self) -> PageCursor:
+        """The query's page cursor, bound to this list as this caller reads it: the route, its path,
+        its filters (every query field but the cursor and the limit) and the account."""
+        from chalicelib.dal.store import PageCursor
+
+        filters = self.query.model_dump(mode="json", exclude={"cursor", "limit"}) if self.query else {}
+        who = self.caller.account_id if self.caller else None
+        scope = json.dumps([self.route, self.path, filters, who], sort_keys=True, ensure_ascii=False)
+        return PageCursor(getattr(self.query, "cursor", None), scope)
 
 
 @dataclass
@@ -100,9 +116,11 @@ def endpoint(
     status: int = 200,
     errors: tuple[int, ...] = (),
     same_body_on: tuple[int, ...] = (),
+    media_type: str = "application/json",
 ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
     """Register a route on `bp` with its access rule and models."""
-    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on)
+    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on,
+                    media_type)
     ENDPOINTS.append(spec)
 
     def decorator(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
@@ -137,6 +155,7 @@ def _serve(bp: Blueprint, spec: Endpoint, handler: Callable[[Request], Any], pat
             lang=lang,
             source_ip=str(current.context.get("identity", {}).get("sourceIp") or "unknown"),
             headers=headers,
+            route=f"{spec.method} {spec.path}",
         )
         result = handler(request)
     except DiaryError as error:

@@ -25,7 +25,7 @@ def add_class(req: Request) -> Any:
 @endpoint(bp, "GET", "/schools/{school_id}/classes", allow=SCHOOL_STAFF, query="PageQuery",
           response="ClassPage", errors=LISTED, summary="The school's classes")
 def list_classes(req: Request) -> Any:
-    return schools.list_classes(req.path["school_id"], req.query.limit, req.query.cursor)
+    return schools.list_classes(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/subjects", allow=SCHOOL_ADMIN, body="SubjectCreate",
@@ -37,7 +37,7 @@ def add_subject(req: Request) -> Any:
 @endpoint(bp, "GET", "/schools/{school_id}/subjects", allow=SCHOOL_STAFF, query="PageQuery",
           response="SubjectPage", errors=LISTED, summary="The school's subjects")
 def list_subjects(req: Request) -> Any:
-    return schools.list_subjects(req.path["school_id"], req.query.limit, req.query.cursor)
+    return schools.list_subjects(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/terms", allow=SCHOOL_ADMIN, body="TermCreate",
@@ -63,7 +63,7 @@ def add_teacher(req: Request) -> Any:
 @endpoint(bp, "GET", "/schools/{school_id}/teachers", allow=SCHOOL_STAFF, query="PageQuery",
           response="StaffPage", errors=LISTED, summary="The school's teachers")
 def list_teachers(req: Request) -> Any:
-    return schools.list_staff(req.path["school_id"], "teacher", req.query.limit, req.query.cursor)
+    return schools.list_staff(req.path["school_id"], "teacher", req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/teachings", allow=SCHOOL_ADMIN, body="TeachingCreate",
@@ -77,7 +77,7 @@ def assign_teaching(req: Request) -> Any:
 @endpoint(bp, "GET", "/schools/{school_id}/teachings", allow=SCHOOL_STAFF, query="PageQuery",
           response="TeachingPage", errors=LISTED, summary="Who teaches what to which class")
 def list_teachings(req: Request) -> Any:
-    return schools.list_teachings(req.path["school_id"], req.query.limit, req.query.cursor)
+    return schools.list_teachings(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/students", allow=SCHOOL_ADMIN, body="StudentCreate",
@@ -107,7 +107,7 @@ def remove_teacher(req: Request) -> Any:
           response="StudentPage", errors=LISTED, summary="A class's roster, by surname")
 def list_students(req: Request) -> Any:
     q = req.query
-    return schools.list_students(req.path["school_id"], q.class_id, q.limit, q.cursor)
+    return schools.list_students(req.path["school_id"], q.class_id, q.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/schools/{school_id}/students/{student_id}", allow=SCHOOL_STAFF,
@@ -145,7 +145,7 @@ def change_schedule(req: Request) -> Any:
           response="ApplicationPage", errors=LISTED, summary="The school's applications (pending by default)")
 def list_applications(req: Request) -> Any:
     q = req.query
-    return applications.list_for_school(req.path["school_id"], q.state, q.limit, q.cursor)
+    return applications.list_for_school(req.path["school_id"], q.state, q.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/check", allow=SCHOOL_ADMIN,

@@ -34,7 +34,7 @@ def request_upload(req: Request) -> Any:
 def list_uploads(req: Request) -> Any:
     from chalicelib.domain import uploads
 
-    return uploads.list_for(req.path["school_id"], req.query.limit, req.query.cursor)
+    return uploads.list_for(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/schools/{school_id}/uploads/{upload_id}", allow=SCHOOL_UPLOADER, query="PageQuery",
@@ -43,4 +43,4 @@ def list_uploads(req: Request) -> Any:
 def upload_status(req: Request) -> Any:
     from chalicelib.domain import uploads
 
-    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.query.cursor)
+    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor)

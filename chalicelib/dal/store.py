@@ -7,9 +7,11 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -90,40 +92,62 @@ def storing(conflict: DiaryError | None = None) -> Iterator[None]:
         raise UnavailableError() from error
 
 
-def _cursor_key() -> bytes:
-    return settings.get_settings().signing_secret.encode() + b":cursor"
+CURSOR_NONCE = 12  # bytes, AES-GCM's standard nonce
 
 
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
-    """An opaque, signed cursor for the next page (None at the end)."""
+@dataclass(frozen=True)
+class PageCursor:
+    """A list request's cursor and what it may page: `scope` names the list (route, path, filters)
+    and the caller, so a cursor handed out for one list or one caller does not open under another."""
+
+    text: str | None
+    scope: str
+
+
+@lru_cache(maxsize=1)
+def _cursor_cipher() -> Any:
+    # Its own key, derived from the signing secret under a label, so a cursor and a token never
+    # share key material; imported here because only list pages need it (cold start).
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = hmac.new(settings.get_settings().signing_secret.encode(), b"ediary page cursor v1", hashlib.sha256)
+    return AESGCM(key.digest())
+
+
+def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
+    """The cursor for the next page (None at the end): the key encrypted and authenticated with
+    AES-GCM, the list and caller it belongs to as associated data; nothing of the key is readable."""
     if not last_key:
         return None
     raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
-    sig = hmac.new(_cursor_key(), raw, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(sig + raw).decode().rstrip("=")
+    nonce = secrets.token_bytes(CURSOR_NONCE)
+    sealed = _cursor_cipher().encrypt(nonce, raw, scope.encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    """The key a cursor stands for; a forged or broken one is refused with 400 invalid_cursor."""
-    if not cursor:
+def decode_cursor(cursor: PageCursor | None) -> dict[str, Any] | None:
+    """The key a cursor stands for (None: the first page); a forged, altered or foreign one (another
+    list, another caller) is refused with 400 invalid_cursor."""
+    if cursor is None or not cursor.text:
         return None
+    from cryptography.exceptions import InvalidTag
+
     try:
-        blob = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        sig, raw = blob[:16], blob[16:]
-        if not hmac.compare_digest(sig, hmac.new(_cursor_key(), raw, hashlib.sha256).digest()[:16]):
-            raise ValueError("bad signature")
+        blob = base64.urlsafe_b64decode(cursor.text + "=" * (-len(cursor.text) % 4))
+        raw = _cursor_cipher().decrypt(blob[:CURSOR_NONCE], blob[CURSOR_NONCE:], cursor.scope.encode())
         key = json.loads(raw)
         if not isinstance(key, dict):
             raise ValueError("not a key")
         return key
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, InvalidTag) as exc:
         raise DiaryError(field="cursor", code="invalid_cursor") from exc
 
 
-def page(results: Any) -> tuple[list[Any], str | None]:
-    """Drain one page of a PynamoDB result iterator and the cursor after it."""
+def page(results: Any, cursor: PageCursor | None = None) -> tuple[list[Any], str | None]:
+    """Drain one page of a PynamoDB result iterator and the cursor after it, bound as `cursor` was
+    (without one, a first page read for the service's own use: no cursor is handed out)."""
     items = list(results)
-    return items, encode_cursor(results.last_evaluated_key)
+    return items, encode_cursor(results.last_evaluated_key, cursor.scope) if cursor else None
 
 
 Found = dict[tuple[str, str], dict[str, Any]]  # items read together, raw, by (PK, SK)

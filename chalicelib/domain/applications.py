@@ -11,7 +11,7 @@ from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Application
-from chalicelib.dal.store import decode_cursor, now_iso, page
+from chalicelib.dal.store import PageCursor, decode_cursor, now_iso, page
 from chalicelib.domain import secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.roster import roster_key
@@ -45,9 +45,9 @@ def view(item: Application) -> dict[str, Any]:
     }
 
 
-def _page(results: Any) -> dict[str, Any]:
-    items, cursor = page(results)
-    return {"items": [view(item) for item in items], "next_cursor": cursor}
+def _page(results: Any, cursor: PageCursor | None) -> dict[str, Any]:
+    items, next_cursor = page(results, cursor)
+    return {"items": [view(item) for item in items], "next_cursor": next_cursor}
 
 
 def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -66,9 +66,9 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
     return view(item)
 
 
-def list_mine(account_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_mine(account_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The parent's own applications."""
-    return _page(store.of_parent(account_id, limit, decode_cursor(cursor)))
+    return _page(store.of_parent(account_id, limit, decode_cursor(cursor)), cursor)
 
 
 def withdraw(account_id: str, application_id: str) -> dict[str, Any]:
@@ -91,9 +91,9 @@ def _of_school(school_id: str, application_id: str) -> Application:
     return item
 
 
-def list_for_school(school_id: str, state: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A school's applications in one state (pending by default), by child's name."""
-    return _page(store.of_school(school_id, state, limit, decode_cursor(cursor)))
+    return _page(store.of_school(school_id, state, limit, decode_cursor(cursor)), cursor)
 
 
 def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Found, decode_cursor, epoch, get_many, page
+from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, page
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
@@ -209,12 +209,12 @@ def child_profile(caller_account_id: str, student_id: str) -> dict[str, Any]:
     return {**_card(open_child(caller_account_id, student_id, "profile")), "part": "profile"}
 
 
-def list_children(account_id: str, lang: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_children(account_id: str, lang: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The children this account is linked to, as a parent or a viewer, each with a one-line
     summary: grades posted since this account last saw them, and unread messages about the child."""
     from chalicelib.domain.messages import unread_by_child
 
-    items, next_cursor = page(store.children_of(account_id, limit, decode_cursor(cursor)))
+    items, next_cursor = page(store.children_of(account_id, limit, decode_cursor(cursor)), cursor)
     accesses = [_access(link) for link in items]
     unread = unread_by_child(account_id) if accesses else {}
     cards = []
@@ -339,10 +339,10 @@ def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | No
             "suppressed": bool(invitee and invitee.email_suppressed), "template": "invitation", "data": data}
 
 
-def list_invitations(caller_account_id: str, student_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_invitations(caller_account_id: str, student_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The child's invitations still waiting to be accepted."""
     require_guardian(caller_account_id, student_id)
-    items, next_cursor = page(store.pending_invitations(student_id, limit, decode_cursor(cursor)))
+    items, next_cursor = page(store.pending_invitations(student_id, limit, decode_cursor(cursor)), cursor)
     return {"items": [invitation_view(i) for i in items], "next_cursor": next_cursor}
 
 
@@ -383,8 +383,8 @@ def audit_view(item: AuditEntry) -> dict[str, Any]:
             "subject": item.subject}
 
 
-def audit(caller_account_id: str, student_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def audit(caller_account_id: str, student_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """Who opened the child's data and who changed access to it, newest first (parents only)."""
     require_guardian(caller_account_id, student_id)
-    items, next_cursor = page(store.audit_of(student_id, limit, decode_cursor(cursor)))
+    items, next_cursor = page(store.audit_of(student_id, limit, decode_cursor(cursor)), cursor)
     return {"items": [audit_view(i) for i in items], "next_cursor": next_cursor}

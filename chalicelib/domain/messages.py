@@ -27,7 +27,7 @@ from chalicelib.dal import children as children_store
 from chalicelib.dal import messages as store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Guardianship, Message, MessageThread, Student, ThreadInbox
-from chalicelib.dal.store import decode_cursor, epoch, page
+from chalicelib.dal.store import PageCursor, decode_cursor, epoch, page
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.children import require_guardian
 from chalicelib.domain.grants import still_admin_of
@@ -212,10 +212,10 @@ def reply(caller: Caller, thread_id: str, body: str) -> dict[str, Any]:
     return message_view(message, store.inboxes_of_thread(thread_id))
 
 
-def list_threads(caller: Caller, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_threads(caller: Caller, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The caller's threads, most recently active first, each with its unread count. Threads the
     caller no longer has the right to (a class they stopped teaching) are left out."""
-    items, next_cursor = page(store.threads_of(caller.account_id, limit, decode_cursor(cursor)))
+    items, next_cursor = page(store.threads_of(caller.account_id, limit, decode_cursor(cursor)), cursor)
     entitled: dict[tuple[str, str, str], bool] = {}
     shown = []
     for inbox in items:
@@ -240,11 +240,11 @@ def unread_by_child(account_id: str) -> dict[str, int]:
     return unread
 
 
-def thread_messages(caller: Caller, thread_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def thread_messages(caller: Caller, thread_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A page of a thread's messages, newest first, with who has read each."""
     mine = _enter(caller, thread_id)
     inboxes = store.inboxes_of_thread(thread_id)
-    items, next_cursor = page(store.messages_of(thread_id, limit, decode_cursor(cursor)))
+    items, next_cursor = page(store.messages_of(thread_id, limit, decode_cursor(cursor)), cursor)
     return {"thread": thread_view(mine), "participants": [participant_view(i) for i in inboxes],
             "items": [message_view(m, inboxes) for m in items], "next_cursor": next_cursor}
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import schools as store
 from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teaching, Term
-from chalicelib.dal.store import decode_cursor, page
+from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain import applications
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.roster import roster_key
@@ -18,9 +18,9 @@ from chalicelib.errors import ConflictError, DiaryError, NotFoundError
 STAFF_ROLES = ("admin", "teacher")
 
 
-def _page(results: Any, render: Any) -> dict[str, Any]:
-    items, cursor = page(results)
-    return {"items": [render(item) for item in items], "next_cursor": cursor}
+def _page(results: Any, render: Any, cursor: PageCursor | None) -> dict[str, Any]:
+    items, next_cursor = page(results, cursor)
+    return {"items": [render(item) for item in items], "next_cursor": next_cursor}
 
 
 def school_view(school: School) -> dict[str, Any]:
@@ -48,9 +48,9 @@ def require_school(school_id: str) -> School:
     return school
 
 
-def list_schools(limit: int, cursor: str | None) -> dict[str, Any]:
+def list_schools(limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """All schools, by name."""
-    return _page(store.list_schools(limit, decode_cursor(cursor)), school_view)
+    return _page(store.list_schools(limit, decode_cursor(cursor)), school_view, cursor)
 
 
 def grant_staff(school_id: str, role: str, email: str) -> dict[str, Any]:
@@ -72,11 +72,11 @@ def remove_administrator(school_id: str, account_id: str) -> None:
     account_store.remove_role(account_id, "admin", school_id)
 
 
-def list_staff(school_id: str, role: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_staff(school_id: str, role: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A school's administrators or teachers, by name."""
     results = account_store.staff_of(school_id, role, limit, decode_cursor(cursor))
     return _page(results, lambda g: {"account_id": g.account_id, "name": g.name, "email": g.email,
-                                     "role": g.role})
+                                     "role": g.role}, cursor)
 
 
 # --- classes, subjects, terms ---------------------------------------------------------
@@ -97,9 +97,9 @@ def add_class(school_id: str, name: str, grade_level: int) -> dict[str, Any]:
     return class_view(item)
 
 
-def list_classes(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_classes(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The school's classes."""
-    return _page(store.children(SchoolClass, school_id, "CLASS#", limit, decode_cursor(cursor)), class_view)
+    return _page(store.children(SchoolClass, school_id, "CLASS#", limit, decode_cursor(cursor)), class_view, cursor)
 
 
 def subject_view(item: Subject) -> dict[str, Any]:
@@ -117,9 +117,9 @@ def add_subject(school_id: str, name: str) -> dict[str, Any]:
     return subject_view(item)
 
 
-def list_subjects(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_subjects(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The school's subjects."""
-    return _page(store.children(Subject, school_id, "SUBJECT#", limit, decode_cursor(cursor)), subject_view)
+    return _page(store.children(Subject, school_id, "SUBJECT#", limit, decode_cursor(cursor)), subject_view, cursor)
 
 
 def term_view(item: Term) -> dict[str, Any]:
@@ -175,10 +175,10 @@ def assign_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: 
     return teaching_view(item)
 
 
-def list_teachings(school_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_teachings(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """Who teaches what to whom at the school."""
     results = store.children(Teaching, school_id, "TEACHING#", limit, decode_cursor(cursor))
-    return _page(results, teaching_view)
+    return _page(results, teaching_view, cursor)
 
 
 def student_view(item: Student) -> dict[str, Any]:
@@ -231,9 +231,10 @@ def remove_teacher(school_id: str, teacher_id: str) -> None:
     store.remove_teacher(school_id, teacher_id)
 
 
-def list_students(school_id: str, class_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_students(school_id: str, class_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A class's roster by surname."""
-    return _page(store.students_of_class(school_id, class_id, limit, decode_cursor(cursor)), student_view)
+    results = store.students_of_class(school_id, class_id, limit, decode_cursor(cursor))
+    return _page(results, student_view, cursor)
 
 
 def get_student(school_id: str, student_id: str) -> dict[str, Any]:
