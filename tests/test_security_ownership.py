@@ -423,3 +423,29 @@ def test_a_posted_and_an_uploaded_lesson_of_the_same_row_meet(client, pump):
     assert get(client, f"{base}/uploads/{ticket['upload_id']}", admin).json_body["state"] == "done"
     lessons = get(client, f"{base}/classes/{class_id}/lessons?from=2026-09-07&to=2026-09-07", admin).json_body
     assert [(x["lesson_id"], x["topic"]) for x in lessons["items"]] == [(posted.json_body["lesson_id"], "Дроби")]
+
+
+def test_a_kept_demo_school_from_before_keys_restarts_without_crash_or_twins(aws):
+    # `make run` on an old .local: the demo school has no id key and a week with no lessons yet
+    import datetime as dt
+
+    from chalicelib.dal import journal as journal_store
+    from chalicelib.dal.models import Lesson, School
+    from chalicelib.domain import schools
+    from ops.seed_demo import seed
+
+    school_id = seed()
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    week = (monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
+    class_id = next(c["class_id"] for c in schools.list_classes(school_id, 100, None)["items"] if c["name"] == "5А")
+    pupils = [s["student_id"] for s in schools.list_students(school_id, class_id, 100, None)["items"]]
+    for item in journal_store.class_days(class_id, *week) + [
+            i for p in pupils for i in journal_store.student_days(p, *week)]:
+        item.delete()
+    School.get(f"SCHOOL#{school_id}", "SCHOOL").update(actions=[School.id_key.remove()])
+
+    assert seed() == school_id
+    assert seed() == school_id
+    lessons = [i for i in journal_store.class_days(class_id, *week) if isinstance(i, Lesson)]
+    assert len(lessons) == 10 and len({i.lesson_id for i in lessons}) == 10
+    assert School.get(f"SCHOOL#{school_id}", "SCHOOL").id_key
