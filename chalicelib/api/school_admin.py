@@ -104,7 +104,7 @@ def remove_teacher(req: Request) -> Any:
 
 
 @endpoint(bp, "GET", "/schools/{school_id}/students", allow=SCHOOL_STAFF, query="StudentQuery",
-          response="StudentPage", errors=LISTED, summary="A class's roster, by surname")
+          response="StudentPage", errors=(*LISTED, 404), summary="A class's roster, by surname")
 def list_students(req: Request) -> Any:
     q = req.query
     return schools.list_students(req.path["school_id"], q.class_id, q.limit, req.cursor)

@@ -81,8 +81,9 @@ Alerts (chalicelib/domain/alerts.py; produced from the stream, delivered from th
 - where the release of held alerts got:  GetItem  PK=HELD#CURSOR, SK=CURSOR
 - a school's news (newest first):        Query    PK=SCHOOL#<id>, SK begins_with NEWS# ; one: GetItem SK=NEWS#<id>
 - families of a class (alerts, news):    students of a class (GSI1 above), then each child's family Query
-A lesson id is "<date>T<hhmm>-<subject>" and a grade id "<date>-<suffix>": both sort by date and
-carry the date their key needs, so a path with only the id still addresses the item.
+A lesson id is "<date>T<hhmm>-<keyed hash of class, date, start, subject>" and a grade id
+"<date>-<random or keyed suffix>": both sort by date and carry the date their key needs, so a path
+with only the id still addresses the item (domain/identifiers.py).
 
 Unique names (class "5А", subject "Математика") are claimed with their own item
 (PK=SCHOOL#<id>, SK=NAME#CLASS#<normalised name>) written in the same transaction.
@@ -230,6 +231,7 @@ class School(DiaryItem, discriminator="School"):
     name = UnicodeAttribute()
     address = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default=DEFAULT_TIMEZONE)
+    id_key = UnicodeAttribute(null=True)  # keys the ids derived for uploads (domain/identifiers.py); never shown
 
 
 class SchoolClass(DiaryItem, discriminator="SchoolClass"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pynamodb.transactions import TransactWrite
@@ -40,6 +41,21 @@ def create_school(school: School) -> None:
 def get_school(school_id: str) -> School | None:
     """A school by id."""
     return _get(School, school_pk(school_id), "SCHOOL")
+
+
+def id_key(school_id: str, make_key: Callable[[], str]) -> str | None:
+    """The school's id key; a school registered before schools had one gets `make_key()` now, once
+    (a conditional write, so two first uses at the same time still agree). None: no such school."""
+    school = _get(School, school_pk(school_id), "SCHOOL")
+    if school is None or school.id_key:
+        return school.id_key if school else None
+    try:
+        with storing():
+            school.update(actions=[School.id_key.set(make_key())], condition=School.id_key.does_not_exist())
+    except ConflictError:
+        pass  # another request gave it its key first: read theirs
+    with storing():
+        return str(School.get(school_pk(school_id), "SCHOOL", consistent_read=True).id_key)
 
 
 def list_schools(limit: int, start: dict[str, Any] | None) -> Any:

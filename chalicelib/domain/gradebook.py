@@ -50,6 +50,8 @@ def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str
         require_teacher_of(caller, school_id, class_id, subject_id)
     if school_store.get_class(school_id, class_id) is None:
         raise NotFoundError(code="class_not_found")
+    if school_store.get_subject(school_id, subject_id) is None:
+        raise NotFoundError(field="subject_id", code="subject_not_found")
     school = school_store.get_school(school_id)
     today = school_today(school.timezone if school else DEFAULT_TIMEZONE).isoformat()
     term = _term(school_id, term_id, today)

@@ -3,12 +3,13 @@
 Keys come from what the school itself uses to identify a thing, so the same row always
 lands on the same item: a student by the school's student id, a class or subject by its
 name, a lesson by class, date, start and subject, a grade by the school's grade id, an event
-by the school's event id and date, a parent meeting by class, date and start.
+by the school's event id and date, a parent meeting by class, date and start. Each is a keyed
+hash under the school's id key (domain/identifiers.py), read once per chunk, so nobody outside
+the school can compute them.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,14 +30,15 @@ from chalicelib.dal.models import (
     Teaching,
     Term,
 )
+from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
 
 Refusal = tuple[int, str | None, str]
 
 
 def stable_id(school_id: str, what: str, source: str) -> str:
-    """The same id for the same thing of the same school, on every upload."""
-    return uuid.uuid5(uuid.UUID(hex=school_id.ljust(32, "0")[:32]), f"{what}:{source}").hex
+    """The id an upload gives this thing of this school (reads the school's key: for tools, not per row)."""
+    return identifiers.derived_id(identifiers.school_key(school_id), what, source)
 
 
 class Context:
@@ -48,7 +50,19 @@ class Context:
         self._classes: dict[str, str] | None = None
         self._subjects: dict[str, str] | None = None
         self._teachers: dict[str, str | None] = {}
+        self._key: str | None = None
         self.new_students: list[Student] = []
+
+    def derived_id(self, what: str, source: str) -> str:
+        """The id of a thing of this school named by the school's own id or name."""
+        return identifiers.derived_id(self.key, what, source)
+
+    @property
+    def key(self) -> str:
+        """The school's id key, read once per chunk."""
+        if self._key is None:
+            self._key = identifiers.school_key(self.school_id)
+        return self._key
 
     def _names(self, model: type[SchoolClass] | type[Subject], prefix: str, id_field: str) -> dict[str, str]:
         items = school_store.children(model, self.school_id, prefix, 1000, None)
@@ -76,7 +90,7 @@ class Context:
 
     def students(self, source_ids: list[str]) -> dict[str, Student]:
         """The school's students by the school's own ids (one BatchGetItem per 100)."""
-        keys = {s: (school_store.school_pk(self.school_id), f"STUDENT#{stable_id(self.school_id, 'student', s)}")
+        keys = {s: (school_store.school_pk(self.school_id), f"STUDENT#{self.derived_id('student', s)}")
                 for s in source_ids}
         from chalicelib.dal.uploads import get_many
 
@@ -97,7 +111,7 @@ Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[Diary
 def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
     items: list[DiaryItem] = []
     for _, row in rows:
-        class_id = ctx.class_id(row["name"]) or stable_id(ctx.school_id, "class", row["name"].casefold())
+        class_id = ctx.class_id(row["name"]) or ctx.derived_id("class", row["name"].casefold())
         pk = school_store.school_pk(ctx.school_id)
         items.append(SchoolClass(pk, f"CLASS#{class_id}", class_id=class_id, school_id=ctx.school_id,
                                  name=row["name"], grade_level=row["grade_level"]))
@@ -108,7 +122,7 @@ def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list
 def _subjects(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
     items: list[DiaryItem] = []
     for _, row in rows:
-        subject_id = ctx.subject_id(row["name"]) or stable_id(ctx.school_id, "subject", row["name"].casefold())
+        subject_id = ctx.subject_id(row["name"]) or ctx.derived_id("subject", row["name"].casefold())
         pk = school_store.school_pk(ctx.school_id)
         items.append(Subject(pk, f"SUBJECT#{subject_id}", subject_id=subject_id, school_id=ctx.school_id,
                              name=row["name"]))
@@ -121,7 +135,7 @@ def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[D
     items: list[DiaryItem] = []
     refused: list[Refusal] = []
     for line, row in rows:
-        term_id = stable_id(ctx.school_id, "term", row["name"].casefold())
+        term_id = ctx.derived_id("term", row["name"].casefold())
         others = [t for t in stored if t.term_id != term_id]
         if any(row["starts_on"] <= t.ends_on and t.starts_on <= row["ends_on"] for t in others):
             refused.append((line, "starts_on", "term_overlaps"))
@@ -161,7 +175,7 @@ def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         if class_id is None:
             refused.append((line, "class", "unknown_class"))
             continue
-        student_id = stable_id(ctx.school_id, "student", row["student_id"])
+        student_id = ctx.derived_id("student", row["student_id"])
         student = Student(school_store.school_pk(ctx.school_id), f"STUDENT#{student_id}", student_id=student_id,
                           school_id=ctx.school_id, class_id=class_id, last_name=row["last_name"],
                           first_name=row["first_name"], middle_name=row["middle_name"],
@@ -189,7 +203,7 @@ def _lesson_ref(row: dict[str, Any], ctx: Context, class_id: str | None) -> tupl
         return None, None, "class"
     if subject_id is None:
         return None, None, "subject"
-    return class_id, f"{row['date']}T{row['starts_at'].replace(':', '')}-{subject_id}", ""
+    return class_id, identifiers.lesson_id(ctx.key, class_id, row["date"], row["starts_at"], subject_id), ""
 
 
 def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
@@ -260,7 +274,7 @@ def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
 
 def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
     def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
-        grade_id = f"{row['date']}-u{stable_id(ctx.school_id, 'grade', row['grade_id'])[:16]}"
+        grade_id = identifiers.uploaded_grade_id(ctx.key, row["date"], row["grade_id"])
         grade = Grade(journal_store.student_pk(student.student_id), journal_store.grade_sk(grade_id),
                       grade_id=grade_id, school_id=ctx.school_id, class_id=student.class_id,
                       student_id=student.student_id, subject_id=subject_id, lesson_id=lesson_id, date=row["date"],
@@ -315,7 +329,7 @@ def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[
         if None in class_ids:
             refused.append((line, "classes", "unknown_class"))
             continue
-        event_id = stable_id(ctx.school_id, "event", row["event_id"])
+        event_id = ctx.derived_id("event", row["event_id"])
         items.append(school_life.event_item(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
                                             f"upload:{ctx.upload_id}"))
     return items, refused
@@ -334,7 +348,7 @@ def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         # The school's own id, when its file has one, follows a meeting to another date; without it a
         # class meets its parents once at a time: class, date and hour are the meeting's identity.
         source = f"id:{row['meeting_id']}" if row.get("meeting_id") else f"{class_id}#{row['date']}#{row['starts_at']}"
-        meeting_id = stable_id(ctx.school_id, "meeting", source)
+        meeting_id = ctx.derived_id("meeting", source)
         items.append(school_life.meeting_item(ctx.school_id, class_id, meeting_id, row, f"upload:{ctx.upload_id}"))
     return items, refused
 

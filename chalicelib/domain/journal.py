@@ -4,29 +4,18 @@ subjects they teach — lesson topics, homework, grades with remarks, attendance
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from chalicelib.dal import journal as store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.accounts import has_role
 from chalicelib.dal.models import AttendanceMark, Grade, Homework, JournalItem, Lesson
+from chalicelib.domain import identifiers
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import ConflictError, DiaryError, ForbiddenError, NotFoundError
 
 WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
 MARKS = ("absent", "late")
-
-
-def lesson_id_for(date: dt.date, starts_at: str, subject_id: str) -> str:
-    """A lesson's id: the class, date, start and subject make a lesson, so the same schedule
-    row always lands on the same record (an upload repeated changes nothing)."""
-    return f"{date.isoformat()}T{starts_at.replace(':', '')}-{subject_id}"
-
-
-def new_grade_id(date: str) -> str:
-    """A grade's id starts with its date so the id alone addresses it."""
-    return f"{date}-{secrets.token_hex(6)}"
 
 
 # --- who may write --------------------------------------------------------------------
@@ -113,7 +102,9 @@ def schedule_lesson(caller: Caller, school_id: str, class_id: str, data: dict[st
         raise NotFoundError(field="teacher_id", code="teacher_not_found")
     if data["ends_at"] <= data["starts_at"]:
         raise DiaryError(field="ends_at", code="lesson_times")
-    lesson_id = lesson_id_for(data["date"], data["starts_at"], data["subject_id"])
+    # The same id an uploaded schedule row gives this lesson, so posting and uploading meet.
+    lesson_id = identifiers.lesson_id(identifiers.school_key(school_id), class_id, data["date"].isoformat(),
+                                      data["starts_at"], data["subject_id"])
     lesson = Lesson(store.class_pk(class_id), store.lesson_sk(lesson_id), school_id=school_id, class_id=class_id,
                     subject_id=data["subject_id"], lesson_id=lesson_id, date=data["date"].isoformat(),
                     teacher_id=teacher_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
@@ -214,7 +205,7 @@ def post_grade(caller: Caller, school_id: str, class_id: str, lesson_id: str, da
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
     _student_in(school_id, class_id, data["student_id"])
-    grade_id = new_grade_id(lesson.date)
+    grade_id = identifiers.new_grade_id(lesson.date)
     grade = Grade(store.student_pk(data["student_id"]), store.grade_sk(grade_id), grade_id=grade_id,
                   school_id=school_id, class_id=class_id, student_id=data["student_id"],
                   subject_id=lesson.subject_id, lesson_id=lesson_id, date=lesson.date, value=data["value"],
@@ -258,6 +249,10 @@ def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str
 
     from chalicelib.dal.accounts import get_account
 
+    # A grade lives under its student, and a student under one school: the student must be the path's
+    # school's (also for an administrator, and also once the grade itself is deleted).
+    if school_store.get_student(school_id, student_id) is None:
+        raise NotFoundError(code="grade_not_found")
     pk, sk = store.student_pk(student_id), store.grade_sk(grade_id)
     entries = store.history(pk, sk)
     if not entries:
@@ -306,8 +301,9 @@ def clear_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: s
     """The student was there after all."""
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    _student_in(school_id, class_id, student_id)
     existing = store.get(AttendanceMark, store.student_pk(student_id), store.mark_sk(lesson_id))
-    if existing is None:
+    if existing is None or existing.class_id != class_id or existing.school_id != school_id:
         raise NotFoundError(code="mark_not_found")
     _check_version(existing, version)
     store.delete(existing, caller.account_id, mark_view(existing))

@@ -12,6 +12,7 @@ from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teachin
 from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain import applications
 from chalicelib.domain.accounts import new_id
+from chalicelib.domain.identifiers import new_school_key
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, DiaryError, NotFoundError
 
@@ -35,7 +36,7 @@ def register_school(name: str, address: str | None, timezone: str) -> dict[str, 
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise DiaryError(field="timezone", code="validation_failed") from exc
-    school = School(school_id=new_id(), name=name, address=address, timezone=timezone)
+    school = School(school_id=new_id(), name=name, address=address, timezone=timezone, id_key=new_school_key())
     store.create_school(school)
     return school_view(school)
 
@@ -233,8 +234,9 @@ def remove_teacher(school_id: str, teacher_id: str) -> None:
 
 def list_students(school_id: str, class_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A class's roster by surname."""
-    results = store.students_of_class(school_id, class_id, limit, decode_cursor(cursor))
-    return _page(results, student_view, cursor)
+    if store.get_class(school_id, class_id) is None:
+        raise NotFoundError(field="class_id", code="class_not_found")
+    return _page(store.students_of_class(school_id, class_id, limit, decode_cursor(cursor)), student_view, cursor)
 
 
 def get_student(school_id: str, student_id: str) -> dict[str, Any]:
