@@ -121,3 +121,21 @@ def test_every_item_of_an_upload_expires_with_it(client, pump, school):
     left = the_upload.expires_at - dt.datetime.now(dt.UTC)
     assert dt.timedelta(days=89) < left <= dt.timedelta(days=90)
     assert all(i.expires_at == the_upload.expires_at for i in items)
+
+
+def test_an_event_at_the_calendars_end_is_a_row_error_and_the_upload_ends(client, pump, school):
+    # Given a school's export with an event dated 9999-12-31 (a moved event is looked for a year
+    # either side, which overflows there) and one dated 0001-01-01, beside two good events
+    events = ("event_id,title,date,starts_at,ends_at,place,description,classes\n"
+              "E-1,День знаний,2026-09-01,10:00,11:00,Актовый зал,,\n"
+              "E-2,Конец света,9999-12-31,,,,,\n"
+              "E-3,Начало времён,01.01.0001,,,,,\n"
+              "E-4,Концерт,2026-10-01,12:00,13:00,,,\n")
+    status = upload(client, pump, school, "events.csv", events.encode())
+    # Then the upload ends, the two odd dates are row errors and the good rows are stored
+    assert status["state"] == "done", status
+    assert (status["rows_done"], status["rows_rejected"]) == (2, 2)
+    assert [(e["line"], e["column"], e["code"]) for e in status["errors"]] == [
+        (3, "date", "bad_date"), (4, "date", "bad_date")]
+    stored = get(client, f"/schools/{school['id']}/events?from=2026-09-01&to=2026-10-31", school["admin"])
+    assert sorted(e["title"] for e in stored.json_body["items"]) == ["День знаний", "Концерт"]

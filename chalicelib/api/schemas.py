@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.days import FIRST_DAY, LAST_DAY
 from chalicelib.domain.plain_text import multiline_text, refused_character
 
 
@@ -70,9 +71,7 @@ Password = Annotated[str, Field(max_length=128), AfterValidator(_strong)]
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 Language = Literal["ru", "en"]
 
-# A day of school life or a birth date. The bounds keep date arithmetic (a week's Sunday, a
-# default span) far from the calendar's ends, where 9999-12-31 + 6 days overflows.
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+# A day of school life or a birth date, within the diary's calendar (domain/days.py).
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any
 
+from chalicelib.domain.days import within_bounds
 from chalicelib.domain.plain_text import multiline_text, refused_character
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -80,10 +81,14 @@ def date(row: dict[str, str], column: str, required: bool = True) -> str | None:
         return None
     try:
         if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", value):
-            return dt.datetime.strptime(value, "%d.%m.%Y").date().isoformat()
-        return dt.date.fromisoformat(value).isoformat()
+            day = dt.datetime.strptime(value, "%d.%m.%Y").date()
+        else:
+            day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise RowError(column, "bad_date") from exc
+    if not within_bounds(day):  # 9999-12-31 is a date, but not one a school year can hold
+        raise RowError(column, "bad_date")
+    return day.isoformat()
 
 
 def clock(row: dict[str, str], column: str) -> str:
