@@ -17,7 +17,7 @@ import pytest
 
 import app as _app  # noqa: F401  (registers every route, so ENDPOINTS is complete at collection)
 from chalicelib.api.routing import ENDPOINTS, schema
-from tests.journeys import apply, get, login, patch, post, school_with_admin, verified_account
+from tests.journeys import apply, get, login, operator_token, patch, post, school_with_admin, verified_account
 
 # --- every school-scoped route refuses another school's entities ------------------------------
 
@@ -197,7 +197,10 @@ def _variants(spec: Any, a: dict[str, str], b: dict[str, str]) -> list[tuple[str
 @pytest.mark.parametrize("spec", SCOPED, ids=lambda s: f"{s.method} {s.path}")
 def test_school_route_refuses_another_schools_entities(spec, two_schools, client):
     a, b = two_schools
-    actors = [("admin of A", a["admin"])] + ([("teacher of A", a["teacher"])] if spec.allow.name in STAFF_RULES else [])
+    # The one who runs school A: its administrator, or the city operator on the operator's routes
+    # (removing an administrator), who must still find nothing of B under A's path.
+    first = ("operator", operator_token(client)) if spec.allow.name == "operator" else ("admin of A", a["admin"])
+    actors = [first] + ([("teacher of A", a["teacher"])] if spec.allow.name in STAFF_RULES else [])
     for actor, token in actors:
         for variant, ids in _variants(spec, a["ids"], b["ids"]):
             response = _request(client, spec, ids, token)
@@ -209,7 +212,7 @@ def test_school_route_refuses_another_schools_entities(spec, two_schools, client
                 assert NOT_FOUND_CODES.match(code), where
             else:
                 assert code in ("not_your_class", "forbidden"), where
-            if actor == "admin of A" and variant == "all of B":
+            if actor == first[0] and variant == "all of B":
                 assert response.status_code == 404, where  # the first thing it looks up is not the school's
             text = response.body.decode() if isinstance(response.body, bytes) else str(response.body)
             assert not [s for s in b["secrets"] if s in text], where
