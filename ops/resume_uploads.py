@@ -4,15 +4,29 @@ start; against AWS: `python -m ops.resume_uploads` (reads nothing but the table 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.dal.models import Upload
+
+
+def processing_uploads() -> list[Upload]:
+    """Every upload left `processing`. A Scan, so it lives here in ops, run once at a restart,
+    and never in the service, where no request path may scan."""
+    from chalicelib.dal.models import Upload
+    from chalicelib.dal.store import storing
+
+    with storing():
+        return list(Upload.scan(Upload.state == "processing"))
+
 
 def resume_all() -> tuple[int, int]:
     """Re-queue or end every upload left processing; returns (resumed, ended)."""
-    from chalicelib.dal import uploads as store
     from chalicelib.domain import importer
     from chalicelib.events.uploads import enqueue_chunk
 
     resumed = ended = 0
-    for upload in store.processing_uploads():
+    for upload in processing_uploads():
         index = importer.resume(upload)
         if index is None:
             ended += 1

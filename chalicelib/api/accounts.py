@@ -84,7 +84,8 @@ def send_phone_code(req: Request) -> Any:
 def verify_phone(req: Request) -> Any:
     from chalicelib.domain import phones
 
-    return phones.verify(req.account_id, req.body.code)
+    phones.verify(req.account_id, req.body.code)
+    return accounts.profile(req.account_id)
 
 
 def _token_pair(tokens: accounts.Tokens) -> dict[str, Any]:

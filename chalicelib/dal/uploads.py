@@ -170,12 +170,6 @@ def row_errors(upload_id: str, limit: int, start: dict[str, Any] | None) -> Any:
                                             last_evaluated_key=start))
 
 
-def processing_uploads() -> list[Upload]:
-    """Every upload left `processing` (a Scan: for ops at a restart, never on a request path)."""
-    with storing():
-        return list(Upload.scan(Upload.state == "processing"))
-
-
 def rejected_by_code(upload_id: str) -> dict[str, int]:
     """Every rejected row of an upload, counted by error code (a few items)."""
     with storing():

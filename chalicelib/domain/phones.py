@@ -7,8 +7,6 @@ has confirmed, so each is charged to the account and to the number (domain/quota
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import outbox
 from chalicelib.dal import phones as store
@@ -73,10 +71,8 @@ def send_code(account_id: str) -> None:
     _text(account, account.phone, code)
 
 
-def verify(account_id: str, code: str) -> dict[str, Any]:
-    """Confirm the number with the texted code; returns the profile."""
-    from chalicelib.domain.accounts import profile
-
+def verify(account_id: str, code: str) -> None:
+    """Confirm the number with the texted code."""
     account = _account(account_id)
     pending = store.get_code(account_id)
     if pending is None or pending.phone != account.phone:
@@ -89,4 +85,3 @@ def verify(account_id: str, code: str) -> dict[str, Any]:
         raise TooManyAttemptsError(retry_after=0, code="code_attempts_exceeded")
     if not secrets.same_digest(code, CODE_PURPOSE, pending.code_hash) or not store.confirm(account, pending):
         raise DiaryError(field="code", code="code_invalid")
-    return profile(account_id)
