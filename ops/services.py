@@ -96,11 +96,12 @@ def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = Non
 
 def start_moto(port: int, log_path: Path | None = None,
                started: list[subprocess.Popen[bytes]] | None = None) -> subprocess.Popen[bytes]:
-    """Run moto's server (SES, SNS, SQS, S3) on 127.0.0.1:port (joining `started` at once)."""
+    """Run moto's server (SES, SNS, SQS, S3) with our mailbox page on 127.0.0.1:port (joining `started`
+    at once). Started from the repository root, so `ops` imports."""
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "ops.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=str(ROOT), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=die_with_parent(),  # one prctl call in the child, looked up before the fork
     )
     if started is not None:

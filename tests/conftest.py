@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ops import services  # noqa: E402
+from ops.moto_server import read_mailbox  # noqa: E402
 
 _DDB_PORT, _MOTO_PORT = services.free_port(), services.free_port()
 os.environ.update(services.aws_environment(_DDB_PORT, _MOTO_PORT))
@@ -74,10 +74,18 @@ def pump(app: Any) -> Any:
 
 
 def sent_emails(to: str) -> list[dict[str, Any]]:
-    """Emails moto's SES accepted for an address, oldest first."""
-    data = requests.get(f"http://127.0.0.1:{_MOTO_PORT}/moto-api/data.json", timeout=5).json()
-    messages = data.get("ses", {}).get("Message", [])
-    return [m for m in messages if to in (m.get("destinations", {}).get("ToAddresses") or [])]
+    """Emails moto's SES accepted for an address, oldest first (ops/moto_server.py's mailbox)."""
+    return read_mailbox(_MOTO_PORT, to)["emails"]
+
+
+def sent_sms(phone: str) -> list[str]:
+    """SMS texts moto's SNS accepted for a number, oldest first."""
+    return [m["message"] for m in read_mailbox(_MOTO_PORT, phone)["sms"]]
+
+
+def sent_bulk(to: str) -> list[dict[str, Any]]:
+    """Bulk (templated) sends moto's SES accepted that include an address."""
+    return read_mailbox(_MOTO_PORT, to)["bulk"]
 
 
 def unique_email(prefix: str = "parent") -> str:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ops import services  # noqa: E402
+from ops.moto_server import read_mailbox  # noqa: E402
 
 RESTARTED: list[Any] = []  # the database brought back after the outage
 
@@ -46,7 +47,6 @@ def main() -> None:
 
 def drill(ddb_port: int, moto_port: int, data: Path, ddb: object) -> dict[str, object]:
     """Publish, break the database mid fan-out, mend it, and count what every family got."""
-    import requests
 
     from app import app
     from bench.fanout import build_school
@@ -71,13 +71,13 @@ def drill(ddb_port: int, moto_port: int, data: Path, ddb: object) -> dict[str, o
     RESTARTED.append(services.start_dynamodb(ddb_port, data))
     pump.drain(timeout=300)
 
-    sent = requests.get(f"http://127.0.0.1:{moto_port}/moto-api/data.json", timeout=10).json()
+    sent = read_mailbox(moto_port, timeout=10)
     per_address: Counter[str] = Counter()
-    for message in sent.get("ses", {}).get("BulkTemplateMessage", []):
+    for message in sent["bulk"]:
         for destination in message.get("destinations", []):
             for address in destination.get("Destination", destination).get("ToAddresses", []):
                 per_address[address] += 1
-    per_phone = Counter(sms["phone_number"] for sms in sent.get("sns", {}).get("SMS", []))
+    per_phone = Counter(sms["phone_number"] for sms in sent["sms"])
     item = store.get_news(school_id, news["news_id"])
     assert item is not None
     return {"families": emails, "phones": phones, "failed_during_outage": failed_during_outage,

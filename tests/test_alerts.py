@@ -7,22 +7,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-import requests
 
-from tests import conftest
-from tests.conftest import sent_emails, unique_email
+from tests.conftest import sent_bulk, sent_emails, sent_sms, unique_email
 from tests.journeys import get, login, patch, post, school_with_admin, verified_account
 
 
 def put(client, path, body, token):
     return client.http.put(path, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
                            body=json.dumps(body))
-
-
-def sent_sms(phone):
-    """SMS moto's SNS accepted for a number, oldest first."""
-    data = requests.get(f"http://127.0.0.1:{conftest._MOTO_PORT}/moto-api/data.json", timeout=5).json()
-    return [m["message"] for m in data.get("sns", {}).get("SMS", []) if m.get("phone_number") == phone]
 
 
 _phones = iter(range(1000, 9000))
@@ -387,9 +379,7 @@ def test_school_news_reaches_every_family_in_bulk_with_counts(client, pump, scho
     # Every family of the school so far (this module's tests share it), each once
     assert (state["state"], state["sms_sent"], state["failed"]) == ("done", 1, 0)
     assert state["emails_sent"] == state["recipients"] - 1 >= 2
-    data = requests.get(f"http://127.0.0.1:{conftest._MOTO_PORT}/moto-api/data.json", timeout=5).json()
-    bulk = [m for m in data["ses"].get("BulkTemplateMessage", []) if school["parent_email"] in json.dumps(m)]
-    assert len(bulk) == 1
+    assert len(sent_bulk(school["parent_email"])) == 1
     [sms] = sent_sms(school["phone"])
     assert "Родительское собрание" in sms
 
@@ -408,8 +398,7 @@ def test_news_sms_inside_quiet_hours_waits_for_the_morning_while_the_email_goes(
     evening = get(client, path, school["admin"]).json_body
     assert sent_sms(school["phone"]) == []
     assert evening["state"] == "sending" and evening["batches_done"] == evening["batches_total"] - 1
-    data = requests.get(f"http://127.0.0.1:{conftest._MOTO_PORT}/moto-api/data.json", timeout=5).json()
-    assert [m for m in data["ses"].get("BulkTemplateMessage", []) if school["parent_email"] in json.dumps(m)]
+    assert sent_bulk(school["parent_email"])
     alerts.release_due(datetime(2026, 9, 15, 4, 50, tzinfo=UTC))  # 07:50: still quiet
     pump.drain()
     assert sent_sms(school["phone"]) == []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from ops.moto_server import read_mailbox
 from ops.services import ROOT, free_port
 
 
@@ -79,8 +80,7 @@ def test_make_run_serves_the_demo_school_and_survives_a_restart(tmp_path):
             "email": email, "name": "Новиков Олег"}).status_code == 202
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            sent = requests.get(f"http://127.0.0.1:{ports['moto']}/moto-api/data.json", timeout=5).json()
-            if any(email in m["destinations"]["ToAddresses"] for m in sent.get("ses", {}).get("Message", [])):
+            if read_mailbox(ports["moto"], email)["emails"]:
                 break
             time.sleep(0.3)
         else:

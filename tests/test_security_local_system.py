@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from ops.moto_server import read_mailbox
 from ops.services import ROOT, free_port
 from tests import test_uploads
 from tests.journeys import get
@@ -108,8 +109,7 @@ def test_dynamodb_local_killed_comes_back_and_a_group_term_stops_everything(tmp_
             "email": email, "name": "Новиков Олег"}).status_code == 202
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            sent = requests.get(f"http://127.0.0.1:{ports['moto']}/moto-api/data.json", timeout=5).json()
-            if any(email in m["destinations"]["ToAddresses"] for m in sent.get("ses", {}).get("Message", [])):
+            if read_mailbox(ports["moto"], email)["emails"]:
                 break
             time.sleep(0.5)
         else:
