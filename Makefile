@@ -39,8 +39,12 @@ lint: $(DEPS)
 typecheck: $(DEPS)
 	$(VENV)/bin/mypy
 
+# Test files run in parallel, a file per worker at a time (its module fixtures stay shared), each
+# worker with its own DynamoDB Local and moto: most of a test's time is spent waiting on them.
+TEST_WORKERS ?= auto
+
 test: deps lint typecheck
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 fuzz: deps
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
