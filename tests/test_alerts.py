@@ -192,7 +192,7 @@ def test_quiet_hours_hold_the_sms_until_morning_while_email_goes_at_once(client,
     assert alerts.release_due(datetime(2026, 9, 8, 5, 5, tzinfo=UTC)) == 1  # 08:05
     pump.drain()
     [sms] = sent_sms(school["phone"])
-    assert sms.startswith("Пётр: пропуск") and "07.09" in sms
+    assert sms.startswith("Пётр: пропуск") and "7 сентября" in sms  # dates in words (docs/messages.md)
 
 
 def test_digest_collects_the_days_alerts_into_one_evening_email(client, pump, school, daytime):
