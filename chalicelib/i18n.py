@@ -35,12 +35,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid_credentials": ("Неверный адрес или пароль.", "Wrong email or password."),
     "too_many_attempts": (
-        "Слишком много попыток. Повторите через {retry_after} с.",
-        "Too many attempts. Try again in {retry_after} s.",
+        "Слишком много попыток. Повторите через {wait}.",
+        "Too many attempts. Try again in {wait}.",
     ),
     "account_locked": (
-        "Вход временно заблокирован после неудачных попыток. Повторите через {retry_after} с.",
-        "Login is locked for a while after failed attempts. Try again in {retry_after} s.",
+        "Вход временно заблокирован после неудачных попыток. Повторите через {wait}.",
+        "Login is locked for a while after failed attempts. Try again in {wait}.",
     ),
     "refresh_token_invalid": ("Сессия недействительна, войдите снова.", "The session is not valid; log in again."),
     "refresh_token_reused": (
@@ -158,8 +158,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A new message arrived meanwhile. Try again.",
     ),
     "too_many_messages": (
-        "Слишком много сообщений. Повторите через {retry_after} с.",
-        "Too many messages. Try again in {retry_after} s.",
+        "Слишком много сообщений. Повторите через {wait}.",
+        "Too many messages. Try again in {wait}.",
     ),
     "student_not_found": ("Ученик не найден.", "Student not found."),
     "invalid_cursor": ("Неверный курсор страницы.", "The page cursor is not valid."),
@@ -183,15 +183,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # mail and SMS to addresses the caller does not own (issue 12, items 13 and 14)
     "too_many_invitations": (
-        "Слишком много приглашений. Повторите через {retry_after} с.",
-        "Too many invitations. Try again in {retry_after} s.",
+        "Слишком много приглашений. Повторите через {wait}.",
+        "Too many invitations. Try again in {wait}.",
     ),
     "too_many_codes": (
-        "Слишком много кодов подтверждения. Повторите через {retry_after} с.",
-        "Too many confirmation codes. Try again in {retry_after} s.",
+        "Слишком много кодов подтверждения. Повторите через {wait}.",
+        "Too many confirmation codes. Try again in {wait}.",
     ),
     "phone_missing": ("Сначала укажите номер телефона в профиле.", "Add a phone number to your profile first."),
     "phone_already_verified": ("Номер телефона уже подтверждён.", "The phone number is already confirmed."),
+    # the child's standing in words, beside rank and percentile (issue 17, item 15)
+    "standing_place": ("{place}-е место из {of}", "{place} of {of}"),
+    "standing_not_below": (
+        "{place}-е место из {of}: средний балл не ниже, чем у {percent} % одноклассников",
+        "{place} of {of}: an average as high as or higher than {percent}% of classmates'",
+    ),
+    "standing_not_below_all": (
+        "{place}-е место из {of}: средний балл не ниже, чем у всех одноклассников",
+        "{place} of {of}: an average as high as or higher than every classmate's",
+    ),
+    "standing_withheld": (
+        "Сравнения с классом нет: в группе меньше {min} учеников с оценками по предмету",
+        "No comparison with the class: fewer than {min} students have grades in this subject",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.
@@ -244,10 +258,23 @@ def pick_language(accept_language: str | None) -> str:
     return RU
 
 
+def wait_in_words(seconds: int, lang: str) -> str:
+    """How long to wait, as a person says it: whole minutes rounded up, hours past the hour
+    («15 мин», «1 ч 30 мин»; "1 minute", "2 hours 30 minutes"); never seconds."""
+    hours, minutes = divmod(max(1, -(-int(seconds) // 60)), 60)
+    if lang == EN:
+        parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((hours, "hour"), (minutes, "minute")) if n]
+    else:
+        parts = [f"{n} {unit}" for n, unit in ((hours, "ч"), (minutes, "мин")) if n]
+    return " ".join(parts)
+
+
 def message(code: str, lang: str, **params: Any) -> str:
-    """The human sentence for an error code."""
+    """The human sentence for an error code (a `retry_after` in seconds is said as {wait})."""
     ru, en = MESSAGES.get(code, MESSAGES["bad_request"])
     text = en if lang == EN else ru
+    if "retry_after" in params:
+        params = {**params, "wait": wait_in_words(params["retry_after"], lang)}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

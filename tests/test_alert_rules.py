@@ -167,7 +167,8 @@ def test_every_sms_template_fits_one_segment_with_long_names(path):
     name, language = path.name.removeprefix("sms_").split(".")[:2]
     text = render_sms(name, language, LONG)
     assert sms_segments(text) == 1, (len(text), text)
-    assert "Основы" in text or name not in ("new_grade", "homework", "absence"), text
+    # the subject is still named, declined where Russian needs it («по основам безопасности…»)
+    assert "основ" in text.lower() or name not in ("new_grade", "homework", "absence"), text
 
 
 def test_every_kind_that_reaches_a_parent_has_its_templates():

@@ -148,4 +148,5 @@ def test_the_page_withholds_comparisons_with_2_and_4_graded_students_and_shows_t
     # Averages 4.25 (the child), 5.00, 2.50, 4.00, 3.00
     assert standing["withheld"] is None
     assert (standing["rank"], standing["of"], standing["percentile"], standing["class_average"]) == (2, 5, 75, 3.8)
+    assert standing["summary"] == "2-е место из 5: средний балл не ниже, чем у 75 % одноклассников"
     assert set(standing["distribution"]) == {"1", "2", "3", "4", "5"}

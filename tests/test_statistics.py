@@ -24,7 +24,8 @@ def test_statistics_per_subject_with_the_standing_in_the_class(client, school): 
     # (tests/test_security_stats.py shows the standing from five on)
     assert maths["standing"] == {"rank": None, "of": None, "percentile": None, "class_average": None,
                                  "distribution": None, "withheld": "group_too_small", "min_group_size": 5,
-                                 "min_bucket_size": 3}
+                                 "min_bucket_size": 3, "summary": "Сравнения с классом нет: в группе "
+                                                                 "меньше 5 учеников с оценками по предмету"}
     russian = subjects["Русский язык"]
     assert (russian["average"], russian["projected_grade"]) == (4.5, 5)  # 4.5 rounds up
     assert russian["attendance"]["rate"] == 100.0

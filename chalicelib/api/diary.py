@@ -45,7 +45,7 @@ def child_homework(req: Request) -> Any:
 @endpoint(bp, "GET", CHILD_PATH + "/statistics", allow=ACCOUNT, query="TermQuery", response="StatisticsOut",
           errors=CHILD, summary="Averages, dynamics, attendance rate and standing in the class (part: statistics)")
 def child_statistics(req: Request) -> Any:
-    return diary.statistics(req.actor, req.path["student_id"], req.query.term_id)
+    return diary.statistics(req.actor, req.path["student_id"], req.query.term_id, req.lang)
 
 
 @endpoint(bp, "GET", CHILD_PATH + "/events", allow=ACCOUNT, query="DateRangeQuery", response="EventList",

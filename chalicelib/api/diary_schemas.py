@@ -125,7 +125,9 @@ class ClassStanding(BaseModel):
 
     rank: int | None = Field(description="1 = best; equal averages share the better rank")
     of: int | None = Field(description="How many graded students are compared, the child included")
-    percentile: int | None = Field(description="Share (%) of the other graded students the child is not below")
+    percentile: int | None = Field(
+        description="Share (%) of the other graded students whose average is not above the child's: "
+                    "(of - rank) / (of - 1), so it always agrees with `rank` (rank 1 = 100)")
     class_average: float | None = Field(description="Mean of the graded students' averages, rounded half up to 0.1")
     distribution: dict[str, int | None] | None = Field(
         description="Per mark 1–5, how many graded students' averages point to it; null where fewer than "
@@ -134,6 +136,9 @@ class ClassStanding(BaseModel):
         description="Why the figures are null: group_too_small = fewer than `min_group_size` graded students")
     min_group_size: int = Field(description="The smallest group any comparative figure is shown for")
     min_bucket_size: int = Field(description="The smallest distribution count shown")
+    summary: str = Field(description="The standing in words, in the reader's language (Accept-Language): "
+                                     "«2-е место из 5: средний балл не ниже, чем у 75 % одноклассников», "
+                                     "or why it is withheld")
 
 
 class SubjectStatistics(BaseModel):

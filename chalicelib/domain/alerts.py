@@ -264,9 +264,16 @@ def _school(school_id: str) -> tuple[str, str]:
     return _lookup(school_id)[("school", school_id)]
 
 
-def _child(school_id: str, student_id: str) -> str:
+def _child(school_id: str, student_id: str) -> dict[str, str]:
+    """The child as an alert names them, and the gender its verbs agree with («получил» or
+    «получила»): the roster has no gender, so it is read from the first name and patronymic
+    ("" when they do not tell: the templates then use a phrasing without a gendered verb)."""
+    from chalicelib.mail.wording import gender
+
     student = school_store.get_student(school_id, student_id) if student_id else None
-    return student.first_name if student else ""
+    if student is None:
+        return {"child": "", "child_gender": ""}
+    return {"child": student.first_name, "child_gender": gender(student.first_name, student.middle_name)}
 
 
 def _details(event: AlertEvent) -> dict[str, Any]:
@@ -291,7 +298,7 @@ def expand(event: AlertEvent, now: datetime) -> int:
     if not people:
         return 0
     details, timezone = _details(event), _school(event.school_id)[1]
-    children_names: dict[str, str] = {}
+    children_names: dict[str, dict[str, str]] = {}
     jobs = []
     for account, student_id, role, scope, prefs in people:
         for _, channel in plan([event], effective(prefs, role, scope)):
@@ -305,7 +312,7 @@ def expand(event: AlertEvent, now: datetime) -> int:
                    "kind": event.kind, "channel": channel, "account_id": account.account_id,
                    "student_id": student_id, "language": account.language or "ru",
                    "to": account.email if channel == "email" else account.phone,
-                   "data": {**details, "child": children_names[student_id]}}
+                   "data": {**details, **children_names[student_id]}}
             due = sms_due(now, timezone, prefs.quiet_hours) if channel == "sms" else \
                 (digest_due(now, timezone) if prefs.digest and role == "parent" else None)
             if due is not None:

@@ -316,17 +316,18 @@ def _weeks(term: Term, today: dt.date) -> list[str]:
     return out
 
 
-def standing(class_item: dict[str, Any] | None, student_id: str) -> dict[str, Any] | None:
+def standing(class_item: dict[str, Any] | None, student_id: str, lang: str = "ru") -> dict[str, Any] | None:
     """The child among graded classmates (domain/standing.py: what is shown, and what is withheld
     in small groups) — nobody's name, grades or rank but the child's own."""
     from chalicelib.domain.standing import class_standing, group_averages
 
-    return class_standing(group_averages(class_item or {}), student_id)
+    return class_standing(group_averages(class_item or {}), student_id, lang)
 
 
-def statistics(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
+def statistics(caller: Caller, student_id: str, term_id: str | None, lang: str = "ru") -> dict[str, Any]:
     """Per subject: weighted average, counts by value, the weekly series, projected term grade,
-    attendance rate and the child's standing in the class — all read from the stream's aggregates."""
+    attendance rate and the child's standing in the class (in words, in `lang`) — all read from the
+    stream's aggregates."""
     ctx, _ = Context.open(caller, student_id, "statistics")
     term = ctx.term(term_id)
     mine = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.student_stats(student_id, term.term_id)}
@@ -348,7 +349,7 @@ def statistics(caller: Caller, student_id: str, term_id: str | None) -> dict[str
                        for w in weeks],
             "attendance": {"lessons_held": held, "absent": absent, "late": int(own.get("late", 0)),
                            "rate": round(100 * (held - absent) / held, 1) if held else None},
-            "standing": standing(cls, student_id),
+            "standing": standing(cls, student_id, lang),
         })
     return {"student_id": student_id, "term": term_view(term), "today": today, "subjects": subjects,
             "formula": "sum(value*weight)/sum(weight), rounded half up to 0.01; term grade: half up"}

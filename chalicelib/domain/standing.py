@@ -8,7 +8,10 @@ average of 3.5 beside the child's own 5 gives the other child's 2.0. So:
   or distribution), only why (`withheld`);
 - ties are not published: rank counts those strictly above, and the percentile is the share of
   the others not above the child, so rank and percentile together never tell how many share
-  the child's average (with "0 % below, rank 1" a group all tied would give away every average);
+  the child's average (with "0 % below, rank 1" a group all tied would give away every average).
+  The two are one figure said twice, (of − rank)/(of − 1), and `summary` says it in words:
+  «2-е место из 5: средний балл не ниже, чем у 75 % одноклассников» (never "higher than": with
+  ties that would be untrue, and the share strictly below would count the ties);
 - the class average is rounded to CLASS_AVERAGE_STEP, coarser than any child's average, so it
   gives the sum of the others only to within ±n·0.05 (at 0.01, a class average of 5.00 would say
   every classmate has 5.00);
@@ -26,6 +29,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from chalicelib import i18n
 from chalicelib.domain.diary import average, projected
 
 MIN_GROUP_SIZE = 5
@@ -95,7 +99,24 @@ def _uniform_to_the_child(counts: dict[str, int], hidden: set[str], own: str) ->
     return len(shown_with_classmates) == 1 and sum(classmates[m] for m in hidden) == 0
 
 
-def class_standing(averages: Mapping[str, Decimal], student_id: str) -> dict[str, Any] | None:
+def _ordinal(place: int, lang: str) -> str:
+    if lang == i18n.EN:
+        suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+        return f"{place}{suffix}"
+    return str(place)  # «2-е место»: the ending is in the sentence
+
+
+def in_words(standing: Mapping[str, Any], lang: str) -> str:
+    """The standing as a parent reads it, in the reader's language: the place, and the share of
+    classmates whose average is not above the child's (the percentile); or why it is withheld."""
+    if standing.get("withheld"):
+        return i18n.message("standing_withheld", lang, min=standing["min_group_size"])
+    share = int(standing["percentile"])
+    code = "standing_not_below_all" if share == 100 else "standing_not_below" if share > 0 else "standing_place"
+    return i18n.message(code, lang, place=_ordinal(int(standing["rank"]), lang), of=standing["of"], percent=share)
+
+
+def class_standing(averages: Mapping[str, Decimal], student_id: str, lang: str = i18n.RU) -> dict[str, Any] | None:
     """The child's standing among the graded students; None when the child has no grade yet."""
     mine = averages.get(student_id)
     if mine is None:
@@ -103,10 +124,12 @@ def class_standing(averages: Mapping[str, Decimal], student_id: str) -> dict[str
     limits = {"min_group_size": MIN_GROUP_SIZE, "min_bucket_size": MIN_BUCKET_SIZE}
     reason = withheld_reason(len(averages))
     if reason:
-        return {"rank": None, "of": None, "percentile": None, "class_average": None, "distribution": None,
-                "withheld": reason, **limits}
-    others = [a for who, a in averages.items() if who != student_id]
-    place = rank(mine, others)
-    return {"rank": place, "of": len(averages), "percentile": percentile(place, len(averages)),
-            "class_average": float(class_average(list(averages.values()))),
-            "distribution": distribution(list(averages.values()), mine), "withheld": None, **limits}
+        found: dict[str, Any] = {"rank": None, "of": None, "percentile": None, "class_average": None,
+                                 "distribution": None, "withheld": reason, **limits}
+    else:
+        others = [a for who, a in averages.items() if who != student_id]
+        place = rank(mine, others)
+        found = {"rank": place, "of": len(averages), "percentile": percentile(place, len(averages)),
+                 "class_average": float(class_average(list(averages.values()))),
+                 "distribution": distribution(list(averages.values()), mine), "withheld": None, **limits}
+    return {**found, "summary": in_words(found, lang)}

@@ -17,13 +17,17 @@ OPT_OUT_TTL = 3600.0  # an opt-out is checked at most hourly per number and cont
 _opted_out: dict[str, tuple[bool, float]] = {}
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Any:
+@lru_cache(maxsize=2)
+def _environment(language: str) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    from chalicelib.mail.wording import filters
+
     # An SMS is plain text, never shown as HTML: escaping would turn quotes into "&#34;".
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False,  # noqa: S701
-                       undefined=StrictUndefined, keep_trailing_newline=False)
+    environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False,  # noqa: S701
+                              undefined=StrictUndefined, keep_trailing_newline=False)
+    environment.filters.update(filters(language))  # cases, dates and plurals (mail/wording.py)
+    return environment
 
 
 def render_sms(template: str, language: str, data: dict[str, Any]) -> str:
@@ -31,7 +35,7 @@ def render_sms(template: str, language: str, data: dict[str, Any]) -> str:
     from chalicelib.domain.alert_rules import fit_one_segment
 
     lang = language if language in LANGUAGES else "ru"
-    tpl = _environment().get_template(f"sms_{template}.{lang}.j2")
+    tpl = _environment(lang).get_template(f"sms_{template}.{lang}.j2")
     return fit_one_segment(lambda values: " ".join(tpl.render(values).split()), data, SHRINKABLE)
 
 
