@@ -383,3 +383,33 @@ def test_another_family_and_viewers_are_refused(client, classroom):
     assert tutor.status_code == 403 and tutor.json_body["error"]["code"] == "guardian_only"
     unknown = get(client, f"/children/{'0' * 32}/teachers", classroom["family"]["parent"]["token"])
     assert unknown.status_code == 403
+
+
+# --- records stored before the searches ---------------------------------------------------------
+
+
+def test_schools_and_applications_stored_before_are_indexed_once(client, city, desk):
+    from chalicelib import aws, settings
+    from chalicelib.dal import applications as application_store
+    from chalicelib.dal import schools as school_store
+    from chalicelib.dal.models import Application, School
+    from ops import migrate
+
+    # As an older checkout stored them: no search fields, no applicant
+    school = school_store.get_school(city["ids"]["lyceum"])
+    school.update(actions=[School.search_name.remove(), School.search_district.remove(), School.number_key.remove()])
+    application = application_store.get_by_id(desk["ids"]["fedorov"])
+    application.update(actions=[Application.applicant_name.remove(), Application.applicant_email.remove(),
+                                Application.applicant_phone_verified.remove(), Application.search_text.remove()])
+    lyceum = f"лицей вектор{city['tag']}"
+    assert city["ids"]["lyceum"] not in {s["school_id"] for s in _directory(client, city, name=lyceum)}
+    assert _applications(client, desk, q="семен") == []
+
+    aws.client("dynamodb").delete_item(TableName=settings.table_name(),
+                                       Key={"PK": {"S": "MIGRATION"}, "SK": {"S": "search-keys"}})
+    assert "search-keys" in migrate.run()
+    assert [s["school_id"] for s in _directory(client, city, name=lyceum)] == [city["ids"]["lyceum"]]
+    found = _applications(client, desk, q="семен")
+    assert [a["application_id"] for a in found] == [desk["ids"]["fedorov"]]
+    assert found[0]["applicant"]["name"] == "Петров Семён Игоревич"
+    assert "search-keys" not in migrate.run()  # remembered

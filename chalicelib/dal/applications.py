@@ -84,6 +84,15 @@ def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | No
     return FilteredPage(results, Application, limit)
 
 
+def save_applicant(application: Application) -> None:
+    """Store the applicant's details and the search text an application was filed without."""
+    fields = (Application.applicant_name, Application.applicant_email, Application.applicant_phone,
+              Application.applicant_phone_verified, Application.search_text)
+    actions: list[Action] = [f.set(v) for f in fields if (v := getattr(application, f.attr_name)) is not None]
+    with storing():
+        application.update(actions=actions, condition=Application.pk.exists())
+
+
 APPLICANT_FIELDS = ("account_id", "name", "email", "phone", "phone_verified")
 STUDENT_FIELDS = ("student_id", "class_id", "last_name", "first_name", "middle_name", "birth_date")
 

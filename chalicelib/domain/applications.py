@@ -11,7 +11,7 @@ from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import Application
+from chalicelib.dal.models import Account, Application
 from chalicelib.dal.store import PageCursor, decode_cursor, now_iso, page
 from chalicelib.domain import search_words, secrets
 from chalicelib.domain.accounts import new_id
@@ -64,13 +64,25 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
         class_name=data["class_name"], relation=data["relation"], state="pending",
         roster_key=roster_key(data["child_last_name"], data["child_first_name"], data.get("child_middle_name"), born),
     )
-    if applicant is not None:  # the person at the desk, as they are now: a later rename changes nothing here
+    _note_applicant(item, applicant)
+    store.create(item)
+    return view(item)
+
+
+def _note_applicant(item: Application, applicant: Account | None) -> None:
+    # The person at the desk as they were at filing: a later rename changes nothing here.
+    if applicant is not None:
         item.applicant_name, item.applicant_email = applicant.name, applicant.email
         item.applicant_phone = applicant.phone
         item.applicant_phone_verified = bool(applicant.phone and applicant.phone_verified)
     item.search_text = search_text(item)
-    store.create(item)
-    return view(item)
+
+
+def keep_applicant(item: Application) -> None:
+    """An application filed before applications kept their applicant gets the account as it is
+    now, and its search text (ops/migrate.py)."""
+    _note_applicant(item, account_store.get_account(item.account_id))
+    store.save_applicant(item)
 
 
 def list_mine(account_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:

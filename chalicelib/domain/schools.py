@@ -56,6 +56,12 @@ def register_school(name: str, address: str | None, timezone: str, number: str |
     return school_view(school)
 
 
+def reindex(school: School) -> None:
+    """A school registered before the directory gets its search fields (ops/migrate.py)."""
+    _index_for_search(school)
+    store.update_school(school)
+
+
 SCHOOL_CHANGES = ("name", "address", "number", "district")
 
 
