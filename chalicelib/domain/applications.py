@@ -110,13 +110,13 @@ def _of_school(school_id: str, application_id: str) -> Application:
     return item
 
 
-def search_text(item: Application, applicant_name: str | None = None) -> str:
+def search_text(item: Application) -> str:
     """What the school's search matches an application by: the child's and the applicant's names."""
     return search_words.indexed(item.child_last_name, item.child_first_name, item.child_middle_name,
-                                applicant_name or item.applicant_name)
+                                item.applicant_name)
 
 
-def school_view(item: Application, accounts: dict[str, dict[str, Any]],
+def desk_view(item: Application, accounts: dict[str, dict[str, Any]],
                 students: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """An application as the school's desk sees it: who applied, the child as typed and as matched."""
     stored = {"name": item.applicant_name, "email": item.applicant_email, "phone": item.applicant_phone,
@@ -142,7 +142,7 @@ def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor |
     words = search_words.words(search)
     items, next_cursor = page(store.of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
     accounts, students = store.details_of(items)
-    return {"items": [school_view(item, accounts, students) for item in items], "next_cursor": next_cursor}
+    return {"items": [desk_view(item, accounts, students) for item in items], "next_cursor": next_cursor}
 
 
 def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
