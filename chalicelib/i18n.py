@@ -237,6 +237,8 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
     # bad input (issue 12): a null where a value or leaving the field out is meant; reversed spans
     "null_not_allowed": ("укажите значение или не передавайте поле", "give a value or leave the field out"),
     "range_reversed": ("конец периода раньше начала", "the end of the span is before its start"),
+    # searching by name (issue 17: applicants, the school directory)
+    "search_words": ("укажите от 1 до 5 слов для поиска", "give one to five words to search by"),
 }
 
 

@@ -45,7 +45,37 @@ def build_week_pages() -> int:
     return done + len(batch)
 
 
-MIGRATIONS: dict[str, Callable[[], int]] = {"week-pages": build_week_pages}
+def _items_of(*kinds: str) -> Iterator[Any]:
+    """Every stored item of these kinds, as models (a paginated Scan)."""
+    from chalicelib import aws, settings
+    from chalicelib.dal.models import DiaryItem
+
+    names = {f":k{i}": {"S": kind} for i, kind in enumerate(kinds)}
+    paginator = aws.client("dynamodb").get_paginator("scan")
+    for page in paginator.paginate(TableName=settings.table_name(), FilterExpression=f"kind IN ({', '.join(names)})",
+                                   ExpressionAttributeValues=names):
+        for raw in page.get("Items", []):
+            yield DiaryItem.from_raw_data(raw)
+
+
+def index_for_search() -> int:
+    """Give schools and applications stored before the searches their search fields (issue 17):
+    a school its directory keys, an application its applicant as the account is now."""
+    from chalicelib.dal.models import Application, School
+    from chalicelib.domain import applications, schools
+
+    done = 0
+    for item in _items_of("School", "Application"):
+        if isinstance(item, School) and item.search_name is None:
+            schools.reindex(item)
+            done += 1
+        elif isinstance(item, Application) and item.search_text is None:
+            applications.keep_applicant(item)
+            done += 1
+    return done
+
+
+MIGRATIONS: dict[str, Callable[[], int]] = {"week-pages": build_week_pages, "search-keys": index_for_search}
 
 
 def run() -> list[str]:

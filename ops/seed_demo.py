@@ -75,8 +75,8 @@ def seed() -> str:
 
 def _new_school() -> str:
     """The school, its staff, classes, subjects and terms."""
-    school_id = str(schools.register_school(SCHOOL_NAME, "Кирочная ул., 8, Санкт-Петербург", "Europe/Moscow")
-                    ["school_id"])
+    school_id = str(schools.register_school(SCHOOL_NAME, "Кирочная ул., 8, Санкт-Петербург", "Europe/Moscow",
+                                            number="239", district="Центральный район")["school_id"])
     _grant(school_id, "admin", ADMIN.email)
     _grant(school_id, "teacher", TEACHER.email)
     class_ids = {name: schools.add_class(school_id, name, level)["class_id"] for name, level in CLASSES}

@@ -26,7 +26,7 @@ def test_week_pages_are_built_once_for_records_the_stream_never_copied(app):
                                                                                       "2025-03-03")]
     assert get_many(keys) == {}
 
-    assert migrate.run() == ["week-pages"]
+    assert "week-pages" in migrate.run()  # with any other migration this table has not had yet
     found = get_many(keys)
     lesson = store.week_page(found, j.class_pk(klass), "2025-03-03")[f"L#{lesson_id}"]
     grade = store.week_page(found, j.student_pk(student), "2025-03-03")["G#2025-03-05-a"]

@@ -25,6 +25,13 @@ def write_to_teacher(req: Request) -> Any:
     return messages.write_to_teacher(req.actor, req.path["student_id"], b.teacher_id, b.subject, b.body)
 
 
+@endpoint(bp, "GET", "/children/{student_id}/teachers", allow=ACCOUNT, response="ChildTeacherList",
+          errors=(401, 403, 404),
+          summary="The child's teachers a parent may write to: name, subjects, id (parents only, not viewers)")
+def childs_teachers(req: Request) -> Any:
+    return messages.teachers_of_child(req.actor, req.path["student_id"])
+
+
 @endpoint(bp, "POST", "/schools/{school_id}/students/{student_id}/messages", allow=SCHOOL_STAFF,
           body="FamilyMessageCreate", response="ThreadStarted", status=201, errors=SEND,
           summary="A teacher of the student's class (or an administrator) writes to all the child's parents")

@@ -1,4 +1,5 @@
-"""Endpoints of the city operator: schools and their administrators."""
+"""Endpoints of the city operator: schools and their administrators; and the school directory any
+signed-in account searches (a parent needs a school's id to apply)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.access import OPERATOR, OPERATOR_OR_SCHOOL_ADMIN
+from chalicelib.api.access import ACCOUNT, OPERATOR, OPERATOR_OR_SCHOOL_ADMIN
 from chalicelib.api.routing import Request, endpoint
 from chalicelib.domain import schools
 
@@ -16,7 +17,23 @@ bp = Blueprint(__name__)
 @endpoint(bp, "POST", "/schools", allow=OPERATOR, body="SchoolCreate", response="SchoolOut", status=201,
           errors=(401, 403, 422), summary="Register a school")
 def create_school(req: Request) -> Any:
-    return schools.register_school(req.body.name, req.body.address, req.body.timezone)
+    b = req.body
+    return schools.register_school(b.name, b.address, b.timezone, b.number, b.district)
+
+
+@endpoint(bp, "PATCH", "/schools/{school_id}", allow=OPERATOR, body="SchoolChange", response="SchoolOut",
+          errors=(401, 403, 404, 422), summary="Correct a school's name, address, number or district")
+def change_school(req: Request) -> Any:
+    changes = {k: getattr(req.body, k) for k in req.body.model_fields_set}
+    return schools.change_school(req.path["school_id"], changes)
+
+
+@endpoint(bp, "GET", "/directory/schools", allow=ACCOUNT, query="DirectoryQuery", response="SchoolListingPage",
+          errors=(400, 401, 422),
+          summary="Find a school by name, number or district (any signed-in account; public fields only)")
+def school_directory(req: Request) -> Any:
+    q = req.query
+    return schools.search_directory(q.name, q.number, q.district, q.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/schools", allow=OPERATOR, query="PageQuery", response="SchoolPage",

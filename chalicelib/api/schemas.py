@@ -32,6 +32,18 @@ PersonName = Annotated[SingleLine, Field(min_length=1, max_length=120)]
 Title = Annotated[SingleLine, Field(min_length=1, max_length=120)]
 
 
+def _search_words(value: str) -> str:
+    from chalicelib.domain.search_words import MAX_WORDS, words
+
+    if not 1 <= len(words(value)) <= MAX_WORDS:
+        raise PydanticCustomError("search_words", "one to five words to search by")
+    return value
+
+
+# What a person types to search by name: each word must begin a word of the name (domain/search_words.py).
+SearchWords = Annotated[str, Field(max_length=100), _text(multiline=False), AfterValidator(_search_words)]
+
+
 def _e164(value: str | None) -> str | None:
     import phonenumbers
 
@@ -217,12 +229,28 @@ class Accepted(BaseModel):
 # --- schools (city operator) ----------------------------------------------------------
 
 
+SchoolNumber = Annotated[str, Field(min_length=1, max_length=16, pattern=r"[0-9A-Za-zА-Яа-яЁё]"),
+                         _text(multiline=False)]
+District = Annotated[str, Field(min_length=1, max_length=120), _text(multiline=False)]
+
+
 class SchoolCreate(Strict):
-    """A school to register."""
+    """A school to register; number and district are what parents find it by in the directory."""
 
     name: Title
     address: SingleLine | None = Field(default=None, max_length=300)
     timezone: Annotated[str, Field(max_length=64), AfterValidator(_zone)] = "Europe/Moscow"
+    number: SchoolNumber | None = None  # "57", "1543", "№ 239"
+    district: District | None = None
+
+
+class SchoolChange(Strict):
+    """The operator corrects a school: a field left out stays; null clears address, number, district."""
+
+    name: Omittable[Title] = None
+    address: SingleLine | None = Field(default=None, max_length=300)
+    number: SchoolNumber | None = None
+    district: District | None = None
 
 
 class SchoolOut(BaseModel):
@@ -232,6 +260,27 @@ class SchoolOut(BaseModel):
     name: str
     address: str | None
     timezone: str
+    number: str | None = None
+    district: str | None = None
+
+
+class DirectoryQuery(PageQuery):
+    """Searching the school directory: every criterion given must hold. `name` and `district`: each
+    word begins a word of it (case and ё/е do not matter); `number`: exactly that number."""
+
+    name: SearchWords | None = None
+    number: SchoolNumber | None = None
+    district: SearchWords | None = None
+
+
+class SchoolListing(BaseModel):
+    """A school as the directory shows it to any signed-in account: public fields only."""
+
+    school_id: str
+    name: str
+    number: str | None
+    district: str | None
+    address: str | None
 
 
 class StaffGrant(Strict):
@@ -413,9 +462,42 @@ class ApplicationOut(BaseModel):
 
 
 class ApplicationQuery(PageQuery):
-    """A school's applications in one state."""
+    """A school's applications in one state, optionally searched by the child's or applicant's name."""
 
     state: ApplicationState = "pending"
+    q: SearchWords | None = None
+
+
+class Applicant(BaseModel):
+    """Who applied, as their account stood when they filed (the desk matches the passport to it)."""
+
+    account_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    phone_verified: bool
+    relation: Relation
+
+
+class MatchedStudent(BaseModel):
+    """The child on the school's roster the application was matched to."""
+
+    student_id: str
+    class_id: str | None
+    last_name: str | None
+    first_name: str | None
+    middle_name: str | None
+    birth_date: str | None
+
+
+class SchoolApplicationOut(ApplicationOut):
+    """An application as the school sees it: the child as the parent typed them (`child_*`), the
+    applicant, when it was filed (ISO 8601 with offset) and the child matched on the roster, if any."""
+
+    account_id: str
+    filed_at: str | None
+    applicant: Applicant
+    matched_student: MatchedStudent | None
 
 
 class InPersonCheck(Strict):
@@ -548,6 +630,11 @@ class ErrorOut(BaseModel):
 
 class SchoolPage(Page[SchoolOut]):
     """A page of schools."""
+
+
+class SchoolListingPage(Page[SchoolListing]):
+    """A page of the school directory; it may hold fewer schools than `limit` (even none) and still
+    have a `next_cursor`: each request reads a bounded share of the directory."""
 
 
 class StaffPage(Page[StaffOut]):
@@ -749,6 +836,10 @@ class OptionalVersionQuery(Strict):
     version: int | None = Field(default=None, ge=1)
 
 
+class SchoolApplicationPage(Page[SchoolApplicationOut]):
+    """A page of a school's applications."""
+
+
 class ApplicationPage(Page[ApplicationOut]):
     """A page of applications."""
 
@@ -924,6 +1015,25 @@ class ThreadStarted(ThreadOut):
     """A new thread and its first message."""
 
     message: MessageOut
+
+
+class TaughtSubject(BaseModel):
+    """A subject a teacher teaches the child's class."""
+
+    subject_id: str
+    name: str
+
+
+class ChildTeacher(BaseModel):
+    """A teacher of the child's class: `teacher_id` is what `POST /children/{id}/messages` takes."""
+
+    teacher_id: str
+    name: str
+    subjects: list[TaughtSubject]
+
+
+class ChildTeacherList(Page[ChildTeacher]):
+    """All the child's teachers, by name (a class has a few dozen at most: one page)."""
 
 
 class ThreadPage(Page[ThreadOut]):

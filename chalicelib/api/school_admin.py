@@ -142,10 +142,11 @@ def change_schedule(req: Request) -> Any:
 
 
 @endpoint(bp, "GET", "/schools/{school_id}/applications", allow=SCHOOL_ADMIN, query="ApplicationQuery",
-          response="ApplicationPage", errors=LISTED, summary="The school's applications (pending by default)")
+          response="SchoolApplicationPage", errors=LISTED,
+          summary="The school's applications (pending by default) with who applied; `q` searches by name")
 def list_applications(req: Request) -> Any:
     q = req.query
-    return applications.list_for_school(req.path["school_id"], q.state, q.limit, req.cursor)
+    return applications.list_for_school(req.path["school_id"], q.state, q.limit, req.cursor, q.q)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/check", allow=SCHOOL_ADMIN,

@@ -10,7 +10,8 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, settings
 from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, ApplicationRef, RosterEntry
-from chalicelib.dal.store import Reading, connection, now_iso, storing
+from chalicelib.dal.search import READ_SIZE, FilteredPage, word_prefixes
+from chalicelib.dal.store import Reading, connection, get_many, now_iso, storing
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
 
 
@@ -70,11 +71,52 @@ def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
                                          limit=limit, last_evaluated_key=start))
 
 
-def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None) -> Any:
-    """A page of a school's applications in one state, by child's name."""
+def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None,
+              words: list[str] | None = None) -> Any:
+    """A page of a school's applications in one state, by child's name; with `words`, only those
+    whose child's or applicant's name has a word beginning with each (a filtered Query, bounded)."""
+    pk = f"APPLICATIONS#{school_id}#{state}"
     with storing():
-        return Reading(Application.gsi1.query(f"APPLICATIONS#{school_id}#{state}", limit=limit,
-                                              last_evaluated_key=start))
+        if not words:
+            return Reading(Application.gsi1.query(pk, limit=limit, last_evaluated_key=start))
+        results = Application.gsi1.query(pk, filter_condition=word_prefixes(Application.search_text, words),
+                                         page_size=READ_SIZE, last_evaluated_key=start)
+    return FilteredPage(results, Application, limit)
+
+
+def save_applicant(application: Application) -> None:
+    """Store the applicant's details and the search text an application was filed without."""
+    fields = (Application.applicant_name, Application.applicant_email, Application.applicant_phone,
+              Application.applicant_phone_verified, Application.search_text)
+    actions: list[Action] = [f.set(v) for f in fields if (v := getattr(application, f.attr_name)) is not None]
+    with storing():
+        application.update(actions=actions, condition=Application.pk.exists())
+
+
+APPLICANT_FIELDS = ("account_id", "name", "email", "phone", "phone_verified")
+STUDENT_FIELDS = ("student_id", "class_id", "last_name", "first_name", "middle_name", "birth_date")
+
+
+def details_of(applications: list[Application]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """For a page of applications, in one BatchGetItem: the accounts of applicants filed before
+    applications kept their applicant's details, and the students matched on the roster; each as
+    plain values by id, only the fields the school's list shows (never a password hash)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    keys = [(_account_pk(a.account_id), "ACCOUNT") for a in applications if not a.applicant_name]
+    keys += [(f"SCHOOL#{a.school_id}", f"STUDENT#{a.student_id}") for a in applications if a.student_id]
+    if not keys:
+        return {}, {}
+    des = TypeDeserializer()
+    accounts: dict[str, dict[str, Any]] = {}
+    students: dict[str, dict[str, Any]] = {}
+    for (pk, _), raw in get_many(keys, attributes=tuple(dict.fromkeys(APPLICANT_FIELDS + STUDENT_FIELDS))).items():
+        plain = {k: des.deserialize(v) for k, v in raw.items() if k not in ("PK", "SK")}
+        if pk.startswith("ACCOUNT#"):
+            accounts[str(plain.get("account_id"))] = plain
+        else:
+            students[str(plain.get("student_id"))] = plain
+    return accounts, students
 
 
 def waiting_for(school_id: str, roster_key: str) -> list[Application]:

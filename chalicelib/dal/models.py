@@ -15,11 +15,13 @@ One line per access pattern:
 - guesses at an address's code:  UpdateItem ADD PK=GUESSES#<email>, SK=WINDOW#<n>  (TTL)
 - school by id:                  GetItem  PK=SCHOOL#<id>, SK=SCHOOL
 - all schools (operator):        Query    GSI1 GSI1PK=SCHOOLS, GSI1SK=<name>#<id>
+- the school directory (search): the same Query, filtered on search_name / search_district / number_key
 - staff of a school by role:     Query    GSI1 GSI1PK=STAFF#<school>#<role>, GSI1SK=<name>#<account>
 - classes / subjects / terms:    Query    PK=SCHOOL#<id>, SK begins_with CLASS# | SUBJECT# | TERM#
 - one class / subject / term:    GetItem  PK=SCHOOL#<id>, SK=CLASS#<id> | SUBJECT#<id> | TERM#<id>
 - teaching assignment (authz):   GetItem  PK=SCHOOL#<id>, SK=TEACHING#<teacher>#<class>#<subject>
 - a teacher's assignments:       Query    PK=SCHOOL#<id>, SK begins_with TEACHING#<teacher>#
+- a class's teachers (families): Query    PK=SCHOOL#<id>, SK begins_with TEACHING#, filtered on class_id
 - student by id:                 GetItem  PK=SCHOOL#<id>, SK=STUDENT#<id>
 - students of a class:           Query    GSI1 GSI1PK=CLASS#<school>#<class>, GSI1SK=<last>#<first>#<id>
 - message already sent (outbox): PutItem  PK=SENT#<key>, SK=SENT  (condition: not exists)
@@ -28,6 +30,7 @@ One line per access pattern:
 - application by id (admin, SQS): GetItem PK=APPLICATION#<id>, SK=APPLICATION  (-> parent, school) then
                                  GetItem  PK=ACCOUNT#<parent>, SK=APPLICATION#<id>
 - a school's applications by state: Query GSI1 GSI1PK=APPLICATIONS#<school>#<state>, GSI1SK=<roster key>#<id>
+  (searched by name: the same Query filtered on search_text; applicants filed earlier: one BatchGetItem)
 - waiting applications for a child: Query GSI1 GSI1PK=APPLICATIONS#<school>#awaiting_school_data,
                                  GSI1SK begins_with <roster key>#
 - one-time codes of a holder:    Query    PK=HOLDER#ACCOUNT#<id> | HOLDER#EMAIL#<email>, SK begins_with CODE#
@@ -232,6 +235,13 @@ class School(DiaryItem, discriminator="School"):
     address = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default=DEFAULT_TIMEZONE)
     id_key = UnicodeAttribute(null=True)  # keys the ids derived for uploads (domain/identifiers.py); never shown
+    # The directory any account searches (domain/schools.py): number and district as the operator
+    # recorded them, and their normalised forms the search filters on.
+    number = UnicodeAttribute(null=True)
+    district = UnicodeAttribute(null=True)
+    number_key = UnicodeAttribute(null=True)
+    search_name = UnicodeAttribute(null=True)
+    search_district = UnicodeAttribute(null=True)
 
 
 class SchoolClass(DiaryItem, discriminator="SchoolClass"):
@@ -315,6 +325,12 @@ class Application(DiaryItem, discriminator="Application"):
     decided_at = UnicodeAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
     student_id = UnicodeAttribute(null=True)
+    # Who applied, as their account stood at filing: the desk matches the passport to these.
+    applicant_name = UnicodeAttribute(null=True)
+    applicant_email = UnicodeAttribute(null=True)
+    applicant_phone = UnicodeAttribute(null=True)
+    applicant_phone_verified = BooleanAttribute(null=True)
+    search_text = UnicodeAttribute(null=True)  # child's and applicant's name words (domain/search_words.py)
 
 
 class ApplicationRef(DiaryItem, discriminator="ApplicationRef"):

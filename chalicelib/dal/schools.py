@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.dal.models import (
@@ -18,6 +19,7 @@ from chalicelib.dal.models import (
     Teaching,
     Term,
 )
+from chalicelib.dal.search import READ_SIZE, FilteredPage, word_prefixes
 from chalicelib.dal.store import Reading, connection, now_iso, storing
 from chalicelib.errors import ConflictError
 
@@ -29,13 +31,49 @@ def school_pk(school_id: str) -> str:
     return f"SCHOOL#{school_id}"
 
 
+def _listed(school: School) -> None:
+    school.gsi1pk, school.gsi1sk = "SCHOOLS", f"{school.name}#{school.school_id}"
+
+
 def create_school(school: School) -> None:
     """Register a school."""
     school.pk, school.sk = school_pk(school.school_id), "SCHOOL"
-    school.gsi1pk, school.gsi1sk = "SCHOOLS", f"{school.name}#{school.school_id}"
+    _listed(school)
     school.created_at = now_iso()
     with storing():
         school.save(condition=School.pk.does_not_exist())
+
+
+DIRECTORY_FIELDS = ("name", "address", "number", "district", "number_key", "search_name", "search_district")
+
+
+def update_school(school: School) -> None:
+    """Save the operator's corrections (a renamed school moves in the by-name list), only the
+    directory's fields: the id key and the time zone are never written back from a read copy."""
+    _listed(school)
+    actions: list[Action] = [School.gsi1pk.set(school.gsi1pk), School.gsi1sk.set(school.gsi1sk)]
+    for name in DIRECTORY_FIELDS:
+        attribute, value = getattr(School, name), getattr(school, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    with storing():
+        school.update(actions=actions, condition=School.pk.exists())
+
+
+def directory(name_words: list[str], number_key: str | None, district_words: list[str], limit: int,
+              start: dict[str, Any] | None) -> Any:
+    """A page of the city's schools by name, filtered by what was asked (one partition of the
+    by-name list: a city's few thousand schools; bounded per request, dal/search.py)."""
+    condition = word_prefixes(School.search_name, name_words)
+    for extra in (word_prefixes(School.search_district, district_words),
+                  School.number_key == number_key if number_key else None):
+        if extra is not None:
+            condition = extra if condition is None else condition & extra
+    with storing():
+        if condition is None:
+            return Reading(School.gsi1.query("SCHOOLS", limit=limit, last_evaluated_key=start))
+        results = School.gsi1.query("SCHOOLS", filter_condition=condition, page_size=READ_SIZE,
+                                    last_evaluated_key=start)
+    return FilteredPage(results, School, limit)
 
 
 def get_school(school_id: str) -> School | None:
@@ -169,6 +207,14 @@ def teaches_class(school_id: str, teacher_id: str, class_id: str) -> bool:
         found = Teaching.query(school_pk(school_id), Teaching.sk.startswith(f"TEACHING#{teacher_id}#{class_id}#"),
                                limit=1)
         return any(True for _ in found)
+
+
+def teachings_of_class(school_id: str, class_id: str) -> list[Teaching]:
+    """Every teaching assignment of one class: the school's assignments (keyed by teacher first, a
+    few hundred at most: one or two calls) filtered on the class."""
+    with storing():
+        return list(Teaching.query(school_pk(school_id), Teaching.sk.startswith("TEACHING#"),
+                                   filter_condition=Teaching.class_id == class_id))
 
 
 def get_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> Teaching | None:

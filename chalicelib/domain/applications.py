@@ -7,12 +7,13 @@ import datetime as dt
 import logging
 from typing import Any
 
+from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import Application
+from chalicelib.dal.models import Account, Application
 from chalicelib.dal.store import PageCursor, decode_cursor, now_iso, page
-from chalicelib.domain import secrets
+from chalicelib.domain import search_words, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, NotFoundError
@@ -55,6 +56,7 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
     if school_store.get_school(school_id) is None:
         raise NotFoundError(field="school_id", code="school_not_found")
     born: dt.date = data["child_birth_date"]
+    applicant = account_store.get_account(account_id)
     item = Application(
         application_id=new_id(), account_id=account_id, school_id=school_id,
         child_last_name=data["child_last_name"], child_first_name=data["child_first_name"],
@@ -62,8 +64,25 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
         class_name=data["class_name"], relation=data["relation"], state="pending",
         roster_key=roster_key(data["child_last_name"], data["child_first_name"], data.get("child_middle_name"), born),
     )
+    _note_applicant(item, applicant)
     store.create(item)
     return view(item)
+
+
+def _note_applicant(item: Application, applicant: Account | None) -> None:
+    # The person at the desk as they were at filing: a later rename changes nothing here.
+    if applicant is not None:
+        item.applicant_name, item.applicant_email = applicant.name, applicant.email
+        item.applicant_phone = applicant.phone
+        item.applicant_phone_verified = bool(applicant.phone and applicant.phone_verified)
+    item.search_text = search_text(item)
+
+
+def keep_applicant(item: Application) -> None:
+    """An application filed before applications kept their applicant gets the account as it is
+    now, and its search text (ops/migrate.py)."""
+    _note_applicant(item, account_store.get_account(item.account_id))
+    store.save_applicant(item)
 
 
 def list_mine(account_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
@@ -91,9 +110,39 @@ def _of_school(school_id: str, application_id: str) -> Application:
     return item
 
 
-def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
-    """A school's applications in one state (pending by default), by child's name."""
-    return _page(store.of_school(school_id, state, limit, decode_cursor(cursor)), cursor)
+def search_text(item: Application) -> str:
+    """What the school's search matches an application by: the child's and the applicant's names."""
+    return search_words.indexed(item.child_last_name, item.child_first_name, item.child_middle_name,
+                                item.applicant_name)
+
+
+def desk_view(item: Application, accounts: dict[str, dict[str, Any]],
+                students: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An application as the school's desk sees it: who applied, the child as typed and as matched."""
+    stored = {"name": item.applicant_name, "email": item.applicant_email, "phone": item.applicant_phone,
+              "phone_verified": bool(item.applicant_phone_verified)}
+    if not item.applicant_name:  # filed before applications kept these: the account as it is now
+        account = accounts.get(item.account_id, {})
+        stored = {"name": account.get("name"), "email": account.get("email"), "phone": account.get("phone"),
+                  "phone_verified": bool(account.get("phone") and account.get("phone_verified"))}
+    student = students.get(item.student_id or "")
+    matched = None if student is None else {
+        "student_id": student["student_id"], "class_id": student.get("class_id"),
+        "last_name": student.get("last_name"), "first_name": student.get("first_name"),
+        "middle_name": student.get("middle_name"), "birth_date": student.get("birth_date")}
+    return {**view(item), "account_id": item.account_id, "filed_at": item.created_at,
+            "applicant": {"account_id": item.account_id, **stored, "relation": item.relation},
+            "matched_student": matched}
+
+
+def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor | None,
+                    search: str | None = None) -> dict[str, Any]:
+    """A school's applications in one state (pending by default), by child's name, with who applied;
+    `search`: only those whose child's or applicant's name has words beginning with each word given."""
+    words = search_words.words(search)
+    items, next_cursor = page(store.of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
+    accounts, students = store.details_of(items)
+    return {"items": [desk_view(item, accounts, students) for item in items], "next_cursor": next_cursor}
 
 
 def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:

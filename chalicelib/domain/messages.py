@@ -143,6 +143,31 @@ def _start(student: Student, sender_id: str, sides: dict[str, str], subject: str
     return {**thread_view(mine), "message": message_view(message, inboxes)}
 
 
+def teachers_of_child(caller: Caller, student_id: str) -> dict[str, Any]:
+    """The teachers a parent may write to about the child (exactly those `write_to_teacher` takes:
+    whoever teaches the child's class any subject, but the parent themself), with their subjects."""
+    from chalicelib.dal import diary as diary_store
+
+    access = require_guardian(caller.account_id, student_id)
+    student, _, directory = diary_store.child_context(access.school_id, student_id)
+    if student is None:
+        raise NotFoundError(code="child_not_found")
+    subjects: dict[str, set[str]] = {}
+    for teaching in school_store.teachings_of_class(student.school_id, student.class_id):
+        if teaching.teacher_id != caller.account_id:
+            subjects.setdefault(teaching.teacher_id, set()).add(teaching.subject_id)
+    names = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
+    missing_s = {s for ids in subjects.values() for s in ids if f"s:{s}" not in names}
+    missing_t = {t for t in subjects if f"t:{t}" not in names}
+    if missing_s or missing_t:  # the directory is kept by the stream, a moment behind a new teaching
+        names.update(diary_store.names(student.school_id, missing_s, missing_t))
+    teachers = [{"teacher_id": teacher_id, "name": names.get(f"t:{teacher_id}", ""),
+                 "subjects": [{"subject_id": s, "name": names.get(f"s:{s}", "")}
+                              for s in sorted(ids, key=lambda s: (names.get(f"s:{s}", ""), s))]}
+                for teacher_id, ids in sorted(subjects.items(), key=lambda t: (names.get(f"t:{t[0]}", ""), t[0]))]
+    return {"items": teachers, "next_cursor": None}
+
+
 def write_to_teacher(caller: Caller, student_id: str, teacher_id: str, subject: str | None,
                      body: str) -> dict[str, Any]:
     """A parent starts a thread about their child with one of the child's teachers."""

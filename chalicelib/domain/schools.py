@@ -10,7 +10,7 @@ from chalicelib.dal import accounts as account_store
 from chalicelib.dal import schools as store
 from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teaching, Term
 from chalicelib.dal.store import PageCursor, decode_cursor, page
-from chalicelib.domain import applications
+from chalicelib.domain import applications, search_words
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.identifiers import new_school_key
 from chalicelib.domain.roster import roster_key
@@ -27,18 +27,61 @@ def _page(results: Any, render: Any, cursor: PageCursor | None) -> dict[str, Any
 def school_view(school: School) -> dict[str, Any]:
     """A school as the API shows it."""
     return {"school_id": school.school_id, "name": school.name, "address": school.address,
-            "timezone": school.timezone}
+            "timezone": school.timezone, "number": school.number, "district": school.district}
 
 
-def register_school(name: str, address: str | None, timezone: str) -> dict[str, Any]:
+def listing_view(school: School) -> dict[str, Any]:
+    """A school as the directory shows it to anyone signed in: never its keys, time zone or staff."""
+    return {"school_id": school.school_id, "name": school.name, "number": school.number,
+            "district": school.district, "address": school.address}
+
+
+def _index_for_search(school: School) -> None:
+    school.search_name = search_words.indexed(school.name, school.number)
+    school.search_district = search_words.indexed(school.district) or None
+    school.number_key = search_words.number_key(school.number)
+
+
+def register_school(name: str, address: str | None, timezone: str, number: str | None = None,
+                    district: str | None = None) -> dict[str, Any]:
     """The city operator registers a school."""
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise DiaryError(field="timezone", code="validation_failed") from exc
-    school = School(school_id=new_id(), name=name, address=address, timezone=timezone, id_key=new_school_key())
+    school = School(school_id=new_id(), name=name, address=address, timezone=timezone, id_key=new_school_key(),
+                    number=number, district=district)
+    _index_for_search(school)
     store.create_school(school)
     return school_view(school)
+
+
+def reindex(school: School) -> None:
+    """A school registered before the directory gets its search fields (ops/migrate.py)."""
+    _index_for_search(school)
+    store.update_school(school)
+
+
+SCHOOL_CHANGES = ("name", "address", "number", "district")
+
+
+def change_school(school_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The operator corrects a school's name, address, number or district (None clears the last three)."""
+    school = require_school(school_id)
+    for name, value in changes.items():
+        assert name in SCHOOL_CHANGES
+        setattr(school, name, value)
+    _index_for_search(school)
+    store.update_school(school)
+    return school_view(school)
+
+
+def search_directory(name: str | None, number: str | None, district: str | None, limit: int,
+                     cursor: PageCursor | None) -> dict[str, Any]:
+    """Schools by name for anyone signed in, narrowed by words of the name, the number, the district."""
+    results = store.directory(search_words.words(name), search_words.number_key(number) if number else None,
+                              search_words.words(district), limit, decode_cursor(cursor))
+    return _page(results, listing_view, cursor)
 
 
 def require_school(school_id: str) -> School:
