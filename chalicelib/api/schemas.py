@@ -489,7 +489,7 @@ class InvitationOut(BaseModel):
     scope: list[str]
     state: Literal["pending", "accepted", "revoked"]
     created_at: str | None
-    valid_until: int
+    valid_until: str = Field(description="ISO 8601 in UTC, e.g. 2026-09-08T10:00:00+00:00")
 
 
 class ViewerOut(BaseModel):
@@ -840,7 +840,8 @@ class UploadOut(BaseModel):
     rows_total: int
     rows_done: int
     rows_rejected: int
-    rows_changed: int
+    rows_changed: int = Field(description="rows whose items differed from what was stored, and were written")
+    items_changed: int = Field(default=0, description="stored items those rows wrote (a student row writes two)")
     errors_listed: int = Field(description="row errors the report lists: the first 1,000 at most")
 
 

@@ -17,7 +17,7 @@ from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, page
+from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, iso_of_epoch, page
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
@@ -286,7 +286,7 @@ def invitation_view(item: Invitation) -> dict[str, Any]:
     """An invitation as its parent sees it."""
     return {"invitation_id": item.invitation_id, "student_id": item.student_id, "email": item.email,
             "role": item.role, "scope": sorted(item.scope or ()), "state": item.state,
-            "created_at": item.created_at, "valid_until": int(item.valid_until)}
+            "created_at": item.created_at, "valid_until": iso_of_epoch(item.valid_until)}
 
 
 def invite(caller_account_id: str, student_id: str, email: str, role: str, scope: list[str]) -> dict[str, Any]:
