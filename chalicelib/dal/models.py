@@ -60,6 +60,7 @@ The diary as families read it (chalicelib/domain/diary.py), kept cheap by the st
 - school events by date:                Query    PK=SCHOOL#<id>, SK between EVENT#<from> and EVENT#<to>~
 - a class's parent meetings by date:    Query    PK=CLASS#<class>, SK between MEETING#<from> and MEETING#<to>~
 - a teacher teaches the class (any subject): Query PK=SCHOOL#<id>, SK begins_with TEACHING#<teacher>#<class>#
+- who teaches a class a subject (scheduling): Query PK=SCHOOL#<id>, SK begins_with TEACHING#, filter class, subject
 - calendar feed by secret token:        GetItem  PK=CALENDAR#<keyed hash of token>, SK=CALENDAR
 - an account's feed of a child (rotate): GetItem PK=STUDENT#<student>, SK=CALENDAR#<account>
 Messages between families and the school (chalicelib/domain/messages.py):
@@ -511,6 +512,7 @@ class Upload(DiaryItem, discriminator="Upload"):
     rows_done = NumberAttribute(default=0)
     rows_rejected = NumberAttribute(default=0)
     rows_changed = NumberAttribute(default=0)
+    items_changed = NumberAttribute(null=True)  # stored items those rows wrote (a student row: two)
     chunks_total = NumberAttribute(default=0)
     chunks_done = NumberAttribute(default=0)
     requested_by = UnicodeAttribute()
