@@ -192,6 +192,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "phone_missing": ("Сначала укажите номер телефона в профиле.", "Add a phone number to your profile first."),
     "phone_already_verified": ("Номер телефона уже подтверждён.", "The phone number is already confirmed."),
+    # the audit trail (issue 17, item 6): who acted, in what role (domain/children.py: AUDIT_ROLES)
+    "audit_role_mother": ("мать", "mother"),
+    "audit_role_father": ("отец", "father"),
+    "audit_role_guardian": ("опекун", "guardian"),
+    "audit_role_other": ("законный представитель", "legal representative"),
+    "audit_role_student": ("ученик", "student"),
+    "audit_role_relative": ("родственник", "relative"),
+    "audit_role_tutor": ("репетитор", "tutor"),
+    "audit_role_teacher": ("учитель", "teacher"),
+    "audit_role_administrator": ("администратор школы", "school administrator"),
+    "audit_role_operator": ("оператор города", "city operator"),
+    "audit_role_system": ("информационная система школы", "the school's information system"),
+    "audit_role_unknown": ("роль не записана", "role not recorded"),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

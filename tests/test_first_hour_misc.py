@@ -151,3 +151,90 @@ def test_an_upload_of_n_rows_reports_n_rows_changed_and_the_items_apart(client, 
     assert (again["rows_changed"], again["items_changed"]) == (1, 2)
     classes = _upload(client, pump, school_id, system, "classes.csv", "name,grade_level\n6Б,6\n7В,7\n".encode())
     assert (classes["rows_changed"], classes["items_changed"]) == (2, 4)  # a class and its name claim each
+
+
+# --- item 6: the audit trail names people and their roles --------------------------------------
+
+
+def _audit(client, student_id: str, parent: str, lang: str = "ru") -> list[dict[str, Any]]:
+    answer = get(client, f"/children/{student_id}/audit?limit=100", parent, **{"Accept-Language": lang})
+    assert answer.status_code == 200, answer.body
+    return list(answer.json_body["items"])
+
+
+def _invited_tutor(client, pump, student_id: str, parent: str, name: str) -> tuple[str, str]:
+    """A tutor invited by the parent, registered and linked; returns their token and account id."""
+    from tests.conftest import unique_email
+    from tests.journeys import emailed_access_code, login
+
+    email = unique_email("tutor")
+    verified_account(client, pump, email=email, name=name)
+    sent = post(client, f"/children/{student_id}/invitations",
+                {"email": email, "role": "tutor", "scope": ["grades"]}, parent)
+    assert sent.status_code == 201, sent.body
+    tutor = str(login(client, email)["access_token"])
+    assert post(client, "/children/redeem", {"code": emailed_access_code(pump, email)}, tutor).status_code == 200
+    return tutor, str(get(client, "/me", tutor).json_body["account_id"])
+
+
+def test_each_entry_names_the_person_and_their_role_and_a_revoked_viewer_stays_named(client, pump):
+    _, _, student_id, _, parent = linked_parent(client, pump)
+    mother = get(client, "/me", parent).json_body
+    tutor, tutor_id = _invited_tutor(client, pump, student_id, parent, "Смирнов Олег Ильич")
+    assert get(client, f"/children/{student_id}", tutor).status_code == 200
+    assert client.http.delete(f"/children/{student_id}/viewers/{tutor_id}",
+                              headers={"Authorization": f"Bearer {parent}"}).status_code == 204
+    pump.drain()
+    assert get(client, f"/children/{student_id}/viewers", parent).json_body["items"] == []  # gone from viewers…
+    trail = _audit(client, student_id, parent)
+    by_action = {entry["action"]: entry for entry in trail}
+    opened = next(e for e in trail if e["action"] == "opened" and e["actor_account_id"] == tutor_id)
+    # …but the trail still says who they were, in what role, and that their access was ended
+    assert {k: opened["actor"][k] for k in ("name", "role", "role_label")} == {
+        "name": "Смирнов Олег Ильич", "role": "tutor", "role_label": "репетитор"}
+    revoked = by_action["viewer_revoked"]
+    assert opened["actor"]["revoked_at"] == revoked["subject_person"]["revoked_at"] == revoked["at"]
+    assert (revoked["actor"]["name"], revoked["actor"]["role"], revoked["actor"]["role_label"]) == (
+        mother["name"], "mother", "мать")
+    assert revoked["actor"]["revoked_at"] is None
+    assert (revoked["subject_person"]["account_id"], revoked["subject_person"]["name"]) == (tutor_id,
+                                                                                            "Смирнов Олег Ильич")
+    assert by_action["invitation_sent"]["subject_person"]["role"] == "tutor"
+    assert by_action["invitation_accepted"]["actor"]["name"] == "Смирнов Олег Ильич"
+    assert by_action["guardian_linked"]["actor"]["role"] == "mother"
+    english = {e["action"]: e for e in _audit(client, student_id, parent, "en")}
+    assert english["viewer_revoked"]["actor"]["role_label"] == "mother"
+    assert english["viewer_revoked"]["subject_person"]["role_label"] == "tutor"
+
+
+def test_history_keeps_the_name_a_person_had_and_a_rename_names_what_follows(client, pump):
+    _, _, student_id, _, parent = linked_parent(client, pump)
+    me = get(client, "/me", parent).json_body
+    assert get(client, f"/children/{student_id}/homework", parent).status_code == 200
+    renamed = client.http.patch("/me", headers={"Content-Type": "application/json",
+                                                "Authorization": f"Bearer {parent}"},
+                                body='{"name": "Петрова Мария Петровна"}')
+    assert renamed.status_code == 200, renamed.body
+    assert get(client, f"/children/{student_id}", parent).status_code == 200
+    pump.drain()
+    names = {e["part"]: e["actor"]["name"] for e in _audit(client, student_id, parent) if e["action"] == "opened"}
+    assert (names["homework"], names["profile"]) == (me["name"], "Петрова Мария Петровна")
+
+
+def test_entries_written_before_names_were_kept_name_the_account_now_or_say_unknown(client, pump, app):
+    import json
+
+    from chalicelib.dal.audit_log import subscription_event
+
+    _, _, student_id, _, parent = linked_parent(client, pump)
+    me = get(client, "/me", parent).json_body
+    old = [json.dumps({"audit_entry": {"PK": f"STUDENT#{student_id}", "SK": f"AUDIT#2026-01-0{n}T08:00:00+00:00#0",
+                                       "student_id": student_id, "actor_id": actor, "action": "opened",
+                                       "part": "grades", "created_at": f"2026-01-0{n}T08:00:00+00:00"}})
+           for n, actor in ((1, me["account_id"]), (2, "account-long-gone"))]
+    assert app.handler_map["audit_trail"](subscription_event(old), None) == {"stored": 2, "rejected": 0}
+    oldest = {e["actor_account_id"]: e["actor"] for e in _audit(client, student_id, parent)
+              if e["at"].startswith("2026-01-0")}
+    assert oldest[me["account_id"]] == {"account_id": me["account_id"], "name": me["name"], "role": "unknown",
+                                        "role_label": "роль не записана", "revoked_at": None}
+    assert (oldest["account-long-gone"]["name"], oldest["account-long-gone"]["role"]) == (None, "unknown")

@@ -503,6 +503,17 @@ class ViewerOut(BaseModel):
     since: str | None
 
 
+class AuditPerson(BaseModel):
+    """Someone an audit entry names, as they were when it happened."""
+
+    account_id: str | None  # none for an invited address not yet an account (see `subject`)
+    name: str | None  # none: the account is gone and the entry predates names
+    role: str = Field(description="mother, father, guardian, other, student, relative, tutor, teacher, "
+                                  "administrator, operator, system, or unknown (an entry written before roles)")
+    role_label: str  # the role in the reader's language
+    revoked_at: str | None  # a viewer whose access a parent has since ended: when
+
+
 class AuditOut(BaseModel):
     """Who did what with the child's data, when."""
 
@@ -511,6 +522,8 @@ class AuditOut(BaseModel):
     action: str
     part: str | None
     subject: str | None
+    actor: AuditPerson
+    subject_person: AuditPerson | None  # whom a link, invitation or revocation concerned
 
 
 # --- service --------------------------------------------------------------------------

@@ -36,6 +36,8 @@ One line per access pattern:
 - an account's children:         Query    GSI1 GSI1PK=CHILDREN#<account>, GSI1SK=<student id>
 - invitations of a child:        Query    PK=STUDENT#<id>, SK begins_with INVITATION#
 - audit of a child, newest first: Query   PK=STUDENT#<id>, SK begins_with AUDIT# (descending)
+- the people an audit page names: BatchGetItem PK=ACCOUNT#<id>, SK=ACCOUNT | PK=STUDENT#<id>, SK=ACCESS#<account>
+                                 | FORMER_VIEWER#<account> (a revoked viewer: name, role, when)
 - attestation results of a child: Query   PK=STUDENT#<id>, SK begins_with ATTESTATION#  (<period>#<subject>)
 
 The journal (what families read), laid out so a week is two Queries:
@@ -352,6 +354,7 @@ class Guardianship(DiaryItem, discriminator="Guardianship"):
     relation = UnicodeAttribute()
     application_id = UnicodeAttribute(null=True)
     unseen_grade_ids = UnicodeSetAttribute(null=True)  # posted since this parent last saw them (the stream)
+    name = UnicodeAttribute(null=True)  # the parent's, for the audit trail (kept up with a rename)
 
 
 class Viewer(DiaryItem, discriminator="Viewer"):
@@ -392,6 +395,12 @@ class AuditEntry(DiaryItem, discriminator="AuditEntry"):
     action = UnicodeAttribute()
     part = UnicodeAttribute(null=True)
     subject = UnicodeAttribute(null=True)
+    # Who they were when it happened (a later rename or revocation leaves history as it was);
+    # none on entries written before names were kept (docs/access.md, "The audit trail names people").
+    actor_name = UnicodeAttribute(null=True)
+    actor_role = UnicodeAttribute(null=True)  # mother, tutor, teacher, administrator… (domain/children.py)
+    subject_name = UnicodeAttribute(null=True)
+    subject_role = UnicodeAttribute(null=True)
 
 
 __all__ = [
@@ -404,6 +413,7 @@ __all__ = [
     "DiaryItem",
     "EmailClaim",
     "EmailVerification",
+    "FormerViewer",
     "Guardianship",
     "Invitation",
     "NameClaim",
@@ -720,3 +730,14 @@ class AttestationResult(DiaryItem, discriminator="AttestationResult"):
     result = UnicodeAttribute()  # "5" … "2", or "pass" / "fail" (зачёт / незачёт)
     changed_by = UnicodeAttribute()
     source = UnicodeAttribute(default="teacher")
+
+
+class FormerViewer(DiaryItem, discriminator="FormerViewer"):
+    """A viewer whose access a parent ended, kept so the audit trail still says who they were."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    revoked_at = UnicodeAttribute()
+    revoked_by = UnicodeAttribute()
