@@ -206,6 +206,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Сравнения с классом нет: в группе меньше {min} учеников с оценками по предмету",
         "No comparison with the class: fewer than {min} students have grades in this subject",
     ),
+    # the audit trail (issue 17, item 6): who acted, in what role (domain/children.py: AUDIT_ROLES)
+    "audit_role_mother": ("мать", "mother"),
+    "audit_role_father": ("отец", "father"),
+    "audit_role_guardian": ("опекун", "guardian"),
+    "audit_role_other": ("законный представитель", "legal representative"),
+    "audit_role_student": ("ученик", "student"),
+    "audit_role_relative": ("родственник", "relative"),
+    "audit_role_tutor": ("репетитор", "tutor"),
+    "audit_role_teacher": ("учитель", "teacher"),
+    "audit_role_administrator": ("администратор школы", "school administrator"),
+    "audit_role_operator": ("оператор города", "city operator"),
+    "audit_role_system": ("информационная система школы", "the school's information system"),
+    "audit_role_unknown": ("роль не записана", "role not recorded"),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

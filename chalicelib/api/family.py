@@ -93,4 +93,4 @@ def revoke_viewer(req: Request) -> Any:
           errors=(*CHILD, 400, 422), summary="Who opened the child's data and who changed access, newest first")
 def audit(req: Request) -> Any:
     q = req.query
-    return children.audit(req.account_id, req.path["student_id"], q.limit, req.cursor)
+    return children.audit(req.account_id, req.path["student_id"], q.limit, req.cursor, req.lang)

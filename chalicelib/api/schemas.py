@@ -571,7 +571,7 @@ class InvitationOut(BaseModel):
     scope: list[str]
     state: Literal["pending", "accepted", "revoked"]
     created_at: str | None
-    valid_until: int
+    valid_until: str = Field(description="ISO 8601 in UTC, e.g. 2026-09-08T10:00:00+00:00")
 
 
 class ViewerOut(BaseModel):
@@ -585,6 +585,17 @@ class ViewerOut(BaseModel):
     since: str | None
 
 
+class AuditPerson(BaseModel):
+    """Someone an audit entry names, as they were when it happened."""
+
+    account_id: str | None  # none for an invited address not yet an account (see `subject`)
+    name: str | None  # none: the account is gone and the entry predates names
+    role: str = Field(description="mother, father, guardian, other, student, relative, tutor, teacher, "
+                                  "administrator, operator, system, or unknown (an entry written before roles)")
+    role_label: str  # the role in the reader's language
+    revoked_at: str | None  # a viewer whose access a parent has since ended: when
+
+
 class AuditOut(BaseModel):
     """Who did what with the child's data, when."""
 
@@ -593,6 +604,8 @@ class AuditOut(BaseModel):
     action: str
     part: str | None
     subject: str | None
+    actor: AuditPerson
+    subject_person: AuditPerson | None  # whom a link, invitation or revocation concerned
 
 
 # --- service --------------------------------------------------------------------------
@@ -931,7 +944,8 @@ class UploadOut(BaseModel):
     rows_total: int
     rows_done: int
     rows_rejected: int
-    rows_changed: int
+    rows_changed: int = Field(description="rows whose items differed from what was stored, and were written")
+    items_changed: int = Field(default=0, description="stored items those rows wrote (a student row writes two)")
     errors_listed: int = Field(description="row errors the report lists: the first 1,000 at most")
 
 

@@ -28,6 +28,11 @@ def _account_pk(account_id: str) -> str:
     return f"ACCOUNT#{account_id}"
 
 
+def account_key(account_id: str) -> tuple[str, str]:
+    """Where an account is stored (for a read batched with others)."""
+    return _account_pk(account_id), "ACCOUNT"
+
+
 def save_registration(account: Account, code_hash: str | None, replacing_id: str | None) -> bool:
     """Store a registration, all or nothing: pending (with its code, expiring) unless `code_hash`
     is None (an address already trusted). `replacing_id` is the unverified account the address is

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 MARK, OPENED = "audit_entry", "opened"
 # CloudWatch Logs' JSON filter syntax: only the audit lines go to the audit function.
 FILTER_PATTERN = '{ $.audit_entry.action = "' + OPENED + '" }'
-FIELDS = ("student_id", "actor_id", "action", "part", "subject", "created_at")
+FIELDS = ("student_id", "actor_id", "action", "part", "subject", "created_at", "actor_name", "actor_role")
 REQUIRED = ("PK", "SK", "student_id", "actor_id", "action", "created_at")
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, settings
-from chalicelib.dal.models import AccessCode, AuditEntry, DiaryItem, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Reading, connection, epoch, now_iso, storing
+from chalicelib.dal.models import AccessCode, AuditEntry, DiaryItem, FormerViewer, Guardianship, Invitation, Viewer
+from chalicelib.dal.store import Reading, connection, epoch, get_many, now_iso, storing
 from chalicelib.errors import ConflictError
 
 
@@ -100,27 +100,35 @@ def children_of(account_id: str, limit: int, start: dict[str, Any] | None) -> An
         return Reading(DiaryItem.gsi1.query(f"CHILDREN#{account_id}", limit=limit, last_evaluated_key=start))
 
 
-def _audit(student_id: str, actor_id: str, action: str, part: str | None, subject: str | None) -> AuditEntry:
+def _audit(student_id: str, actor_id: str, action: str, part: str | None, subject: str | None,
+           actor_name: str | None = None, actor_role: str | None = None, subject_name: str | None = None,
+           subject_role: str | None = None) -> AuditEntry:
     at = now_iso()
     # Microseconds in the key keep entries of the same second in the order they happened.
     stamp = datetime.now(UTC).isoformat(timespec="microseconds")
     entry = AuditEntry(student_pk(student_id), f"AUDIT#{stamp}#{uuid.uuid4().hex[:8]}", student_id=student_id,
-                       actor_id=actor_id, action=action, part=part, subject=subject)
+                       actor_id=actor_id, action=action, part=part, subject=subject, actor_name=actor_name,
+                       actor_role=actor_role, subject_name=subject_name, subject_role=subject_role)
     entry.created_at = at
     return entry
 
 
-def record(student_id: str, actor_id: str, action: str, part: str | None = None, subject: str | None = None) -> None:
-    """Write one audit entry now (a change beside which it is recorded)."""
+def record(student_id: str, actor_id: str, action: str, part: str | None = None, subject: str | None = None, *,
+           actor_name: str | None = None, actor_role: str | None = None, subject_name: str | None = None,
+           subject_role: str | None = None) -> None:
+    """Write one audit entry now (a change beside which it is recorded). Name the actor as they
+    are now and give their role's code (domain/children.py: AUDIT_ROLES), e.g.
+    `record(student_id, admin_id, "code_reissued", actor_name=admin.name, actor_role="administrator")`."""
     with storing():
-        _audit(student_id, actor_id, action, part, subject).save()
+        _audit(student_id, actor_id, action, part, subject, actor_name, actor_role, subject_name, subject_role).save()
 
 
-def record_opening(student_id: str, actor_id: str, part: str) -> None:
+def record_opening(student_id: str, actor_id: str, part: str, actor_name: str | None = None,
+                   actor_role: str | None = None) -> None:
     """An opening of the child's data goes to the trail through the log (dal/audit_log.py)."""
     from chalicelib.dal import audit_log
 
-    audit_log.emit(_audit(student_id, actor_id, audit_log.OPENED, part, None))
+    audit_log.emit(_audit(student_id, actor_id, audit_log.OPENED, part, None, actor_name, actor_role))
 
 
 def note_grades(student_id: str, account_id: str, grade_ids: set[str], unseen: bool) -> None:
@@ -144,7 +152,9 @@ def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_act
     access.pk, access.sk = student_pk(access.student_id), f"ACCESS#{access.account_id}"
     access.gsi1pk, access.gsi1sk = f"CHILDREN#{access.account_id}", access.student_id
     access.created_at = now_iso()
-    entry = _audit(access.student_id, access.account_id, audit_action, None, access.account_id)
+    role = access.relation if isinstance(access, Guardianship) else access.role
+    entry = _audit(access.student_id, access.account_id, audit_action, None, access.account_id,
+                   access.name, role, access.name, role)
     with storing(conflict=ConflictError(field="code", code="code_invalid")), \
             TransactWrite(connection=connection()) as tx:
         tx.delete(AccessCode(holder_pk(holder), code.sk), condition=AccessCode.pk.exists())
@@ -156,12 +166,14 @@ def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_act
                       condition=Invitation.state == "pending")
 
 
-def create_invitation(invitation: Invitation, code: AccessCode, actor_id: str) -> None:
+def create_invitation(invitation: Invitation, code: AccessCode, actor_id: str, actor_name: str | None = None,
+                      actor_role: str | None = None) -> None:
     """Store the invitation, its code and the audit entry together."""
     invitation.pk = student_pk(invitation.student_id)
     invitation.sk = f"INVITATION#{invitation.invitation_id}"
     invitation.created_at = code.created_at = now_iso()
-    entry = _audit(invitation.student_id, actor_id, "invitation_sent", None, invitation.email)
+    entry = _audit(invitation.student_id, actor_id, "invitation_sent", None, invitation.email, actor_name, actor_role,
+                   None, invitation.role)
     with storing(), TransactWrite(connection=connection()) as tx:
         tx.save(invitation, condition=Invitation.pk.does_not_exist())
         tx.save(code)
@@ -185,9 +197,11 @@ def pending_invitations(student_id: str, limit: int, start: dict[str, Any] | Non
                                         last_evaluated_key=start))
 
 
-def revoke_invitation(invitation: Invitation, actor_id: str) -> None:
+def revoke_invitation(invitation: Invitation, actor_id: str, actor_name: str | None = None,
+                      actor_role: str | None = None) -> None:
     """Withdraw a pending invitation and its code."""
-    entry = _audit(invitation.student_id, actor_id, "invitation_revoked", None, invitation.email)
+    entry = _audit(invitation.student_id, actor_id, "invitation_revoked", None, invitation.email, actor_name,
+                   actor_role, None, invitation.role)
     with storing(conflict=ConflictError(code="invitation_not_pending")), \
             TransactWrite(connection=connection()) as tx:
         tx.update(invitation, actions=[Invitation.state.set("revoked")], condition=Invitation.state == "pending")
@@ -195,12 +209,46 @@ def revoke_invitation(invitation: Invitation, actor_id: str) -> None:
         tx.save(entry)
 
 
-def revoke_viewer(viewer: Viewer, actor_id: str) -> None:
-    """End a viewer's access: the next request of theirs finds no link."""
-    entry = _audit(viewer.student_id, actor_id, "viewer_revoked", None, viewer.account_id)
+def former_viewer_key(student_id: str, account_id: str) -> tuple[str, str]:
+    """Where a revoked viewer is remembered."""
+    return student_pk(student_id), f"FORMER_VIEWER#{account_id}"
+
+
+def revoke_viewer(viewer: Viewer, actor_id: str, actor_name: str | None = None, actor_role: str | None = None) -> None:
+    """End a viewer's access: the next request of theirs finds no link. Who they were stays, for
+    the audit trail (a later invitation and revocation of the same person overwrites it)."""
+    entry = _audit(viewer.student_id, actor_id, "viewer_revoked", None, viewer.account_id, actor_name, actor_role,
+                   viewer.name, viewer.role)
+    former = FormerViewer(*former_viewer_key(viewer.student_id, viewer.account_id), account_id=viewer.account_id,
+                          student_id=viewer.student_id, name=viewer.name, role=viewer.role,
+                          revoked_at=entry.created_at, revoked_by=actor_id)
     with storing(), TransactWrite(connection=connection()) as tx:
         tx.delete(viewer, condition=Viewer.pk.exists())
         tx.save(entry)
+        tx.save(former)
+
+
+def people_of(student_id: str, unnamed: set[str], viewers: set[str]) -> dict[tuple[str, str], DiaryItem]:
+    """Who the accounts of an audit page are, in one BatchGetItem: the accounts' names now (for
+    `unnamed`: entries written before names were kept), and for `viewers` the live link and the
+    revoked viewer's record. By key (`account_key`, `access_key`, `former_viewer_key`)."""
+    from chalicelib.dal.accounts import account_key
+
+    keys = [account_key(a) for a in sorted(unnamed)]
+    keys += [key for a in sorted(viewers) for key in (access_key(student_id, a), former_viewer_key(student_id, a))]
+    found = get_many(keys) if keys else {}
+    return {key: DiaryItem.from_raw_data(raw) for key, raw in found.items()}
+
+
+def rename_links(account_id: str, name: str) -> None:
+    """Carry a new name onto the account's links, so the entries of its next openings name it so
+    (entries already written keep the name they were written with). A handful of children."""
+    with storing():
+        links = [link for link in DiaryItem.gsi1.query(f"CHILDREN#{account_id}")
+                 if isinstance(link, Guardianship | Viewer) and link.name != name]
+    for link in links:
+        with suppress(ConflictError), storing():  # revoked meanwhile: nothing to carry
+            link.update(actions=[type(link).name.set(name)], condition=DiaryItem.pk.exists())
 
 
 def audit_of(student_id: str, limit: int, start: dict[str, Any] | None) -> Any:

@@ -39,6 +39,8 @@ One line per access pattern:
 - an account's children:         Query    GSI1 GSI1PK=CHILDREN#<account>, GSI1SK=<student id>
 - invitations of a child:        Query    PK=STUDENT#<id>, SK begins_with INVITATION#
 - audit of a child, newest first: Query   PK=STUDENT#<id>, SK begins_with AUDIT# (descending)
+- the people an audit page names: BatchGetItem PK=ACCOUNT#<id>, SK=ACCOUNT | PK=STUDENT#<id>, SK=ACCESS#<account>
+                                 | FORMER_VIEWER#<account> (a revoked viewer: name, role, when)
 - attestation results of a child: Query   PK=STUDENT#<id>, SK begins_with ATTESTATION#  (<period>#<subject>)
 
 The journal (what families read), laid out so a week is two Queries:
@@ -63,6 +65,7 @@ The diary as families read it (chalicelib/domain/diary.py), kept cheap by the st
 - school events by date:                Query    PK=SCHOOL#<id>, SK between EVENT#<from> and EVENT#<to>~
 - a class's parent meetings by date:    Query    PK=CLASS#<class>, SK between MEETING#<from> and MEETING#<to>~
 - a teacher teaches the class (any subject): Query PK=SCHOOL#<id>, SK begins_with TEACHING#<teacher>#<class>#
+- who teaches a class a subject (scheduling): Query PK=SCHOOL#<id>, SK begins_with TEACHING#, filter class, subject
 - calendar feed by secret token:        GetItem  PK=CALENDAR#<keyed hash of token>, SK=CALENDAR
 - an account's feed of a child (rotate): GetItem PK=STUDENT#<student>, SK=CALENDAR#<account>
 Messages between families and the school (chalicelib/domain/messages.py):
@@ -367,6 +370,7 @@ class Guardianship(DiaryItem, discriminator="Guardianship"):
     relation = UnicodeAttribute()
     application_id = UnicodeAttribute(null=True)
     unseen_grade_ids = UnicodeSetAttribute(null=True)  # posted since this parent last saw them (the stream)
+    name = UnicodeAttribute(null=True)  # the parent's, for the audit trail (kept up with a rename)
 
 
 class Viewer(DiaryItem, discriminator="Viewer"):
@@ -407,6 +411,12 @@ class AuditEntry(DiaryItem, discriminator="AuditEntry"):
     action = UnicodeAttribute()
     part = UnicodeAttribute(null=True)
     subject = UnicodeAttribute(null=True)
+    # Who they were when it happened (a later rename or revocation leaves history as it was);
+    # none on entries written before names were kept (docs/access.md, "The audit trail names people").
+    actor_name = UnicodeAttribute(null=True)
+    actor_role = UnicodeAttribute(null=True)  # mother, tutor, teacher, administrator… (domain/children.py)
+    subject_name = UnicodeAttribute(null=True)
+    subject_role = UnicodeAttribute(null=True)
 
 
 __all__ = [
@@ -419,6 +429,7 @@ __all__ = [
     "DiaryItem",
     "EmailClaim",
     "EmailVerification",
+    "FormerViewer",
     "Guardianship",
     "Invitation",
     "NameClaim",
@@ -527,6 +538,7 @@ class Upload(DiaryItem, discriminator="Upload"):
     rows_done = NumberAttribute(default=0)
     rows_rejected = NumberAttribute(default=0)
     rows_changed = NumberAttribute(default=0)
+    items_changed = NumberAttribute(null=True)  # stored items those rows wrote (a student row: two)
     chunks_total = NumberAttribute(default=0)
     chunks_done = NumberAttribute(default=0)
     requested_by = UnicodeAttribute()
@@ -734,3 +746,14 @@ class AttestationResult(DiaryItem, discriminator="AttestationResult"):
     result = UnicodeAttribute()  # "5" … "2", or "pass" / "fail" (зачёт / незачёт)
     changed_by = UnicodeAttribute()
     source = UnicodeAttribute(default="teacher")
+
+
+class FormerViewer(DiaryItem, discriminator="FormerViewer"):
+    """A viewer whose access a parent ended, kept so the audit trail still says who they were."""
+
+    account_id = UnicodeAttribute()
+    student_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    revoked_at = UnicodeAttribute()
+    revoked_by = UnicodeAttribute()

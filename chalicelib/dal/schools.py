@@ -217,6 +217,16 @@ def teachings_of_class(school_id: str, class_id: str) -> list[Teaching]:
                                    filter_condition=Teaching.class_id == class_id))
 
 
+def teachers_of(school_id: str, class_id: str, subject_id: str) -> list[str]:
+    """Who is assigned to teach this subject to this class. The key leads with the teacher, so
+    this reads the school's assignments (hundreds at most: classes × subjects) with a filter; it
+    runs when an administrator schedules a lesson, never on a family's read."""
+    with storing():
+        found = Teaching.query(school_pk(school_id), Teaching.sk.startswith("TEACHING#"),
+                               filter_condition=(Teaching.class_id == class_id) & (Teaching.subject_id == subject_id))
+        return sorted({item.teacher_id for item in found})
+
+
 def get_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> Teaching | None:
     """Whether this teacher teaches this subject to this class."""
     return _get(Teaching, school_pk(school_id), f"TEACHING#{teacher_id}#{class_id}#{subject_id}")

@@ -38,6 +38,12 @@ def epoch() -> int:
     return int(time.time())
 
 
+def iso_of_epoch(seconds: int | float) -> str:
+    """An instant kept as epoch seconds (TTL, validity checks) as the API shows every time:
+    ISO 8601 in UTC, `+00:00` (docs/api-conventions.md, "Times")."""
+    return datetime.fromtimestamp(int(seconds), UTC).isoformat(timespec="seconds")
+
+
 @lru_cache(maxsize=1)
 def connection() -> Connection:
     """The low-level connection transactions need (created lazily, once per container), with the

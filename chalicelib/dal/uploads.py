@@ -124,7 +124,7 @@ def fail(upload: Upload, reason: str, detail: str, when: Any = None) -> bool:
 
 
 def finish_chunk(upload: Upload, chunk: str, rows: int, rejected: Sequence[UploadRowError],
-                 listed: int, changed: int) -> bool:
+                 listed: int, changed: int, items_changed: int = 0) -> bool:
     """Record a chunk's outcome once: the counters (by code too), the marker and the first `listed`
     of its row errors, together. Returns False when the chunk had already been recorded (a
     redelivered message)."""
@@ -137,7 +137,8 @@ def finish_chunk(upload: Upload, chunk: str, rows: int, rejected: Sequence[Uploa
                 tx.save(marker, condition=UploadChunk.pk.does_not_exist())
                 tx.update(upload, actions=[
                     Upload.rows_done.add(rows - len(rejected)), Upload.rows_rejected.add(len(rejected)),
-                    Upload.rows_changed.add(changed), Upload.chunks_done.add(1), Upload.errors_listed.add(listed),
+                    Upload.rows_changed.add(changed), Upload.items_changed.add(items_changed),
+                    Upload.chunks_done.add(1), Upload.errors_listed.add(listed),
                     Upload.progress_at.set(now_iso())])
                 for code, n in sorted(counts.items()):  # a handful of codes a chunk
                     tx.update(UploadErrorCount(upload.pk, f"COUNT#{code}"), actions=[

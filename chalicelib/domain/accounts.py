@@ -299,7 +299,12 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         from chalicelib.domain import phones
 
         phones.change(account, changes.pop("phone"))
+    renamed = changes.get("name", account.name) != account.name
     store.update_profile(account, changes)
+    if renamed:
+        from chalicelib.dal import children as child_store
+
+        child_store.rename_links(account_id, changes["name"])  # the audit trail names people as they are
     return profile(account_id)
 
 

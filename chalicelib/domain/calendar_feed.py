@@ -28,7 +28,8 @@ def issue_token(account_id: str, student_id: str) -> dict[str, Any]:
         raise ForbiddenError(code="part_out_of_scope")
     token = secrets.new_token()
     store.replace_calendar_token(account_id, student_id, secrets.digest(token, TOKEN_PURPOSE))
-    child_store.record(student_id, account_id, "calendar_token_issued")
+    child_store.record(student_id, account_id, "calendar_token_issued", actor_name=access.name,
+                       actor_role=access.relation)
     return {"url": f"/calendar/{token}.ics", "token": token}
 
 

@@ -17,7 +17,7 @@ from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, page
+from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, iso_of_epoch, page
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
@@ -37,6 +37,14 @@ SCOPED_PARTS = ("grades", "homework", "attendance", "schedule", "events", "meeti
 ALWAYS_VISIBLE = ("profile",)
 PARTS = ALWAYS_VISIBLE + SCOPED_PARTS
 VIEWER_ROLES = ("student", "relative", "tutor")
+RELATIONS = ("mother", "father", "guardian", "other")  # a parent's, from the application
+# The role an audit entry gives the person who acted, as they were then: a parent's relation, a
+# viewer's role, or a staff role; a stable code, shown with its label in the reader's language.
+STAFF_ROLES = ("teacher", "administrator", "operator", "system")
+UNKNOWN_ROLE = "unknown"  # an entry written before roles were kept
+AUDIT_ROLES = (*RELATIONS, *VIEWER_ROLES, *STAFF_ROLES, UNKNOWN_ROLE)
+# Actions whose `subject` is an account: the person linked or revoked.
+PERSON_SUBJECTS = ("guardian_linked", "invitation_accepted", "viewer_revoked")
 CODE_PURPOSE = "access-code"  # application and invitation codes share one format and hash purpose
 MAX_CODE_ATTEMPTS = 5
 INVITATION_VALID_DAYS = 7
@@ -52,6 +60,8 @@ class ChildAccess:
     role: str  # "parent" or a viewer's role
     scope: frozenset[str]
     unseen_grades: frozenset[str] = frozenset()  # grade ids posted since this account last saw them
+    name: str | None = None  # as the link keeps it (none on a parent's link made before names were kept)
+    relation: str = ""  # a parent's (mother, father…) or a viewer's role: what the audit trail says
 
     @property
     def is_guardian(self) -> bool:
@@ -71,9 +81,10 @@ def may_see(role: str, scope: frozenset[str] | set[str], part: str) -> bool:
 def _access(link: Guardianship | Viewer) -> ChildAccess:
     unseen = frozenset(link.unseen_grade_ids or ())
     if isinstance(link, Guardianship):
-        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS), unseen)
+        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS), unseen,
+                           link.name, link.relation)
     return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, frozenset(link.scope or ()),
-                       unseen)
+                       unseen, link.name, link.role)
 
 
 def grade_watchers(student_id: str) -> list[str]:
@@ -131,7 +142,7 @@ def open_child(caller_account_id: str, student_id: str, part: str, known: Links 
     access = _link(caller_account_id, student_id, known)
     if not may_see(access.role, access.scope, part):
         raise ForbiddenError(code="part_out_of_scope")
-    store.record_opening(student_id, caller_account_id, part)
+    store.record_opening(student_id, caller_account_id, part, access.name, access.relation)
     return access
 
 
@@ -264,7 +275,8 @@ def redeem(caller_account_id: str, code: str) -> dict[str, Any]:
         application = application_store.get(account.account_id, match.ref_id)
         link: Guardianship | Viewer = Guardianship(
             account_id=account.account_id, student_id=match.student_id, school_id=match.school_id,
-            relation=application.relation if application else "other", application_id=match.ref_id)
+            relation=application.relation if application else "other", application_id=match.ref_id,
+            name=account.name)
         store.link(link, match, holder, "guardian_linked")
     else:
         invitation = store.get_invitation(match.student_id, match.ref_id)
@@ -286,7 +298,7 @@ def invitation_view(item: Invitation) -> dict[str, Any]:
     """An invitation as its parent sees it."""
     return {"invitation_id": item.invitation_id, "student_id": item.student_id, "email": item.email,
             "role": item.role, "scope": sorted(item.scope or ()), "state": item.state,
-            "created_at": item.created_at, "valid_until": int(item.valid_until)}
+            "created_at": item.created_at, "valid_until": iso_of_epoch(item.valid_until)}
 
 
 def invite(caller_account_id: str, student_id: str, email: str, role: str, scope: list[str]) -> dict[str, Any]:
@@ -311,7 +323,7 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
                                  student_id, access.school_id, valid)
     # The email with the code is an alert made from the new invitation on the table's stream
     # (domain/alerts.py): the request only stores, so a failed send never half-writes it.
-    store.create_invitation(invitation, stored, caller_account_id)
+    store.create_invitation(invitation, stored, caller_account_id, access.name or inviter.name, access.relation)
     return invitation_view(invitation)
 
 
@@ -348,11 +360,11 @@ def list_invitations(caller_account_id: str, student_id: str, limit: int, cursor
 
 def revoke_invitation(caller_account_id: str, student_id: str, invitation_id: str) -> None:
     """Withdraw an invitation before it is accepted."""
-    require_guardian(caller_account_id, student_id)
+    access = require_guardian(caller_account_id, student_id)
     invitation = store.get_invitation(student_id, invitation_id)
     if invitation is None:
         raise NotFoundError(code="invitation_not_found")
-    store.revoke_invitation(invitation, caller_account_id)
+    store.revoke_invitation(invitation, caller_account_id, access.name, access.relation)
 
 
 def viewer_view(item: Viewer) -> dict[str, Any]:
@@ -370,21 +382,90 @@ def list_viewers(caller_account_id: str, student_id: str) -> dict[str, Any]:
 
 def revoke_viewer(caller_account_id: str, student_id: str, account_id: str) -> None:
     """End a viewer's access; their very next request is refused."""
-    require_guardian(caller_account_id, student_id)
+    access = require_guardian(caller_account_id, student_id)
     link = store.access_of(student_id, account_id)
     if not isinstance(link, Viewer):
         raise NotFoundError(code="viewer_not_found")
-    store.revoke_viewer(link, caller_account_id)
+    store.revoke_viewer(link, caller_account_id, access.name, access.relation)
 
 
-def audit_view(item: AuditEntry) -> dict[str, Any]:
-    """One audit entry."""
+def role_label(role: str, lang: str) -> str:
+    """A role's name in the reader's language («мать», «репетитор», «администратор школы»)."""
+    from chalicelib import i18n
+
+    return i18n.message(f"audit_role_{role if role in AUDIT_ROLES else UNKNOWN_ROLE}", lang)
+
+
+@dataclass(frozen=True)
+class People:
+    """Who the accounts of an audit page are now (dal `people_of`): names for entries written
+    without one, and whether a viewer's access has since been revoked."""
+
+    items: Mapping[tuple[str, str], Any]
+    student_id: str
+
+    def name_now(self, account_id: str) -> str | None:
+        """The account's current name; None when it was not read or the account is gone."""
+        return getattr(self.items.get(account_store.account_key(account_id)), "name", None)
+
+    def _former(self, account_id: str) -> Any:
+        return self.items.get(store.former_viewer_key(self.student_id, account_id))
+
+    def revoked_at(self, account_id: str) -> str | None:
+        """When a parent ended this viewer's access, unless they are linked again since."""
+        if store.access_key(self.student_id, account_id) in self.items:
+            return None
+        return getattr(self._former(account_id), "revoked_at", None)
+
+    def role_then(self, account_id: str) -> str | None:
+        """A revoked viewer's role, for an entry written before roles were kept."""
+        return getattr(self._former(account_id), "role", None)
+
+
+def _person(people: People, account_id: str | None, name: str | None, role: str | None,
+            lang: str) -> dict[str, Any]:
+    if account_id:
+        name = name or people.name_now(account_id)
+        role = role or people.role_then(account_id)
+    code = role if role in AUDIT_ROLES else UNKNOWN_ROLE
+    return {"account_id": account_id, "name": name, "role": code, "role_label": role_label(code, lang),
+            "revoked_at": people.revoked_at(account_id) if account_id else None}
+
+
+def audit_view(item: AuditEntry, people: People, lang: str) -> dict[str, Any]:
+    """One audit entry, naming who acted and whom it concerned, as they were at the time."""
+    subject_id = item.subject if item.action in PERSON_SUBJECTS else None
+    named_subject = subject_id is not None or item.subject_role is not None
     return {"at": item.created_at, "actor_account_id": item.actor_id, "action": item.action, "part": item.part,
-            "subject": item.subject}
+            "subject": item.subject,
+            "actor": _person(people, item.actor_id, item.actor_name, item.actor_role, lang),
+            "subject_person": _person(people, subject_id, item.subject_name, item.subject_role, lang)
+            if named_subject else None}
 
 
-def audit(caller_account_id: str, student_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
-    """Who opened the child's data and who changed access to it, newest first (parents only)."""
+def _to_look_up(items: list[AuditEntry]) -> tuple[set[str], set[str]]:
+    """The accounts an audit page must read: those named nowhere on their entries, and those that
+    acted or were linked as viewers (or in an unknown role), who may have been revoked since.
+    A page of a parent's own openings reads nothing."""
+    unnamed: set[str] = set()
+    viewers: set[str] = set()
+    for item in items:
+        people = [(item.actor_id, item.actor_name, item.actor_role)]
+        if item.action in PERSON_SUBJECTS and item.subject:
+            people.append((item.subject, item.subject_name, item.subject_role))
+        for account_id, name, role in people:
+            if not name:
+                unnamed.add(account_id)
+            if role is None or role in VIEWER_ROLES:
+                viewers.add(account_id)
+    return unnamed, viewers
+
+
+def audit(caller_account_id: str, student_id: str, limit: int, cursor: PageCursor | None,
+          lang: str = "ru") -> dict[str, Any]:
+    """Who opened the child's data and who changed access to it, newest first (parents only),
+    each named with their role; the page's people are read in one BatchGetItem."""
     require_guardian(caller_account_id, student_id)
     items, next_cursor = page(store.audit_of(student_id, limit, decode_cursor(cursor)), cursor)
-    return {"items": [audit_view(i) for i in items], "next_cursor": next_cursor}
+    people = People(store.people_of(student_id, *_to_look_up(items)), student_id)
+    return {"items": [audit_view(i, people, lang) for i in items], "next_cursor": next_cursor}

@@ -34,6 +34,9 @@ from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
 
 Refusal = tuple[int, str | None, str]
+# An item and the row (its place in the chunk) it comes from: a row may make several items
+# (a student and its roster entry), and an upload reports rows, not items.
+Placed = tuple[int, DiaryItem]
 
 
 def stable_id(school_id: str, what: str, source: str) -> str:
@@ -105,34 +108,34 @@ class Context:
             applications.requeue_waiting(self.school_id, _roster_key(student))
 
 
-Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[DiaryItem], list[Refusal]]]
+Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[Placed], list[Refusal]]]
 
 
-def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    items: list[DiaryItem] = []
-    for _, row in rows:
+def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    items: list[Placed] = []
+    for line, row in rows:
         class_id = ctx.class_id(row["name"]) or ctx.derived_id("class", row["name"].casefold())
         pk = school_store.school_pk(ctx.school_id)
-        items.append(SchoolClass(pk, f"CLASS#{class_id}", class_id=class_id, school_id=ctx.school_id,
-                                 name=row["name"], grade_level=row["grade_level"]))
-        items.append(NameClaim(pk, f"NAME#CLASS#{row['name'].casefold()}", owner_id=class_id))
+        items.append((line, SchoolClass(pk, f"CLASS#{class_id}", class_id=class_id, school_id=ctx.school_id,
+                                        name=row["name"], grade_level=row["grade_level"])))
+        items.append((line, NameClaim(pk, f"NAME#CLASS#{row['name'].casefold()}", owner_id=class_id)))
     return items, []
 
 
-def _subjects(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    items: list[DiaryItem] = []
-    for _, row in rows:
+def _subjects(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    items: list[Placed] = []
+    for line, row in rows:
         subject_id = ctx.subject_id(row["name"]) or ctx.derived_id("subject", row["name"].casefold())
         pk = school_store.school_pk(ctx.school_id)
-        items.append(Subject(pk, f"SUBJECT#{subject_id}", subject_id=subject_id, school_id=ctx.school_id,
-                             name=row["name"]))
-        items.append(NameClaim(pk, f"NAME#SUBJECT#{row['name'].casefold()}", owner_id=subject_id))
+        items.append((line, Subject(pk, f"SUBJECT#{subject_id}", subject_id=subject_id, school_id=ctx.school_id,
+                                    name=row["name"])))
+        items.append((line, NameClaim(pk, f"NAME#SUBJECT#{row['name'].casefold()}", owner_id=subject_id)))
     return items, []
 
 
-def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     stored = school_store.all_terms(ctx.school_id)
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         term_id = ctx.derived_id("term", row["name"].casefold())
@@ -143,12 +146,12 @@ def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[D
         term = Term(school_store.school_pk(ctx.school_id), f"TERM#{term_id}", term_id=term_id,
                     school_id=ctx.school_id, name=row["name"], starts_on=row["starts_on"], ends_on=row["ends_on"])
         stored.append(term)
-        items.append(term)
+        items.append((line, term))
     return items, refused
 
 
-def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    items: list[DiaryItem] = []
+def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         class_id, subject_id = ctx.class_id(row["class"]), ctx.subject_id(row["subject"])
@@ -160,14 +163,14 @@ def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[li
         elif subject_id is None:
             refused.append((line, "subject", "unknown_subject"))
         else:
-            items.append(Teaching(school_store.school_pk(ctx.school_id),
-                                  f"TEACHING#{teacher_id}#{class_id}#{subject_id}", school_id=ctx.school_id,
-                                  teacher_id=teacher_id, class_id=class_id, subject_id=subject_id))
+            items.append((line, Teaching(school_store.school_pk(ctx.school_id),
+                                         f"TEACHING#{teacher_id}#{class_id}#{subject_id}", school_id=ctx.school_id,
+                                         teacher_id=teacher_id, class_id=class_id, subject_id=subject_id)))
     return items, refused
 
 
-def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    items: list[DiaryItem] = []
+def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    items: list[Placed] = []
     refused: list[Refusal] = []
     known = ctx.students([r["student_id"] for _, r in rows])
     for line, row in rows:
@@ -182,9 +185,9 @@ def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
                           birth_date=row["birth_date"])
         student.gsi1pk = f"CLASS#{ctx.school_id}#{class_id}"
         student.gsi1sk = f"{student.last_name}#{student.first_name}#{student_id}"
-        items.append(student)
-        items.append(RosterEntry(school_store.school_pk(ctx.school_id),
-                                 f"ROSTER#{_roster_key(student)}#{student_id}", student_id=student_id))
+        items.append((line, student))
+        items.append((line, RosterEntry(school_store.school_pk(ctx.school_id),
+                                        f"ROSTER#{_roster_key(student)}#{student_id}", student_id=student_id)))
         if row["student_id"] not in known:
             ctx.new_students.append(student)
     return items, refused
@@ -206,8 +209,8 @@ def _lesson_ref(row: dict[str, Any], ctx: Context, class_id: str | None) -> tupl
     return class_id, identifiers.lesson_id(ctx.key, class_id, row["date"], row["starts_at"], subject_id), ""
 
 
-def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    items: list[DiaryItem] = []
+def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         class_id, lesson_id, bad = _lesson_ref(row, ctx, ctx.class_id(row["class"]))
@@ -224,11 +227,11 @@ def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
                         room=row["room"], topic=row["topic"])
         if teacher_id:
             lesson.gsi1pk, lesson.gsi1sk = f"TEACHER#{ctx.school_id}#{teacher_id}", lesson_id
-        items.append(lesson)
+        items.append((line, lesson))
     return items, refused
 
 
-def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     wanted = []
     refused: list[Refusal] = []
     for line, row in rows:
@@ -240,7 +243,7 @@ def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
     from chalicelib.dal.uploads import get_many
 
     lessons = get_many((journal_store.class_pk(c), journal_store.lesson_sk(lid)) for _, _, c, lid in wanted)
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     for line, row, class_id, lesson_id in wanted:
         if (journal_store.class_pk(class_id), journal_store.lesson_sk(lesson_id)) not in lessons:
             refused.append((line, "date", "lesson_not_found"))
@@ -249,15 +252,14 @@ def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
                         school_id=ctx.school_id, class_id=class_id, subject_id=ctx.subject_id(row["subject"]),
                         lesson_id=lesson_id, date=row["date"], text=row["text"], due_date=row["due_date"])
         item.gsi1pk, item.gsi1sk = f"HOMEWORK#{ctx.school_id}#{class_id}", f"{row['due_date']}#{lesson_id}"
-        items.append(item)
+        items.append((line, item))
     return items, refused
 
 
 def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
-                 make: Callable[[dict[str, Any], Student, str, str], DiaryItem]) -> tuple[list[DiaryItem],
-                                                                                    list[Refusal]]:
+                 make: Callable[[dict[str, Any], Student, str, str], DiaryItem]) -> tuple[list[Placed], list[Refusal]]:
     known = ctx.students([r["student_id"] for _, r in rows])
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         student = known.get(row["student_id"])
@@ -268,11 +270,11 @@ def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
         if lesson_id is None:
             refused.append((line, bad, f"unknown_{bad}"))
             continue
-        items.append(make(row, student, lesson_id, str(ctx.subject_id(row["subject"]))))
+        items.append((line, make(row, student, lesson_id, str(ctx.subject_id(row["subject"])))))
     return items, refused
 
 
-def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
         grade_id = identifiers.uploaded_grade_id(ctx.key, row["date"], row["grade_id"])
         grade = Grade(journal_store.student_pk(student.student_id), journal_store.grade_sk(grade_id),
@@ -285,7 +287,7 @@ def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[
     return _per_student(rows, ctx, make)
 
 
-def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
         mark = AttendanceMark(journal_store.student_pk(student.student_id), journal_store.mark_sk(lesson_id),
                               school_id=ctx.school_id, class_id=student.class_id, student_id=student.student_id,
@@ -297,12 +299,12 @@ def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[l
     return _per_student(rows, ctx, make)
 
 
-def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     from chalicelib.domain import attestation
 
     known = ctx.students([r["student_id"] for _, r in rows])
     terms = {t.name.casefold(): t.term_id for t in school_store.all_terms(ctx.school_id)}
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         student, subject_id = known.get(row["student_id"]), ctx.subject_id(row["subject"])
@@ -314,15 +316,16 @@ def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[
         elif period is None:
             refused.append((line, "period", "unknown_term"))
         else:
-            items.append(attestation.make(ctx.school_id, student.class_id, student.student_id, subject_id, period,
-                                          row["result"], f"upload:{ctx.upload_id}", source=f"upload:{ctx.upload_id}"))
+            items.append((line, attestation.make(ctx.school_id, student.class_id, student.student_id, subject_id,
+                                                 period, row["result"], f"upload:{ctx.upload_id}",
+                                                 source=f"upload:{ctx.upload_id}")))
     return items, refused
 
 
-def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     from chalicelib.domain import school_life
 
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         class_ids = [ctx.class_id(name) for name in row["classes"]]
@@ -330,15 +333,15 @@ def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[
             refused.append((line, "classes", "unknown_class"))
             continue
         event_id = ctx.derived_id("event", row["event_id"])
-        items.append(school_life.event_item(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
-                                            f"upload:{ctx.upload_id}"))
+        items.append((line, school_life.event_item(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
+                                                   f"upload:{ctx.upload_id}")))
     return items, refused
 
 
-def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
+def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
     from chalicelib.domain import school_life
 
-    items: list[DiaryItem] = []
+    items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
         class_id = ctx.class_id(row["class"])
@@ -349,7 +352,8 @@ def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         # class meets its parents once at a time: class, date and hour are the meeting's identity.
         source = f"id:{row['meeting_id']}" if row.get("meeting_id") else f"{class_id}#{row['date']}#{row['starts_at']}"
         meeting_id = ctx.derived_id("meeting", source)
-        items.append(school_life.meeting_item(ctx.school_id, class_id, meeting_id, row, f"upload:{ctx.upload_id}"))
+        items.append((line, school_life.meeting_item(ctx.school_id, class_id, meeting_id, row,
+                                                     f"upload:{ctx.upload_id}")))
     return items, refused
 
 
@@ -361,6 +365,6 @@ BUILDERS: dict[str, Builder] = {
 assert set(BUILDERS) == set(fmt.KINDS)
 
 
-def build(kind: str, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[DiaryItem], list[Refusal]]:
-    """The items for a chunk's good rows, and the rows refused for what they refer to."""
+def build(kind: str, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    """The items for a chunk's good rows, each with its row, and the rows refused for what they refer to."""
     return BUILDERS[kind](rows, ctx)

@@ -287,12 +287,12 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     items, refused = import_rows.build(kind.name, parsed, context)
     for n, refused_column, refused_code in refused:
         refuse(n, refused_column, refused_code)
-    changed = _write_changed(items, the_plan.upload_id)
+    rows_changed, items_changed = _write_changed(items, the_plan.upload_id)
     context.after_write()
     # Chunks run one after another, so what the report already lists is known here: it keeps the
     # first REPORT_ERRORS rows; every rejected row is still counted, by code, on the upload.
     listed = max(0, min(len(errors), REPORT_ERRORS - int(upload.errors_listed or 0)))
-    return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, changed)
+    return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, rows_changed, items_changed)
 
 
 def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> UploadRowError:
@@ -336,10 +336,12 @@ def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]
             if (ident := _identity(item)) in wanted and (item.pk, item.sk) != wanted[ident]}
 
 
-def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
-    """Write only the items that differ from what is stored; returns how many. An event or a
-    meeting the file dates otherwise is moved: written at its new date, then removed from the old."""
-    unique = {(i.pk, i.sk): i for i in items}
+def _write_changed(placed: list[import_rows.Placed], upload_id: str) -> tuple[int, int]:
+    """Write only the items that differ from what is stored; returns how many rows that changed
+    and how many items were written. An event or a meeting the file dates otherwise is moved:
+    written at its new date, then removed from the old."""
+    row_of = {(i.pk, i.sk): line for line, i in placed}  # two rows on one key: the later one is written
+    unique = {(i.pk, i.sk): i for _, i in placed}
     stored = store.get_many(unique)
     displaced = _displaced(unique)
     changed = []
@@ -363,7 +365,7 @@ def _write_changed(items: list[DiaryItem], upload_id: str) -> int:
         changed.append(item)
     store.put_all(changed)
     store.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
-    return len(changed)
+    return len({row_of[(i.pk, i.sk)] for i in changed}), len(changed)
 
 
 def next_chunk_needed(the_plan: Plan, index: int) -> bool:

@@ -91,13 +91,21 @@ def mark_view(item: AttendanceMark) -> dict[str, Any]:
 # --- the schedule (administrators) ----------------------------------------------------
 
 
+def assigned_teacher(school_id: str, class_id: str, subject_id: str) -> str | None:
+    """The teacher a lesson gets when the administrator names none: the one assigned to the class
+    and subject. Several assigned (a class split into groups) is a choice only the school can
+    make, so the lesson is left without a teacher, as with none."""
+    assigned = school_store.teachers_of(school_id, class_id, subject_id)
+    return assigned[0] if len(assigned) == 1 else None
+
+
 def schedule_lesson(caller: Caller, school_id: str, class_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Put a lesson on a class's schedule."""
     if school_store.get_class(school_id, class_id) is None:
         raise NotFoundError(code="class_not_found")
     if school_store.get_subject(school_id, data["subject_id"]) is None:
         raise NotFoundError(field="subject_id", code="subject_not_found")
-    teacher_id = data.get("teacher_id")
+    teacher_id = data.get("teacher_id") or assigned_teacher(school_id, class_id, data["subject_id"])
     if teacher_id and not has_role(teacher_id, "teacher", school_id):
         raise NotFoundError(field="teacher_id", code="teacher_not_found")
     if data["ends_at"] <= data["starts_at"]:

@@ -39,6 +39,7 @@ def view(item: Upload) -> dict[str, Any]:
         "detail": item.detail, "created_at": item.created_at, "finished_at": item.finished_at,
         "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
         "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
+        "items_changed": int(item.items_changed or 0),
         "errors_listed": int(item.errors_listed or 0),
     }
 
