@@ -192,6 +192,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "phone_missing": ("Сначала укажите номер телефона в профиле.", "Add a phone number to your profile first."),
     "phone_already_verified": ("Номер телефона уже подтверждён.", "The phone number is already confirmed."),
+    # alerts: the unsubscribe link (issue 17)
+    "unsubscribe_link_ended": (
+        "Вы больше не связаны с этим ребёнком в дневнике: уведомлений о нём не будет.",
+        "You are no longer linked to this child in the diary: no alerts about them will come.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

@@ -74,10 +74,24 @@ def pump(app: Any) -> Any:
 
 
 def sent_emails(to: str) -> list[dict[str, Any]]:
-    """Emails moto's SES accepted for an address, oldest first."""
+    """Emails moto's SES accepted for an address, oldest first (raw MIME ones, such as alerts with
+    their List-Unsubscribe headers, read into the same shape, with their `headers`)."""
     data = requests.get(f"http://127.0.0.1:{_MOTO_PORT}/moto-api/data.json", timeout=5).json()
-    messages = data.get("ses", {}).get("Message", [])
+    # moto lists each kind apart, each oldest first: the raw ones (alerts) come first, so the last
+    # email is still the latest simple one (a code) for the steps that read it.
+    ses = data.get("ses", {})
+    messages = [_read_raw(m) for m in ses.get("RawMessage", [])] + ses.get("Message", [])
     return [m for m in messages if to in (m.get("destinations", {}).get("ToAddresses") or [])]
+
+
+def _read_raw(stored: dict[str, Any]) -> dict[str, Any]:
+    from email import message_from_string, policy
+
+    mime = message_from_string(stored["raw_data"], policy=policy.default)
+    body = mime.get_body(preferencelist=("html", "plain"))
+    return {"id": stored.get("id", ""), "source": stored.get("source"), "subject": str(mime["Subject"]),
+            "destinations": {"ToAddresses": [str(mime["To"])]}, "body": body.get_content() if body else "",
+            "headers": {name: str(value) for name, value in mime.items()}}
 
 
 def unique_email(prefix: str = "parent") -> str:
