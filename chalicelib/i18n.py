@@ -219,6 +219,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit_role_operator": ("оператор города", "city operator"),
     "audit_role_system": ("информационная система школы", "the school's information system"),
     "audit_role_unknown": ("роль не записана", "role not recorded"),
+    # alerts: the unsubscribe link (issue 17)
+    "unsubscribe_link_ended": (
+        "Вы больше не связаны с этим ребёнком в дневнике: уведомлений о нём не будет.",
+        "You are no longer linked to this child in the diary: no alerts about them will come.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

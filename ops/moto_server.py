@@ -29,10 +29,11 @@ MAILBOX_PATH = "/_local/mailbox"
 
 
 def _raw_email(raw: str) -> tuple[str, str, dict[str, str]]:
-    """Subject, plain-text body and headers of a MIME message (what send_raw_email stores)."""
+    """Subject, body and headers of a MIME message (what send_raw_email stores)."""
     # From bytes: the str parser leaves an 8bit utf-8 body as backslash escapes.
     parsed = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), policy=email.policy.default)
-    part = parsed.get_body(preferencelist=("plain", "html")) if parsed.is_multipart() else parsed
+    # HTML first, as moto keeps a Simple message's HTML body when it has one
+    part = parsed.get_body(preferencelist=("html", "plain")) if parsed.is_multipart() else parsed
     body = part.get_content() if part is not None else ""
     return str(parsed.get("Subject", "")), str(body), {key: str(value) for key, value in parsed.items()}
 

@@ -3,6 +3,10 @@ Chalice event handlers the way Lambda does — same event shape, batches, partia
 failures, retries through the visibility timeout, then the queue's dead-letter queue.
 SNS messages reach it through a queue subscribed to each topic (ops/provision.py), and go
 to the topic's handler one record an invocation, as SNS invokes Lambda.
+
+Where it is in each shard of a stream is kept on disk (`state_dir`, `.local/pump/` under
+`make run`) after every batch handed over, as Lambda's event source mapping keeps it: a restart
+goes on after the last record handled instead of from the oldest one.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from ops.provision import audit_dead_letter_queue_name, sns_mirror_queue_name
@@ -28,6 +35,10 @@ MAX_RETRY_DELAY_SECONDS = 16  # locally a failed record comes back after 1, 2, 4
 AUDIT_FUNCTION = "audit_trail"  # chalicelib/events/audit.py
 ASYNC_RETRIES = 2  # Lambda retries an asynchronous invocation twice, then sends it to its destination
 AUDIT_BATCH_BYTES = 256 * 1024  # CloudWatch Logs hands a subscribed function at most this much at once
+POSITIONS_FILE = "stream-positions.json"
+# The saved place is gone: the records after it were trimmed (older than the stream keeps), the
+# shard no longer exists, or the number belongs to another stream.
+LOST_POSITION = frozenset({"TrimmedDataAccessException", "ResourceNotFoundException", "ValidationException"})
 
 
 @dataclass
@@ -54,10 +65,60 @@ class StreamCursor:
     closed: bool = False
 
 
+class StreamPositions:
+    """The last record each stream handler got in each shard, kept in one small JSON file written
+    atomically (a crash mid-write leaves the previous file); without a directory, in memory only.
+
+    Shape: {handler: {"stream_arn": …, "shards": {shard id: {"after": sequence, "closed": bool}}}};
+    a handler's places in another stream (the table was made again) are forgotten."""
+
+    def __init__(self, state_dir: str | Path | None) -> None:
+        self.path = Path(state_dir) / POSITIONS_FILE if state_dir is not None else None
+        self._saved: dict[str, Any] = self._load()
+
+    def _load(self) -> dict[str, Any]:
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("%s is unreadable: streams start from their starting position", self.path)
+            return {}
+        return saved if isinstance(saved, dict) else {}
+
+    def cursors(self, handler: str, stream_arn: str) -> dict[str, StreamCursor]:
+        """The handler's saved places in this stream, as cursors to resume from."""
+        saved = self._saved.get(handler)
+        if not isinstance(saved, dict) or saved.get("stream_arn") != stream_arn:
+            return {}
+        shards = saved.get("shards")
+        if not isinstance(shards, dict):
+            return {}
+        return {shard_id: StreamCursor(shard_id, None, last_sequence=place.get("after"),
+                                       closed=bool(place.get("closed")))
+                for shard_id, place in shards.items() if isinstance(place, dict)}
+
+    def save(self, handler: str, stream_arn: str, cursors: dict[str, StreamCursor]) -> None:
+        """Remember where the handler is in every shard it has read."""
+        self._saved[handler] = {"stream_arn": stream_arn, "shards": {
+            c.shard_id: {"after": c.last_sequence, "closed": c.closed}
+            for c in cursors.values() if c.last_sequence or c.closed}}
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.path.parent, prefix=".positions-",
+                                         delete=False) as out:
+            json.dump(self._saved, out, indent=1, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(out.name, self.path)
+
+
 class Pump:
     """Poll the queues and streams the app listens to and invoke its handlers."""
 
-    def __init__(self, app: Chalice, region: str = "eu-central-1", schedules: bool = True) -> None:
+    def __init__(self, app: Chalice, region: str = "eu-central-1", schedules: bool = True,
+                 state_dir: str | Path | None = None) -> None:
         self.app = app
         self.schedules = schedules  # tests that drive time themselves turn scheduled handlers off
         self.region = region
@@ -66,6 +127,8 @@ class Pump:
         self.ddb = boto3.client("dynamodb")
         self._queue_urls: dict[str, str] = {}
         self._cursors: dict[str, dict[str, StreamCursor]] = {}
+        self._stream_of: dict[str, str] = {}  # handler → the stream its cursors are in
+        self._positions = StreamPositions(state_dir)  # no directory (tests): kept in memory only
         self.delivered = 0
         self.failed = 0
         self.poll_errors = 0
@@ -176,8 +239,10 @@ class Pump:
         stream_arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
         if not stream_arn:
             return 0
-        cursors = self._cursors.setdefault(source.name, {})
+        cursors = self._stream_cursors(source.name, stream_arn)
         shards = self.streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+        for gone in set(cursors) - {shard["ShardId"] for shard in shards}:
+            del cursors[gone]  # trimmed away with all its records: nothing is left to read there
         total = 0
         for shard in shards:
             cursor = cursors.setdefault(shard["ShardId"], StreamCursor(shard["ShardId"], None))
@@ -205,7 +270,16 @@ class Pump:
                 total += len(records)
             cursor.iterator = page.get("NextShardIterator")
             cursor.closed = cursor.iterator is None
+            if records or cursor.closed:
+                self._positions.save(source.name, stream_arn, cursors)
         return total
+
+    def _stream_cursors(self, handler: str, stream_arn: str) -> dict[str, StreamCursor]:
+        """The handler's cursors in this stream: kept from an earlier round, or read back from disk."""
+        if self._stream_of.get(handler) != stream_arn:
+            self._cursors[handler] = self._positions.cursors(handler, stream_arn)
+            self._stream_of[handler] = stream_arn
+        return self._cursors[handler]
 
     def _iterator(self, stream_arn: str, source: DynamoDBEventConfig, cursor: StreamCursor) -> str:
         where: dict[str, str]
@@ -216,8 +290,21 @@ class Pump:
         else:
             start = source.starting_position
             where = {"ShardIteratorType": start if start in ("TRIM_HORIZON", "LATEST") else "TRIM_HORIZON"}
-        return str(self.streams.get_shard_iterator(StreamArn=stream_arn, ShardId=cursor.shard_id,
-                                                   **where)["ShardIterator"])
+        try:
+            return self._shard_iterator(stream_arn, cursor.shard_id, where)
+        except ClientError as error:
+            if "SequenceNumber" not in where or error.response.get("Error", {}).get("Code") not in LOST_POSITION:
+                raise
+        # The place is gone (the pump was stopped longer than the stream keeps records, or the data
+        # was replaced): go on from the oldest record still there, as Lambda does. What was trimmed
+        # is lost; alerts never tell of a change older than the reader's link (domain/alerts.py).
+        log.warning("%s: the saved place in shard %s is gone; reading from its oldest record",
+                    source.name, cursor.shard_id)
+        cursor.retry_at = cursor.last_sequence = None
+        return self._shard_iterator(stream_arn, cursor.shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
+
+    def _shard_iterator(self, stream_arn: str, shard_id: str, where: dict[str, str]) -> str:
+        return str(self.streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id, **where)["ShardIterator"])
 
     def _invoke_stream(self, source: DynamoDBEventConfig, event: dict[str, Any]) -> bool:
         try:

@@ -155,7 +155,7 @@ def _start_pump(stopping: threading.Event, log_path: Path) -> None:
     handler = logging.FileHandler(log_path)
     logging.getLogger("pump").addHandler(handler)
     logging.getLogger("pump").propagate = False
-    pump = Pump(app)
+    pump = Pump(app, state_dir=STATE / "pump")  # stream positions survive a restart, as in Lambda
     # Catch up before the banner: the diary's week pages and statistics come from the stream, so a
     # family logging in at once sees the demo school whole (bounded: a huge backlog keeps flowing).
     pump.drain(timeout=180)

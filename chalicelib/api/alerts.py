@@ -3,15 +3,19 @@ and a school's news (published by its administrator, fanned out from the alerts 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib import i18n
 from chalicelib.api.access import ACCOUNT, PUBLIC, SCHOOL_ADMIN
 from chalicelib.api.routing import Request, endpoint
 from chalicelib.domain import alerts
+from chalicelib.errors import DiaryError
 
 bp = Blueprint(__name__)
+UNSUBSCRIBE_POSTS = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
 
 
 @endpoint(bp, "GET", "/children/{student_id}/alert-preferences", allow=ACCOUNT, response="AlertPreferencesOut",
@@ -30,10 +34,35 @@ def put_alert_preferences(req: Request) -> Any:
     return alerts.change_preferences(req.account_id, req.path["student_id"], change)
 
 
-@endpoint(bp, "GET", "/alerts/unsubscribe", allow=PUBLIC, query="UnsubscribeQuery", response="UnsubscribeOut",
-          errors=(400, 422), summary="The link in every alert email: stop this kind of alert about this child")
+@endpoint(bp, "GET", "/alerts/unsubscribe", allow=PUBLIC, query="UnsubscribeQuery", media_type="text/html",
+          errors=(400, 404, 422),
+          summary="The link in every alert email: a page saying what would stop (changing nothing)")
+def unsubscribe_page(req: Request) -> Any:
+    return _unsubscribe_page(req, alerts.unsubscribe_preview, "ask")
+
+
+# The page's button posts a form, a mail client's one-click (RFC 8058) posts the body
+# "List-Unsubscribe=One-Click" form-encoded or as multipart: the signed token in the address is
+# all either carries, and the body is not read.
+@endpoint(bp, "POST", "/alerts/unsubscribe", allow=PUBLIC, query="UnsubscribeQuery", media_type="text/html",
+          errors=(400, 404, 422), content_types=UNSUBSCRIBE_POSTS,
+          summary="Stop this kind of alert about this child (the page's button, or one-click from the mail client)")
 def unsubscribe(req: Request) -> Any:
-    return alerts.unsubscribe(req.query.token)
+    return _unsubscribe_page(req, alerts.unsubscribe, "done")
+
+
+def _unsubscribe_page(req: Request, act: Callable[[str], dict[str, Any]], state: str) -> Any:
+    from chalicelib.api.pages import page, wants_html
+
+    try:
+        view = act(req.query.token)
+    except DiaryError as error:
+        if not wants_html(req.headers):
+            raise  # an API client gets the error envelope
+        return page("unsubscribe", req.lang, error.status, state="refused", kind="",
+                    message=i18n.message(error.code, req.lang))
+    return page("unsubscribe", view["language"], state=state, kind=view["kind"], child=view["child"],
+                already=view["channel"] == "none")
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/news", allow=SCHOOL_ADMIN, body="NewsCreate", response="NewsOut",

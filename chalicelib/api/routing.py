@@ -117,6 +117,7 @@ def endpoint(
     errors: tuple[int, ...] = (),
     same_body_on: tuple[int, ...] = (),
     media_type: str = "application/json",
+    content_types: tuple[str, ...] = ("application/json",),  # of request bodies the route accepts
 ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
     """Register a route on `bp` with its access rule and models."""
     spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on,
@@ -132,7 +133,7 @@ def endpoint(
             path,
             methods=[method],
             authorizer=None if allow.public else access_token,
-            content_types=["application/json"],
+            content_types=list(content_types),
             name=f"{handler.__name__}_{method.lower()}",
         )(view)
         return handler

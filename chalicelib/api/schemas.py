@@ -1126,14 +1126,6 @@ class UnsubscribeQuery(Strict):
     token: str = Field(min_length=10, max_length=512)
 
 
-class UnsubscribeOut(BaseModel):
-    """What was switched off."""
-
-    student_id: str
-    kind: str
-    channel: str
-
-
 class NewsCreate(Strict):
     """News for the whole school (no class ids) or some classes."""
 

@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -117,6 +117,7 @@ class AlertEvent:
     class_ids: tuple[str, ...] = ()  # … or the families of these classes (none: the whole school)
     account_ids: tuple[str, ...] = ()  # … or these accounts (messages)
     data: dict[str, Any] = field(default_factory=dict)
+    changed_at: str | None = None  # when it happened (ISO, to the second): nobody linked later hears of it
 
 
 def _identity(image: dict[str, Any], event_id: str) -> str:
@@ -125,13 +126,45 @@ def _identity(image: dict[str, Any], event_id: str) -> str:
     return event_id
 
 
-def events_of_change(event_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[AlertEvent]:
-    """What one stream record (plain old and new images) means to families; most mean nothing."""
+def events_of_change(event_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
+                     recorded_at: str | None = None) -> list[AlertEvent]:
+    """What one stream record (plain old and new images, and when the stream recorded it) means
+    to families; most mean nothing."""
     if new is None:
         return []  # a deletion is not news to anyone
     kind = new.get("kind")
     reader = _READERS.get(str(kind))
-    return reader(_identity(new, event_id), old, new) if reader else []
+    events = reader(_identity(new, event_id), old, new) if reader else []
+    when = change_time(new, recorded_at)
+    return [replace(event, changed_at=when) for event in events] if when else events
+
+
+def change_time(new: dict[str, Any], recorded_at: str | None) -> str | None:
+    """When a change happened, to the second: the later of the item's own creation time and the
+    stream record's time. The stream's is rounded down (to the second in AWS, to the minute by
+    DynamoDB Local), so a new item's own stamp is the closer one; an edit, or an item moved
+    under a new key, keeps an older creation time, so the stream's is."""
+    stamps = [_instant(t) for t in (new.get("created_at"), recorded_at) if isinstance(t, str)]
+    known = [t for t in stamps if t is not None]
+    return max(known).isoformat(timespec="seconds") if known else None
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def told_to(link_created_at: str | None, changed_at: str | None) -> bool:
+    """Whether someone whose link to the child began at `link_created_at` hears of a change made
+    at `changed_at`: not when the change is older than the link (a replayed or redriven record, a
+    restarted reader). Unknown times (links and jobs made before times were kept) do not hide it."""
+    link, change = (_instant(t) if t else None for t in (link_created_at, changed_at))
+    if link is None or change is None:
+        return True
+    return change.replace(microsecond=0) >= link.replace(microsecond=0)
 
 
 def _grade(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:

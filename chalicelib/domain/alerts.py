@@ -40,6 +40,7 @@ from chalicelib.domain.alert_rules import (
     slot_of,
     slots_until,
     sms_due,
+    told_to,
     unsubscribe_token,
 )
 from chalicelib.domain.phones import sms_allowed
@@ -108,22 +109,53 @@ def _item(account_id: str, student_id: str, prefs: Preferences, old: AlertPrefer
     return item
 
 
+def unsubscribe_preview(token: str) -> dict[str, Any]:
+    """What the unsubscribe link would switch off, changing nothing (a link scanner, a preview or
+    a prefetch opens it too)."""
+    account_id, student_id, kind, school_id = _unsubscribing(token)
+    prefs = _prefs(store.get_preferences(student_id, account_id))
+    return _unsubscribe_view(account_id, student_id, kind, school_id, prefs.channel(kind))
+
+
 def unsubscribe(token: str) -> dict[str, Any]:
-    """The link in every alert email: that kind of alert about that child stops, by every channel."""
-    found = read_unsubscribe_token(_key(), token)
-    if found is None:
-        raise DiaryError(field="token", code="unsubscribe_token_invalid")
-    account_id, student_id, kind = found
+    """The link's POST (the page's button, or the mail client's one-click, RFC 8058): that kind of
+    alert about that child stops, by every channel. Doing it again changes nothing more."""
+    account_id, student_id, kind, school_id = _unsubscribing(token)
     item = store.get_preferences(student_id, account_id)
     prefs = _prefs(item)
     store.save_preferences(_item(account_id, student_id,
                                  Preferences(**{**asdict(prefs), "channels": {**prefs.channels, kind: "none"}}),
                                  item))
-    return {"student_id": student_id, "kind": kind, "channel": "none"}
+    return _unsubscribe_view(account_id, student_id, kind, school_id, "none")
+
+
+def _unsubscribing(token: str) -> tuple[str, str, str, str]:
+    """(account, student, kind, school) of a genuine token whose holder is still linked to the child."""
+    found = read_unsubscribe_token(_key(), token)
+    if found is None:
+        raise DiaryError(field="token", code="unsubscribe_token_invalid")
+    account_id, student_id, kind = found
+    try:
+        access = children.link_of(account_id, student_id)
+    except ForbiddenError as exc:  # the link ended: no alerts come, and no setting is left behind
+        raise NotFoundError(field="token", code="unsubscribe_link_ended") from exc
+    return account_id, student_id, kind, access.school_id
+
+
+def _unsubscribe_view(account_id: str, student_id: str, kind: str, school_id: str, channel: str) -> dict[str, Any]:
+    account = account_store.get_account(account_id)
+    return {"student_id": student_id, "kind": kind, "channel": channel, "child": _child(school_id, student_id),
+            "language": (account.language if account else None) or "ru"}
 
 
 def _key() -> bytes:
     return get_settings().signing_secret.encode() + b":alerts"
+
+
+def list_unsubscribe(link: str) -> dict[str, str]:
+    """The headers that let a mail client offer its own unsubscribe button, one click, no page
+    (RFC 2369 and RFC 8058): it POSTs "List-Unsubscribe=One-Click" to the link."""
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def unsubscribe_link(account_id: str, student_id: str, kind: str) -> str:
@@ -135,10 +167,12 @@ def unsubscribe_link(account_id: str, student_id: str, kind: str) -> str:
 # --- production: stream → event jobs ----------------------------------------------------------
 
 
-def produce(changes: Iterable[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]) -> int:
-    """Turn stream records (event id, old image, new image) into event jobs; returns how many."""
+def produce(changes: Iterable[tuple[Any, ...]]) -> int:
+    """Turn stream records (event id, old image, new image[, when the stream recorded it, ISO])
+    into event jobs; returns how many."""
     jobs = [{"type": "event", "event": asdict(event)}
-            for event_id, old, new in changes for event in events_of_change(event_id, old, new)]
+            for event_id, old, new, *recorded in changes
+            for event in events_of_change(event_id, old, new, recorded[0] if recorded else None)]
     if jobs:
         store.enqueue(jobs)
     return len(jobs)
@@ -179,7 +213,8 @@ def _handle(job: dict[str, Any], now: datetime) -> None:
 Recipient = tuple[Account, str, str, frozenset[str], Preferences]  # account, student, role, scope, prefs
 
 
-def _families(student_ids: Iterable[str]) -> list[tuple[str, Guardianship | Viewer, Preferences]]:
+def _families(student_ids: Iterable[str],
+              changed_at: str | None = None) -> list[tuple[str, Guardianship | Viewer, Preferences]]:
     out = []
     for student_id in dict.fromkeys(student_ids):
         links, prefs = store.family(student_id)
@@ -188,6 +223,8 @@ def _families(student_ids: Iterable[str]) -> list[tuple[str, Guardianship | View
             # A viewer hears only while the parent who invited them is still linked.
             if isinstance(link, Viewer) and link.invited_by not in guardians:
                 continue
+            if not told_to(link.created_at, changed_at):
+                continue  # the change is older than this link: news to nobody who joined since
             out.append((student_id, link, _prefs(prefs.get(link.account_id))))
     return out
 
@@ -195,12 +232,14 @@ def _families(student_ids: Iterable[str]) -> list[tuple[str, Guardianship | View
 def recipients(event: AlertEvent) -> list[Recipient]:
     """Everyone who may hear about this event, with the preferences that apply to them."""
     if event.account_ids:
-        links = {link.account_id: (link, p) for _, link, p in _families([event.student_id] if event.student_id
-                                                                            else [])}
+        family = _families([event.student_id] if event.student_id else [])
+        links = {link.account_id: (link, p) for _, link, p in family}
         found = store.accounts(event.account_ids)
         out: list[Recipient] = []
         for account_id, account in found.items():
             link, prefs = links.get(account_id, (None, Preferences(quiet_hours=None)))
+            if link is not None and not told_to(link.created_at, event.changed_at):
+                continue
             role = "parent" if link is None or isinstance(link, Guardianship) else "viewer"
             scope = frozenset(link.scope or ()) if isinstance(link, Viewer) else frozenset()
             out.append((account, event.student_id or "", role, scope, prefs))
@@ -210,7 +249,7 @@ def recipients(event: AlertEvent) -> list[Recipient]:
     else:
         classes = event.class_ids or tuple(store.class_ids_of_school(event.school_id))
         students = [s.student_id for s in store.students_of_classes(event.school_id, classes)]
-    family = _families(students)
+    family = _families(students, event.changed_at)
     found = store.accounts(link.account_id for _, link, _ in family)
     return [(found[link.account_id], student_id, "parent" if isinstance(link, Guardianship) else "viewer",
              frozenset(link.scope or ()) if isinstance(link, Viewer) else frozenset(), prefs)
@@ -404,10 +443,10 @@ def deliver(job: dict[str, Any]) -> None:
             with sending():
                 send_email(job["to"], rendered)
         elif channel == "email":
-            data = {**job["data"], "unsubscribe": unsubscribe_link(job["account_id"], job["student_id"], job["kind"])}
-            rendered = render_email(f"alert_{job['kind']}", job["language"], data)
+            link = unsubscribe_link(job["account_id"], job["student_id"], job["kind"])
+            rendered = render_email(f"alert_{job['kind']}", job["language"], {**job["data"], "unsubscribe": link})
             with sending():
-                send_email(job["to"], rendered)
+                send_email(job["to"], rendered, list_unsubscribe(link))
         elif not _texts_to(job["account_id"], job["to"]):
             status, reason = "skipped", "phone_unverified"  # changed or unconfirmed since it was planned
         elif opted_out(job["to"]):
@@ -453,9 +492,12 @@ def deliver_digest(job: dict[str, Any]) -> None:
     entries = [{**e["data"], "kind": e["kind"],
                 "unsubscribe": unsubscribe_link(e["account_id"], e["student_id"], e["kind"])}
                for e in job["entries"]]
+    # One click can switch off one kind about one child: a digest of just that carries the headers.
+    only = {(e["student_id"], e["kind"]) for e in job["entries"]}
+    headers = list_unsubscribe(entries[0]["unsubscribe"]) if len(only) == 1 else None
     try:
         with sending():
-            send_email(job["to"], render_email("alert_digest", job["language"], {"entries": entries}))
+            send_email(job["to"], render_email("alert_digest", job["language"], {"entries": entries}), headers)
     except PermanentSendError as exc:
         _dead_letter(job["key"], job, exc.code)
         marks.mark_sent(job["key"])
@@ -631,4 +673,5 @@ def send_news_sms(job: dict[str, Any]) -> None:
     store.news_batch_done(job["school_id"], job["news_id"], 0, sent, failed)
 
 
-__all__ = ["KINDS", "change_preferences", "handle", "preferences_of", "produce", "release_due", "unsubscribe"]
+__all__ = ["KINDS", "change_preferences", "handle", "preferences_of", "produce", "release_due", "unsubscribe",
+           "unsubscribe_preview"]

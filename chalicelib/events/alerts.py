@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 @alerts.on_dynamodb_record(stream_arn=stream_arn(), batch_size=100, starting_position="TRIM_HORIZON")
 def produce_alerts(event: Any) -> None:
     """A failure raises and Lambda retries the batch; a redelivered record makes the same jobs,
-    whose keys were already claimed, so nobody hears twice."""
+    whose keys were already claimed, so nobody hears twice, and a replayed one tells nobody
+    linked since the change (domain/alerts.py)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     from chalicelib.domain.alerts import produce
@@ -30,7 +31,15 @@ def produce_alerts(event: Any) -> None:
     def plain(image: dict[str, Any] | None) -> dict[str, Any] | None:
         return {k: des.deserialize(v) for k, v in image.items()} if image else None
 
-    produce((r.to_dict().get("eventID", ""), plain(r.old_image), plain(r.new_image)) for r in event)
+    produce((r.to_dict().get("eventID", ""), plain(r.old_image), plain(r.new_image), _recorded_at(r)) for r in event)
+
+
+def _recorded_at(record: Any) -> str | None:
+    """When the stream recorded the change (Chalice reads ApproximateCreationDateTime as naive UTC)."""
+    from datetime import UTC
+
+    stamp = getattr(record, "timestamp", None)
+    return stamp.replace(tzinfo=UTC).isoformat(timespec="seconds") if stamp is not None else None
 
 
 @alerts.on_sqs_message(queue=settings.alerts_queue_name(), batch_size=10)
