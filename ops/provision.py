@@ -29,10 +29,19 @@ def audit_dead_letter_queue_name(stage: str | None = None) -> str:
 
 def create_table() -> None:
     """The single table with its stream and TTL."""
+    from pynamodb.exceptions import TableError
+
     from chalicelib.dal.models import DiaryItem
 
     if not DiaryItem.exists():
-        DiaryItem.create_table(wait=True)
+        try:
+            DiaryItem.create_table(wait=True)
+        except TableError as error:
+            # DynamoDB Local's first CreateTable can outlast the client's read timeout on a busy
+            # machine: the retry then finds the table the first try made.
+            if "ResourceInUseException" not in str(error):
+                raise
+            DiaryItem.create_table(wait=True)  # exists now: only waits until it is ACTIVE
     ddb = boto3.client("dynamodb")
     ttl = ddb.describe_time_to_live(TableName=settings.table_name())["TimeToLiveDescription"]
     if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
