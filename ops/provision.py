@@ -33,15 +33,16 @@ def create_table() -> None:
 
     from chalicelib.dal.models import DiaryItem
 
-    if not DiaryItem.exists():
+    for attempt in range(6):
         try:
-            DiaryItem.create_table(wait=True)
+            if not DiaryItem.exists():
+                DiaryItem.create_table(wait=True)
+            break
         except TableError as error:
-            # DynamoDB Local's first CreateTable can outlast the client's read timeout on a busy
-            # machine: the retry then finds the table the first try made.
-            if "ResourceInUseException" not in str(error):
+            # DynamoDB Local's first calls can outlast the client's read timeout on a busy machine,
+            # and a CreateTable retried after one finds the table its first try made: try again.
+            if attempt == 5 or not ("ResourceInUseException" in str(error) or "timeout" in str(error).lower()):
                 raise
-            DiaryItem.create_table(wait=True)  # exists now: only waits until it is ACTIVE
     ddb = boto3.client("dynamodb")
     ttl = ddb.describe_time_to_live(TableName=settings.table_name())["TimeToLiveDescription"]
     if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
