@@ -23,7 +23,7 @@ def _start(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a start on a busy 2-core machine
     assert proc.stdout is not None
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
