@@ -57,7 +57,7 @@ def test_make_run_serves_the_demo_school_and_survives_a_restart(tmp_path):
         assert "parent@demo.ediary.example" in banner and "Demo-Parent-2026" in banner
         school_id = banner.split("Demo school id:")[1].split()[0]
         assert requests.get(f"{api}/health", timeout=5).json()["status"] == "ok"
-        login = requests.post(f"{api}/auth/login", timeout=10,
+        login = requests.post(f"{api}/auth/login", timeout=90,  # argon2 and a cold API on a busy machine
                               json={"email": "admin@demo.ediary.example", "password": "Demo-Admin-2026"})
         assert login.status_code == 200
         token = login.json()["access_token"]
