@@ -1,41 +1,53 @@
-"""moto's server, plus one page of our own: the local mailbox, read straight from moto's SES and SNS.
+"""moto's server as `make run`, the tests and the benchmarks start it (`python -m ops.moto_server
+PORT`), on 127.0.0.1 only, with two additions of ours in front of moto's own WSGI app:
 
-moto's own `/moto-api/data.json` serialises every object every service ever tracked (each queued
-message, each stored file), so it grows with the session and costs seconds per read late in a test
-run or a long `make run`. The mailbox page reads only what was sent, in the order it was sent:
+1. An object PUT keeps its bytes whatever Content-Type it claims. moto reads a request through
+   Flask, which parses a body sent as `application/x-www-form-urlencoded` (what `curl
+   --data-binary` sends by default) into form fields instead of handing it over, so such a PUT to a
+   pre-signed URL stored an empty object (a zip's body even hung the parser). S3 itself stores the
+   bytes as they come; so a PUT that claims to be a form is passed on as `application/octet-stream`.
 
-    GET /_local/mailbox[?to=<address or phone>]
-    {"emails": [{"destinations": {"ToAddresses": [...]}, "subject", "body", "headers"}],
-     "bulk": [{"destinations": [...], "template", "template_data"}],
-     "sms": [{"phone_number", "message"}]}
+2. The local mailbox, read straight from moto's SES and SNS. moto's own `/moto-api/data.json`
+   serialises every object every service ever tracked (each queued message, each stored file), so
+   it grows with the session and costs seconds per read late in a test run or a long `make run`.
+   The mailbox reads only what was sent, in the order it was sent:
 
-The field names are those of data.json, so a reader of either sees the same records.
-Run: `python -m ops.moto_server -p PORT` (ops/services.py starts it).
+       GET /_local/mailbox[?to=<address or phone>]
+       {"emails": [{"destinations": {"ToAddresses": [...]}, "subject", "body", "text", "headers"}],
+        "bulk": [{"destinations": [...], "template", "template_data"}],
+        "sms": [{"phone_number", "message"}]}
+
+   The field names are those of data.json, so a reader of either sees the same records.
 """
 
 from __future__ import annotations
 
-import argparse
 import email
 import email.policy
 import json
-import os
+import signal
+import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
+HOST = "127.0.0.1"
+FORM = "application/x-www-form-urlencoded"
 MAILBOX_PATH = "/_local/mailbox"
 
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-def _raw_email(raw: str) -> tuple[str, str, dict[str, str]]:
-    """Subject, body and headers of a MIME message (what send_raw_email stores)."""
+
+def _raw_email(raw: str) -> tuple[str, str, str, dict[str, str]]:
+    """Subject, body (HTML first, as moto keeps a Simple message's HTML body when it has one), plain
+    text and headers of a MIME message (what send_raw_email stores)."""
     # From bytes: the str parser leaves an 8bit utf-8 body as backslash escapes.
     parsed = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), policy=email.policy.default)
-    # HTML first, as moto keeps a Simple message's HTML body when it has one
-    part = parsed.get_body(preferencelist=("html", "plain")) if parsed.is_multipart() else parsed
-    body = part.get_content() if part is not None else ""
-    return str(parsed.get("Subject", "")), str(body), {key: str(value) for key, value in parsed.items()}
+    html = parsed.get_body(preferencelist=("html", "plain"))
+    plain = parsed.get_body(preferencelist=("plain", "html"))
+    body, text = (str(part.get_content()) if part is not None else "" for part in (html, plain))
+    return str(parsed.get("Subject", "")), body, text, {key: str(value) for key, value in parsed.items()}
 
 
 def _emails() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -48,13 +60,13 @@ def _emails() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         for backend in list(regions.values()):
             for message in list(backend.sent_messages):
                 if hasattr(message, "raw_data"):
-                    subject, body, headers = _raw_email(message.raw_data)
+                    subject, body, text, headers = _raw_email(message.raw_data)
                     to = [address for address in (message.destinations or []) if address]
                     emails.append({"destinations": {"ToAddresses": to}, "subject": subject,
-                                   "body": body, "headers": headers})
+                                   "body": body, "text": text, "headers": headers})
                 elif hasattr(message, "body"):
                     emails.append({"destinations": message.destinations, "subject": message.subject,
-                                   "body": message.body, "headers": {}})
+                                   "body": message.body, "text": message.body, "headers": {}})
                 elif hasattr(message, "template_data"):
                     bulk.append({"destinations": message.destinations, "template": message.template,
                                  "template_data": message.template_data})
@@ -80,17 +92,21 @@ def mailbox(to: str | None = None) -> dict[str, list[dict[str, Any]]]:
     return {"emails": emails, "bulk": bulk, "sms": sms}
 
 
-def with_mailbox(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-    """moto's WSGI application, answering the mailbox path itself."""
+def with_local_mends(app: WsgiApp) -> WsgiApp:
+    """moto's WSGI app, answering the mailbox path itself and showing it every PUT body as bytes,
+    never as a form (only S3's object and part uploads PUT a body; moto's other services POST)."""
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != MAILBOX_PATH:
-            return app(environ, start_response)
-        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-        body = json.dumps(mailbox(query["to"][0] if "to" in query else None), ensure_ascii=False).encode()
-        start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
-                                  ("Content-Length", str(len(body)))])
-        return [body]
+        if environ.get("PATH_INFO") == MAILBOX_PATH:
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            body = json.dumps(mailbox(query["to"][0] if "to" in query else None), ensure_ascii=False).encode()
+            start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+        if environ.get("REQUEST_METHOD") == "PUT" and \
+                str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower() == FORM:
+            environ["CONTENT_TYPE"] = "application/octet-stream"
+        return app(environ, start_response)
 
     return wsgi
 
@@ -103,19 +119,19 @@ def read_mailbox(port: int, to: str | None = None, timeout: float = 5) -> dict[s
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Serve moto (as `python -m moto.server` does) with the mailbox page."""
+def main(port: int) -> None:
+    """Serve moto's every service on 127.0.0.1:port until TERM or Ctrl-C."""
+    import os
+
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import run_simple
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-H", "--host", default="127.0.0.1")
-    parser.add_argument("-p", "--port", type=int, required=True)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds its own URLs (SNS to SQS) from it
-    run_simple(args.host, args.port, with_mailbox(DomainDispatcherApplication(create_backend_app)),
-               threaded=True, request_handler=MotoRequestHandler)
+    os.environ.setdefault("MOTO_PORT", str(port))  # moto builds its own URLs (queues, topics) from it
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: sys.exit(0))
+    run_simple(HOST, port, with_local_mends(DomainDispatcherApplication(create_backend_app)), threaded=True,
+               request_handler=MotoRequestHandler)
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]))

@@ -29,10 +29,20 @@ def audit_dead_letter_queue_name(stage: str | None = None) -> str:
 
 def create_table() -> None:
     """The single table with its stream and TTL."""
+    from pynamodb.exceptions import TableError
+
     from chalicelib.dal.models import DiaryItem
 
-    if not DiaryItem.exists():
-        DiaryItem.create_table(wait=True)
+    for attempt in range(6):
+        try:
+            if not DiaryItem.exists():
+                DiaryItem.create_table(wait=True)
+            break
+        except TableError as error:
+            # DynamoDB Local's first calls can outlast the client's read timeout on a busy machine,
+            # and a CreateTable retried after one finds the table its first try made: try again.
+            if attempt == 5 or not ("ResourceInUseException" in str(error) or "timeout" in str(error).lower()):
+                raise
     ddb = boto3.client("dynamodb")
     ttl = ddb.describe_time_to_live(TableName=settings.table_name())["TimeToLiveDescription"]
     if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):

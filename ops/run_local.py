@@ -3,6 +3,7 @@ the API (`chalice local`), the event pump — plus the demo school. Ctrl-C stops
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -21,6 +23,7 @@ STATE = Path(os.environ.get("LOCAL_STATE_DIR", str(ROOT / ".local")))
 API_PORT = int(os.environ.get("PORT", "8000"))
 DDB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
 MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
+RUNNING = STATE / "running.json"  # the ports of the system running now, for `make mailbox` (ops/mailbox.py)
 
 
 def _port_free(port: int) -> bool:
@@ -64,7 +67,7 @@ def _banner(school_id: str) -> str:
         *[f"    {p.role:<22} {p.email:<30} {p.password}" for p in LOGINS],
         f"  Log in:     curl -s {api}/auth/login -H 'Content-Type: application/json' \\",
         "                -d '{\"email\": \"parent@demo.ediary.example\", \"password\": \"Demo-Parent-2026\"}'",
-        f"  Sent email and SMS: {sys.executable} -m ops.mailbox   (or http://127.0.0.1:{MOTO_PORT}/moto-api/data.json)",
+        f"  Sent email and SMS: make mailbox (or http://127.0.0.1:{MOTO_PORT}/_local/mailbox; emptied on restart)",
         f"  Logs: {STATE / 'logs'}",
         "  Ctrl-C stops everything.",
         "",
@@ -73,7 +76,7 @@ def _banner(school_id: str) -> str:
 
 
 def main() -> None:
-    """Start everything, seed, print where to go, wait for Ctrl-C."""
+    """Start everything, seed, print where to go, wait for Ctrl-C or TERM; both stop it all, exit 0."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for port, what in [(API_PORT, "API (PORT)"), (DDB_PORT, "DynamoDB Local (DYNAMODB_PORT)"),
                        (MOTO_PORT, "moto (MOTO_PORT)")]:
@@ -84,20 +87,11 @@ def main() -> None:
     print("Starting DynamoDB Local, moto, the API and the event pump…", flush=True)
     os.environ.update(local_environment())
     started: list[subprocess.Popen[bytes]] = []
-    stopping = threading.Event()
-
-    def stop_all() -> None:
-        stopping.set()
-        # A second Ctrl-C or TERM (a group signal reaches every process once) must not cut the stop short.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        for proc in reversed(started):
-            services.stop(proc)
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
+    stopping = threading.Event()  # tells the pump's thread to finish its round and end
+    asked = _StopRequest()
+    pump: threading.Thread | None = None
+    crashed = False
+    asked.listen()
     try:
         dynamodb = services.start_dynamodb(DDB_PORT, STATE / "dynamodb", logs / "dynamodb.log", started)
         services.start_moto(MOTO_PORT, logs / "moto.log", started)
@@ -121,20 +115,66 @@ def main() -> None:
         )
         started.append(api)
         services.wait_for_port(API_PORT, "chalice local", proc=api)
-        _start_pump(stopping, logs / "pump.log")
+        pump = _start_pump(stopping, logs / "pump.log")
+        RUNNING.write_text(json.dumps({"pid": os.getpid(), "api_port": API_PORT, "dynamodb_port": DDB_PORT,
+                                       "moto_port": MOTO_PORT}))
         print(_banner(school_id), flush=True)
-        while not stopping.is_set():
+        asked.running()
+        while not asked.stop and not crashed:
             if dynamodb.poll() is not None:
                 dynamodb = _restart_dynamodb(dynamodb, logs, started)
             for proc in started:
                 if proc.poll() is not None:
                     print(f"A service stopped unexpectedly (exit {proc.returncode}); see {logs}.", file=sys.stderr)
-                    stopping.set()
-            stopping.wait(1.0)
-    except KeyboardInterrupt:
-        print("\nStopping…")
+                    crashed = True
+            time.sleep(0.5)  # a signal cuts it short; the handler only records it
+    except BaseException:
+        # Whatever an interrupted start raised on its way out is the stop it was asked for.
+        if not asked.stop:
+            raise
     finally:
-        stop_all()
+        asked.ignore()  # a second Ctrl-C or TERM (a group signal reaches each process once) must not cut it short
+        if asked.stop:
+            print("\nStopping…", flush=True)
+        stopping.set()
+        if pump is not None:
+            pump.join(timeout=30)  # its round ends before the services it talks to go
+        for proc in reversed(started):
+            services.stop(proc)
+        RUNNING.unlink(missing_ok=True)
+    if crashed:
+        sys.exit(1)
+
+
+class _StopRequest:
+    """TERM or Ctrl-C. While the system starts, the signal interrupts the start at once; once it
+    runs, the handler only records it and the main loop ends. Raising from the handler into a
+    running `threading` wait left that wait's lock half-released, and the stop ended in
+    `RuntimeError: release unlocked lock` and exit 1."""
+
+    def __init__(self) -> None:
+        self.stop = False
+        self._interrupt = True
+
+    def listen(self) -> None:
+        """Handle TERM and Ctrl-C from now on."""
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def running(self) -> None:
+        """From now on a signal is only recorded."""
+        self._interrupt = False
+
+    def ignore(self) -> None:
+        """Signals from now on change nothing: the stop is under way."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.stop = True
+        self.ignore()
+        if self._interrupt:
+            raise KeyboardInterrupt
 
 
 def _restart_dynamodb(dead: subprocess.Popen[bytes], logs: Path,
@@ -148,7 +188,7 @@ def _restart_dynamodb(dead: subprocess.Popen[bytes], logs: Path,
     return proc
 
 
-def _start_pump(stopping: threading.Event, log_path: Path) -> None:
+def _start_pump(stopping: threading.Event, log_path: Path) -> threading.Thread:
     from app import app
     from ops.pump import Pump
 
@@ -169,7 +209,9 @@ def _start_pump(stopping: threading.Event, log_path: Path) -> None:
                 logging.getLogger("pump").exception("pump round failed")
                 stopping.wait(2.0)
 
-    threading.Thread(target=loop, name="event-pump", daemon=True).start()
+    thread = threading.Thread(target=loop, name="event-pump", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":

@@ -43,6 +43,19 @@ TERMS = [
     ("3 четверть", "2027-01-12", "2027-03-21"),
     ("4 четверть", "2027-04-01", "2027-05-31"),
 ]
+# Each class's two lessons a day: (starts, ends, subject, room, the demo teacher's topics by weekday
+# or None for a lesson with no teacher in the demo). The teacher posts topics, homework and grades.
+TIMETABLE = {
+    "5А": [("08:30", "09:15", "Математика", "214",
+            ["Натуральные числа", "Сложение и вычитание", "Умножение", "Деление с остатком", "Дроби"]),
+           ("09:25", "10:10", "Русский язык", "215", None)],
+    "5Б": [("08:30", "09:15", "Литература", "216", None),
+           ("09:25", "10:10", "Математика", "214",
+            ["Натуральные числа", "Числовой луч", "Сравнение чисел", "Округление", "Прикидка результата"])],
+    "9А": [("10:20", "11:05", "Английский язык", "301",
+            ["Present Perfect", "Past Simple", "Reported Speech", "Passive Voice", "Conditionals"]),
+           ("11:15", "12:00", "История", "305", None)],
+}
 STUDENTS_5A = [
     ("Иванов", "Пётр", "Сергеевич", "2015-03-14"),
     ("Алексеева", "Дарья", "Игоревна", "2015-07-02"),
@@ -55,37 +68,41 @@ def _existing_school_id() -> str | None:
     return next((str(s["school_id"]) for s in _every(schools.list_schools) if s["name"] == SCHOOL_NAME), None)
 
 
-def seed() -> str:
+def seed(today: dt.date | None = None) -> str:
     """Create the demo school and people unless they exist; returns the school id. A kept school
     (a checkout started again, maybe weeks later, or a start interrupted half-way) still gets its
-    parent's link and lessons in the current week, so there is always a week to read."""
+    parent's link and every class its lessons of the current week up to `today`, so there is
+    always a week to read. Nothing lies after today, and what the seeding writes alerts no one."""
+    from chalicelib.dal import journal as journal_store
+    from chalicelib.domain.alert_rules import SEEDED_SOURCE
+
+    today = today or dt.date.today()
     bootstrap_operator(OPERATOR.email, OPERATOR.password, OPERATOR.name)
     for person in (ADMIN, TEACHER, PARENT):
         create_verified_account(person.email, person.password, person.name)
     school_id = _existing_school_id() or _new_school()
-    class_id, subject_ids, teacher_id, pupils = _demo_class(school_id)
+    class_ids, subject_ids, teacher_id, pupils = _demo_classes(school_id)
     if not list(child_store.children_of(_account_id(PARENT.email), 1, None)):
         _link_parent(school_id, pupils[0])
     _text_the_parent(pupils[0])
-    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
-    if not journal.class_lessons(school_id, class_id, monday, monday + dt.timedelta(days=6)):
-        _this_week(school_id, class_id, subject_ids, teacher_id, pupils)
+    with journal_store.written_as(SEEDED_SOURCE):
+        for name, class_id in class_ids.items():
+            _this_week(school_id, name, class_id, subject_ids, teacher_id, pupils if name == "5А" else [], today)
     return school_id
 
 
 def _new_school() -> str:
-    """The school, its staff, classes, subjects and terms."""
+    """The school, its staff, classes, subjects and terms (the teaching assignments: _demo_classes)."""
     school_id = str(schools.register_school(SCHOOL_NAME, "Кирочная ул., 8, Санкт-Петербург", "Europe/Moscow",
                                             number="239", district="Центральный район")["school_id"])
     _grant(school_id, "admin", ADMIN.email)
     _grant(school_id, "teacher", TEACHER.email)
-    class_ids = {name: schools.add_class(school_id, name, level)["class_id"] for name, level in CLASSES}
-    subject_ids = {name: schools.add_subject(school_id, name)["subject_id"] for name in SUBJECTS}
+    for name, level in CLASSES:
+        schools.add_class(school_id, name, level)
+    for name in SUBJECTS:
+        schools.add_subject(school_id, name)
     for name, start, end in TERMS:
         schools.add_term(school_id, name, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-    teacher_id = _account_id(TEACHER.email)
-    for subject in ("Математика", "Английский язык"):
-        schools.assign_teaching(school_id, teacher_id, class_ids["5А"], subject_ids[subject])
     return school_id
 
 
@@ -100,11 +117,21 @@ def _every(listing: Callable[..., dict[str, Any]], *args: str) -> Iterator[dict[
             return
 
 
-def _demo_class(school_id: str) -> tuple[str, dict[str, str], str, list[str]]:
-    """5А, the subjects by name, the teacher, and 5А's pupils (enrolled when it has none) in the
-    order of STUDENTS_5A."""
-    class_id = next(c["class_id"] for c in _every(schools.list_classes, school_id) if c["name"] == "5А")
+def _demo_classes(school_id: str) -> tuple[dict[str, str], dict[str, str], str, list[str]]:
+    """The classes and subjects by name, the teacher (teaching every timetabled lesson with topics,
+    assigned when not yet), and 5А's pupils (enrolled when it has none) in the order of STUDENTS_5A."""
+    from chalicelib.dal import schools as school_store
+
+    class_ids = {str(c["name"]): str(c["class_id"]) for c in _every(schools.list_classes, school_id)
+                 if c["name"] in TIMETABLE}
     subject_ids = {s["name"]: s["subject_id"] for s in _every(schools.list_subjects, school_id)}
+    teacher_id = _account_id(TEACHER.email)
+    for name, lessons in TIMETABLE.items():
+        for *_, subject, _room, topics in lessons:
+            if topics and school_store.get_teaching(school_id, teacher_id, class_ids[name], subject_ids[subject]) \
+                    is None:
+                schools.assign_teaching(school_id, teacher_id, class_ids[name], subject_ids[subject])
+    class_id = class_ids["5А"]
     students = list(_every(schools.list_students, school_id, class_id))
     if not students:
         students = [schools.add_student(school_id, {"class_id": class_id, "last_name": last, "first_name": first,
@@ -113,7 +140,7 @@ def _demo_class(school_id: str) -> tuple[str, dict[str, str], str, list[str]]:
     order = [last for last, *_ in STUDENTS_5A]
     pupils = [str(s["student_id"]) for s in sorted(students, key=lambda s: order.index(s["last_name"])
                                                     if s["last_name"] in order else len(order))]
-    return str(class_id), subject_ids, _account_id(TEACHER.email), pupils
+    return class_ids, subject_ids, teacher_id, pupils
 
 
 def _account_id(email: str) -> str:
@@ -147,35 +174,51 @@ def _text_the_parent(student_id: str) -> None:
                                                       channels='{"absence": "both", "new_grade": "both"}'))
 
 
-def _this_week(school_id: str, class_id: str, subject_ids: dict[str, str], teacher_id: str,
-               pupils: list[str]) -> None:
-    """Lessons of the current week with topics, homework, grades and a late mark, as a teacher posts them."""
+def school_days(today: dt.date) -> list[dt.date]:
+    """The current week's school days (Monday to Friday) up to today."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday + dt.timedelta(days=n) for n in range(5) if monday + dt.timedelta(days=n) <= today]
+
+
+def _this_week(school_id: str, name: str, class_id: str, subject_ids: dict[str, str], teacher_id: str,
+               pupils: list[str], today: dt.date) -> None:
+    """One class's lessons of this week up to today, as a teacher posts them: each missing one with
+    its topic and grades (a late mark on Tuesday), and homework due on the next school day once
+    that day has come. Lessons already there stay as they are."""
     from chalicelib.domain.tokens import Caller
 
     admin = Caller("demo-admin", frozenset({f"admin:{school_id}"}))
     teacher = Caller(teacher_id, frozenset({f"teacher:{school_id}"}))
-    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
-    topics = ["Натуральные числа", "Сложение и вычитание", "Умножение", "Деление с остатком", "Дроби"]
-    for day, topic in enumerate(topics):
-        date = monday + dt.timedelta(days=day)
-        lesson = journal.schedule_lesson(admin, school_id, class_id, {
-            "date": date, "starts_at": "08:30", "ends_at": "09:15", "subject_id": subject_ids["Математика"],
-            "teacher_id": teacher_id, "room": "214"})
-        journal.schedule_lesson(admin, school_id, class_id, {
-            "date": date, "starts_at": "09:25", "ends_at": "10:10", "subject_id": subject_ids["Русский язык"],
-            "room": "215"})
-        lesson_id = str(lesson["lesson_id"])
-        journal.set_topic(teacher, school_id, class_id, lesson_id, topic, None)
-        journal.set_homework(teacher, school_id, class_id, lesson_id, f"Учебник, стр. {40 + day * 3}, № 1–5",
-                             date + dt.timedelta(days=2), None)
-        for n, pupil in enumerate(pupils):
-            journal.post_grade(teacher, school_id, class_id, lesson_id, {
-                "student_id": pupil, "value": 5 - (n + day) % 3, "weight": 1 + (day == 4),
-                "work_kind": "test" if day == 4 else "classwork",
-                "remark": "Молодец!" if (n + day) % 3 == 0 else None})
-        if day == 1:
-            journal.mark_attendance(teacher, school_id, class_id, lesson_id, pupils[0],
-                                    {"mark": "late", "excused": False, "minutes_late": 5})
+    days = school_days(today)
+    kept = {(lesson["date"], lesson["starts_at"]): lesson
+            for lesson in journal.class_lessons(school_id, class_id, days[0], days[-1])} if days else {}
+    for day in days:
+        weekday = day.weekday()
+        for starts, ends, subject, room, topics in TIMETABLE[name]:
+            lesson = kept.get((day.isoformat(), starts))
+            if lesson is None:
+                lesson = journal.schedule_lesson(admin, school_id, class_id, {
+                    "date": day, "starts_at": starts, "ends_at": ends, "subject_id": subject_ids[subject],
+                    "teacher_id": teacher_id if topics else None, "room": room})
+                if topics:
+                    _teach(teacher, school_id, class_id, str(lesson["lesson_id"]), topics[weekday], pupils, weekday)
+            due = day + dt.timedelta(days=3 if weekday == 4 else 1)
+            if topics and not lesson.get("homework") and due <= today:
+                journal.set_homework(teacher, school_id, class_id, str(lesson["lesson_id"]),
+                                     f"Учебник, стр. {40 + weekday * 3}, № 1–5", due, None)
+
+
+def _teach(teacher: Any, school_id: str, class_id: str, lesson_id: str, topic: str, pupils: list[str],
+           weekday: int) -> None:
+    journal.set_topic(teacher, school_id, class_id, lesson_id, topic, None)
+    for n, pupil in enumerate(pupils):
+        journal.post_grade(teacher, school_id, class_id, lesson_id, {
+            "student_id": pupil, "value": 5 - (n + weekday) % 3, "weight": 1 + (weekday == 4),
+            "work_kind": "test" if weekday == 4 else "classwork",
+            "remark": "Молодец!" if (n + weekday) % 3 == 0 else None})
+    if weekday == 1 and pupils:
+        journal.mark_attendance(teacher, school_id, class_id, lesson_id, pupils[0],
+                                {"mark": "late", "excused": False, "minutes_late": 5})
 
 
 def _grant(school_id: str, role: str, email: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -72,35 +73,64 @@ def die_with_parent() -> Any:
     return arm
 
 
+LOOPBACK_LAUNCHER = ROOT / "ops" / "java" / "LoopbackDynamoDB.java"
+
+
+def _loopback_launcher(jar: Path, java: str) -> list[str]:
+    """How java runs DynamoDB Local on 127.0.0.1 (the jar itself binds every interface): the
+    launcher compiled once into .local/java/ (keyed by its source and the jar) when javac is
+    there, else from its source each time (Java's source-file mode: slower, no JDK needed)."""
+    import hashlib
+
+    source = LOOPBACK_LAUNCHER.read_bytes()
+    digest = hashlib.sha256(source + str(jar).encode()).hexdigest()[:16]
+    built = ROOT / ".local" / "java" / digest
+    javac = shutil.which("javac") or str(Path(java).resolve().parent / "javac")
+    if not (built / "LoopbackDynamoDB.class").exists() and Path(javac).exists():
+        import tempfile
+
+        built.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=built.parent))
+        compiled = subprocess.run([javac, "-nowarn", "-cp", str(jar), "-d", str(staging), str(LOOPBACK_LAUNCHER)],
+                                  capture_output=True)
+        if compiled.returncode == 0:
+            with contextlib.suppress(OSError):  # another run compiled it meanwhile: theirs is the same
+                staging.rename(built)
+        shutil.rmtree(staging, ignore_errors=True)
+    if (built / "LoopbackDynamoDB.class").exists():
+        return ["-cp", f"{jar}{os.pathsep}{built}", "LoopbackDynamoDB"]
+    return ["-cp", str(jar), str(LOOPBACK_LAUNCHER)]
+
+
 def start_dynamodb(port: int, data_dir: Path | None, log_path: Path | None = None,
                    started: list[subprocess.Popen[bytes]] | None = None) -> subprocess.Popen[bytes]:
     """Run DynamoDB Local on 127.0.0.1:port; in memory unless a data folder is given. The process
     joins `started` before it is waited for, so a stop that comes meanwhile stops it too."""
     jar = dynamodb_local_jar()
+    java = require_java()
     storage = ["-dbPath", str(data_dir)] if data_dir else ["-inMemory"]
     if data_dir:
         data_dir.mkdir(parents=True, exist_ok=True)
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [require_java(), "-Xmx1g", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
+        [java, "-Xmx1g", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", *_loopback_launcher(jar, java),
          "-port", str(port), *storage, "-sharedDb", "-disableTelemetry"],
         cwd=str(jar.parent), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=die_with_parent(),  # one prctl call in the child, looked up before the fork
     )
     if started is not None:
         started.append(proc)
-    # DynamoDB Local binds all interfaces; nothing here sends it traffic but from loopback.
     wait_for_port(port, "DynamoDB Local", proc=proc)
     return proc
 
 
 def start_moto(port: int, log_path: Path | None = None,
                started: list[subprocess.Popen[bytes]] | None = None) -> subprocess.Popen[bytes]:
-    """Run moto's server (SES, SNS, SQS, S3) with our mailbox page on 127.0.0.1:port (joining `started`
-    at once). Started from the repository root, so `ops` imports."""
+    """Run moto's server (SES, SNS, SQS, S3) on 127.0.0.1:port (joining `started` at once), with
+    the local mends of ops/moto_server.py."""
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ops.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "ops.moto_server", str(port)],
         cwd=str(ROOT), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=die_with_parent(),  # one prctl call in the child, looked up before the fork
     )

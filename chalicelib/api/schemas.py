@@ -936,7 +936,7 @@ class UploadOut(BaseModel):
 
     upload_id: str
     filename: str
-    state: Literal["awaiting_file", "processing", "done", "failed"]
+    state: Literal["awaiting_file", "processing", "done", "failed", "expired"]
     reason: str | None
     detail: str | None
     created_at: str | None

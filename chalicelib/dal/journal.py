@@ -7,6 +7,9 @@ miss a change; the record's version makes a concurrent edit fail instead of over
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from pynamodb.transactions import TransactWrite
@@ -18,6 +21,19 @@ from chalicelib.errors import ConflictError
 RecordT = TypeVar("RecordT", bound=JournalItem)
 
 STALE = ConflictError(field="version", code="stale_version")
+# Who wrote the records written now: a teacher (through the API), unless a writer such as the
+# demo seeding says otherwise (`written_as`); alerts read it off the stream record.
+_source: ContextVar[str] = ContextVar("journal_source", default="teacher")
+
+
+@contextmanager
+def written_as(source: str) -> Iterator[None]:
+    """Records created or changed inside carry this `source` (a later change by a teacher, the teacher's)."""
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def class_pk(class_id: str) -> str:
@@ -75,7 +91,7 @@ def _correction(record: JournalItem, by: str, action: str, before: dict[str, Any
 def create(record: JournalItem, by: str, after: dict[str, Any], exists: ConflictError) -> None:
     """Write a new record and its first history line; `exists` when the key is taken."""
     record.created_at = record.created_at or now_iso()
-    record.changed_by, record.change = by, "created"
+    record.changed_by, record.change, record.source = by, "created", _source.get()
     with storing(conflict=exists):
         with TransactWrite(connection=connection()) as tx:
             tx.save(record, condition=JournalItem.pk.does_not_exist())
@@ -84,7 +100,7 @@ def create(record: JournalItem, by: str, after: dict[str, Any], exists: Conflict
 
 def save_change(record: JournalItem, by: str, change: str, before: dict[str, Any], after: dict[str, Any]) -> None:
     """Write a corrected record (version-checked) with what changed."""
-    record.changed_by, record.change = by, change
+    record.changed_by, record.change, record.source = by, change, _source.get()
     with storing(conflict=STALE):
         with TransactWrite(connection=connection()) as tx:
             tx.save(record)  # PynamoDB adds "version = <read version>" to the condition

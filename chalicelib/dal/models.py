@@ -531,7 +531,7 @@ class Upload(DiaryItem, discriminator="Upload"):
     upload_id = UnicodeAttribute()
     school_id = UnicodeAttribute()
     filename = UnicodeAttribute()
-    state = UnicodeAttribute(default="awaiting_file")  # awaiting_file | processing | done | failed
+    state = UnicodeAttribute(default="awaiting_file")  # awaiting_file | processing | done | failed | expired
     reason = UnicodeAttribute(null=True)
     detail = UnicodeAttribute(null=True)
     rows_total = NumberAttribute(default=0)

@@ -123,6 +123,18 @@ def fail(upload: Upload, reason: str, detail: str, when: Any = None) -> bool:
     return True
 
 
+def expire(upload: Upload, detail: str) -> bool:
+    """awaiting_file → expired: its file never came; False when the file got there first."""
+    try:
+        with storing(conflict=ConflictError()):
+            upload.update(actions=[Upload.state.set("expired"), Upload.reason.set("url_expired"),
+                                   Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
+                          condition=Upload.state == "awaiting_file")
+    except ConflictError:
+        return False
+    return True
+
+
 def finish_chunk(upload: Upload, chunk: str, rows: int, rejected: Sequence[UploadRowError],
                  listed: int, changed: int, items_changed: int = 0) -> bool:
     """Record a chunk's outcome once: the counters (by code too), the marker and the first `listed`

@@ -126,12 +126,19 @@ def _identity(image: dict[str, Any], event_id: str) -> str:
     return event_id
 
 
+# The `source` of journal records the demo seeding writes (ops/seed_demo.py): a demo school's
+# past, made up at its start, is not news to anyone.
+SEEDED_SOURCE = "demo"
+
+
 def events_of_change(event_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
                      recorded_at: str | None = None) -> list[AlertEvent]:
     """What one stream record (plain old and new images, and when the stream recorded it) means
     to families; most mean nothing."""
     if new is None:
         return []  # a deletion is not news to anyone
+    if new.get("source") == SEEDED_SOURCE:
+        return []
     kind = new.get("kind")
     reader = _READERS.get(str(kind))
     events = reader(_identity(new, event_id), old, new) if reader else []

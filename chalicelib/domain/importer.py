@@ -42,6 +42,9 @@ CHUNK_ROWS = 2000
 # A chunk takes at most the handler's 60 s, and its message comes back for ~30 min (5 receives,
 # 6 min apart) before the dead-letter queue: an upload that went an hour without progress is dead.
 STALLED_AFTER = dt.timedelta(hours=1)
+# A PUT begun just before its URL lapsed may still be arriving (S3 checks the signature when a
+# request starts), and S3's notification follows it: an upload waits this long past its URL.
+ARRIVAL_GRACE = dt.timedelta(minutes=5)
 REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
@@ -383,20 +386,38 @@ def finish(upload_id: str) -> None:
         store.mark_done(upload)
 
 
-def settle(upload: Upload) -> Upload:
-    """An upload as it stands: one left processing with no progress for STALLED_AFTER is ended
-    `failed`, `stalled` (unless a chunk is recorded meanwhile), so none stays processing for ever."""
-    if upload.state != "processing":
-        return upload
-    last = upload.progress_at or upload.created_at or ""
+def clock() -> dt.datetime:
+    """Now, in UTC (tests move it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _since(stamp: str | None, now: dt.datetime) -> dt.timedelta | None:
     try:
-        idle = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)
+        return now - dt.datetime.fromisoformat(stamp or "")
     except ValueError:
-        idle = STALLED_AFTER
-    if idle < STALLED_AFTER:
+        return None
+
+
+def settle(upload: Upload) -> Upload:
+    """An upload as it stands, ended on read when it can no longer go on: one whose file never
+    came before its URL lapsed (plus ARRIVAL_GRACE) ends `expired`; one left processing with no
+    progress for STALLED_AFTER ends `failed`, `stalled` (unless a chunk is recorded meanwhile).
+    So none waits for ever, and no sweep (no Scan) is needed."""
+    now = clock()
+    if upload.state == "awaiting_file":
+        waited = _since(upload.created_at, now)
+        if waited is not None and waited < dt.timedelta(seconds=files.PUT_URL_SECONDS) + ARRIVAL_GRACE:
+            return upload
+        store.expire(upload, "no file arrived before its upload URL lapsed: ask for a new upload")
+    elif upload.state == "processing":
+        last = upload.progress_at or upload.created_at or ""
+        idle = _since(last, now)
+        if idle is not None and idle < STALLED_AFTER:
+            return upload
+        store.fail(upload, "stalled", f"no progress since {last}",
+                   when=(Upload.state == "processing") & (Upload.chunks_done == upload.chunks_done))
+    else:
         return upload
-    store.fail(upload, "stalled", f"no progress since {last}",
-               when=(Upload.state == "processing") & (Upload.chunks_done == upload.chunks_done))
     return store.get_upload(upload.upload_id, consistent=True) or upload
 
 
