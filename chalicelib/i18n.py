@@ -192,6 +192,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "phone_missing": ("Сначала укажите номер телефона в профиле.", "Add a phone number to your profile first."),
     "phone_already_verified": ("Номер телефона уже подтверждён.", "The phone number is already confirmed."),
+    # new access codes (issue 17, item 1)
+    "application_not_completed": (
+        "Код доступа по этому заявлению ещё не выдан.",
+        "No access code has been issued for this application yet.",
+    ),
+    "code_already_used": ("Код уже использован: дневник открыт.", "The code has been used: the diary is open."),
+    "too_many_access_codes": (
+        "Слишком много новых кодов. Повторите через {retry_after} с.",
+        "Too many new codes. Try again in {retry_after} s.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

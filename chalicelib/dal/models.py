@@ -315,6 +315,7 @@ class Application(DiaryItem, discriminator="Application"):
     decided_at = UnicodeAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
     student_id = UnicodeAttribute(null=True)
+    code_generation = NumberAttribute(null=True)  # how many times its access code was renewed
 
 
 class ApplicationRef(DiaryItem, discriminator="ApplicationRef"):
@@ -381,6 +382,7 @@ class Invitation(DiaryItem, discriminator="Invitation"):
     invited_by = UnicodeAttribute()
     valid_until = NumberAttribute()
     accepted_by = UnicodeAttribute(null=True)
+    code_generation = NumberAttribute(null=True)  # how many times its code was renewed
 
 
 class AuditEntry(DiaryItem, discriminator="AuditEntry"):
