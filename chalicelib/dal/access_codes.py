@@ -16,6 +16,16 @@ from chalicelib.errors import ConflictError
 Attempt = Literal["counted", "spent", "gone"]
 
 
+def account_holder(account_id: str) -> str:
+    """Who holds an application's code: the parent's account."""
+    return f"ACCOUNT#{account_id}"
+
+
+def address_holder(email: str) -> str:
+    """Who holds an invitation's code: the invited address (whichever account registers it)."""
+    return f"EMAIL#{email}"
+
+
 def get_code(holder: str, purpose: str, ref_id: str) -> AccessCode | None:
     """One code of a holder, read consistently."""
     with storing():

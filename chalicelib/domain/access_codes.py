@@ -43,6 +43,7 @@ def _issued(code: AccessCode) -> dict[str, Any]:
 
 
 def _charge(caller_id: str, target: str) -> None:
+    # `target` is the application's or invitation's id: the quota's name keeps it apart from accounts.
     quotas.spend("too_many_access_codes", (quotas.NEW_ACCESS_CODES_PER_CODE_DAY, target),
                  (quotas.NEW_ACCESS_CODES_PER_ACCOUNT_HOUR, caller_id),
                  (quotas.NEW_ACCESS_CODES_PER_ACCOUNT_DAY, caller_id))
@@ -74,10 +75,10 @@ def _renew_application(application: Application, actor_id: str) -> dict[str, Any
         raise ConflictError(code="application_not_completed")  # no code was ever issued
     if isinstance(child_store.access_of(application.student_id, application.account_id), Guardianship):
         raise ConflictError(code="code_already_used")
-    _charge(actor_id, f"APPLICATION#{application.application_id}")
+    _charge(actor_id, application.application_id)
     generation = int(application.code_generation or 0) + 1
     code = child_store.new_code_item(
-        f"ACCOUNT#{application.account_id}", "application", application.application_id,
+        store.account_holder(application.account_id), "application", application.application_id,
         secrets.digest(application_code(application.application_id, generation), CODE_PURPOSE),
         application.student_id, application.school_id, CODE_VALID_DAYS * 86_400)
     store.renew_application_code(application, code, actor_id)
@@ -104,7 +105,7 @@ def renew_for_invitee(account_id: str, invitation_id: str) -> dict[str, Any]:
     account = account_store.get_account(account_id)
     if account is None:
         raise AuthenticationError()
-    held = store.get_code(f"EMAIL#{account.email}", "invitation", invitation_id)
+    held = store.get_code(store.address_holder(account.email), "invitation", invitation_id)
     invitation = child_store.get_invitation(held.student_id, invitation_id) if held else None
     if invitation is None or invitation.email != account.email:
         raise NotFoundError(code="invitation_not_found")
@@ -116,10 +117,10 @@ def _renew_invitation(invitation: Invitation, actor_id: str) -> dict[str, Any]:
 
     if invitation.state != "pending":
         raise ConflictError(code="invitation_not_pending")
-    _charge(actor_id, f"INVITATION#{invitation.invitation_id}")
+    _charge(actor_id, invitation.invitation_id)
     generation = int(invitation.code_generation or 0) + 1
     code = child_store.new_code_item(
-        f"EMAIL#{invitation.email}", "invitation", invitation.invitation_id,
+        store.address_holder(invitation.email), "invitation", invitation.invitation_id,
         secrets.digest(invitation_code(invitation.invitation_id, generation), CODE_PURPOSE),
         invitation.student_id, invitation.school_id, INVITATION_VALID_DAYS * 86_400)
     store.renew_invitation_code(invitation, code, actor_id)
