@@ -224,6 +224,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Вы больше не связаны с этим ребёнком в дневнике: уведомлений о нём не будет.",
         "You are no longer linked to this child in the diary: no alerts about them will come.",
     ),
+    # new access codes (issue 17, item 1)
+    "application_not_completed": (
+        "Код доступа по этому заявлению ещё не выдан.",
+        "No access code has been issued for this application yet.",
+    ),
+    "code_already_used": ("Код уже использован: дневник открыт.", "The code has been used: the diary is open."),
+    "too_many_access_codes": (
+        "Слишком много новых кодов. Повторите через {wait}.",
+        "Too many new codes. Try again in {wait}.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.

@@ -39,7 +39,8 @@ def withdraw_application(req: Request) -> Any:
 @endpoint(bp, "POST", "/children/redeem", allow=ACCOUNT, body="RedeemRequest", response="ChildOut",
           errors=(400, 401, 409, 422, 429), summary="Redeem a code from an approval or an invitation")
 def redeem(req: Request) -> Any:
-    return children.redeem(req.account_id, req.body.code)
+    b = req.body
+    return children.redeem(req.account_id, b.code, b.application_id, b.invitation_id)
 
 
 @endpoint(bp, "GET", "/children", allow=ACCOUNT, query="PageQuery", response="ChildPage",
@@ -94,3 +95,34 @@ def revoke_viewer(req: Request) -> Any:
 def audit(req: Request) -> Any:
     q = req.query
     return children.audit(req.account_id, req.path["student_id"], q.limit, req.cursor, req.lang)
+
+
+# --- new access codes (a code mistyped five times, expired or lost) ---------------------------
+
+
+@endpoint(bp, "POST", "/applications/{application_id}/code", allow=ACCOUNT, response="AccessCodeOut",
+          status=202, errors=(401, 404, 409, 429),
+          summary="A new access code for my approved application, emailed; the old one stops working")
+def renew_application_code(req: Request) -> Any:
+    from chalicelib.domain import access_codes
+
+    return access_codes.renew_for_parent(req.account_id, req.path["application_id"])
+
+
+@endpoint(bp, "POST", "/invitations/{invitation_id}/code", allow=ACCOUNT, response="AccessCodeOut",
+          status=202, errors=(401, 404, 409, 429),
+          summary="A new code for an invitation to my address, emailed; the old one stops working")
+def renew_my_invitation_code(req: Request) -> Any:
+    from chalicelib.domain import access_codes
+
+    return access_codes.renew_for_invitee(req.account_id, req.path["invitation_id"])
+
+
+@endpoint(bp, "POST", "/children/{student_id}/invitations/{invitation_id}/code", allow=ACCOUNT,
+          response="AccessCodeOut", status=202, errors=(*CHILD, 409, 429),
+          summary="Send a pending invitation a new code (parents only); the old one stops working")
+def renew_invitation_code(req: Request) -> Any:
+    from chalicelib.domain import access_codes
+
+    path = req.path
+    return access_codes.renew_for_guardian(req.account_id, path["student_id"], path["invitation_id"])

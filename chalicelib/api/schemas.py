@@ -519,9 +519,19 @@ Part = Literal["grades", "homework", "attendance", "schedule", "events", "meetin
 
 
 class RedeemRequest(Strict):
-    """A one-time code from an approval or an invitation email."""
+    """A one-time code from an approval or an invitation email; naming the application or the
+    invitation it belongs to spends a mistyped try on that code alone."""
 
     code: Annotated[str, Field(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9 -]+$")]
+    application_id: Id | None = None
+    invitation_id: Id | None = None
+
+    @field_validator("invitation_id")
+    @classmethod
+    def _one_target(cls, invitation_id: str | None, info: ValidationInfo) -> str | None:
+        if invitation_id and info.data.get("application_id"):
+            raise ValueError("name the application or the invitation, not both")
+        return invitation_id
 
 
 class ChildOut(BaseModel):
@@ -1150,3 +1160,12 @@ class NewsOut(BaseModel):
     emails_sent: int
     sms_sent: int
     failed: int
+
+
+class AccessCodeOut(BaseModel):
+    """A new access code is on its way to its holder's email; the old one no longer works."""
+
+    purpose: Literal["application", "invitation"]
+    ref_id: str
+    valid_until: str
+    attempts_left: int

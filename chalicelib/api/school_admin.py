@@ -171,6 +171,15 @@ def reject_application(req: Request) -> Any:
                                req.body.reason)
 
 
+@endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/code", allow=SCHOOL_ADMIN,
+          response="AccessCodeOut", status=202, errors=(401, 403, 404, 409, 429),
+          summary="Issue a new access code for an approved application (emailed to the parent)")
+def renew_application_code(req: Request) -> Any:
+    from chalicelib.domain import access_codes
+
+    return access_codes.renew_by_school(req.path["school_id"], req.path["application_id"], req.account_id)
+
+
 # --- machine credentials of the school's information system ----------------------------
 
 

@@ -30,13 +30,17 @@ def code_sk(purpose: str, ref_id: str) -> str:
     return f"CODE#{purpose}#{ref_id}"
 
 
+RENEWABLE_AFTER_EXPIRY = 30 * 86_400
+
+
 def new_code_item(holder: str, purpose: str, ref_id: str, code_hash: str, student_id: str, school_id: str,
                   valid_seconds: int) -> AccessCode:
     """An unsaved one-time code item."""
     item = AccessCode(holder_pk(holder), code_sk(purpose, ref_id), purpose=purpose, ref_id=ref_id,
                       code_hash=code_hash, attempts=0, valid_until=epoch() + valid_seconds,
                       student_id=student_id, school_id=school_id)
-    item.expires_at = timedelta(seconds=valid_seconds + 86_400)  # TTL tidies up a day after it stops working
+    # TTL tidies up a month after it stops working: until then its holder can still ask for a new one.
+    item.expires_at = timedelta(seconds=valid_seconds + RENEWABLE_AFTER_EXPIRY)
     return item
 
 
@@ -113,6 +117,12 @@ def _audit(student_id: str, actor_id: str, action: str, part: str | None, subjec
     return entry
 
 
+def audit_entry(student_id: str, actor_id: str, action: str, subject: str | None, *,
+                actor_name: str | None = None, actor_role: str | None = None) -> AuditEntry:
+    """An unsaved access-change entry, for a write that stores it beside the change."""
+    return _audit(student_id, actor_id, action, None, subject, actor_name, actor_role)
+
+
 def record(student_id: str, actor_id: str, action: str, part: str | None = None, subject: str | None = None, *,
            actor_name: str | None = None, actor_role: str | None = None, subject_name: str | None = None,
            subject_role: str | None = None) -> None:
@@ -157,7 +167,8 @@ def link(access: Guardianship | Viewer, code: AccessCode, holder: str, audit_act
                    access.name, role, access.name, role)
     with storing(conflict=ConflictError(field="code", code="code_invalid")), \
             TransactWrite(connection=connection()) as tx:
-        tx.delete(AccessCode(holder_pk(holder), code.sk), condition=AccessCode.pk.exists())
+        # The very code typed: one renewed meanwhile (a new hash under the same key) links nothing.
+        tx.delete(AccessCode(holder_pk(holder), code.sk), condition=AccessCode.code_hash == code.code_hash)
         tx.save(access)
         tx.save(entry)
         if invitation is not None:

@@ -334,6 +334,7 @@ class Application(DiaryItem, discriminator="Application"):
     applicant_phone = UnicodeAttribute(null=True)
     applicant_phone_verified = BooleanAttribute(null=True)
     search_text = UnicodeAttribute(null=True)  # child's and applicant's name words (domain/search_words.py)
+    code_generation = NumberAttribute(null=True)  # how many times its access code was renewed
 
 
 class ApplicationRef(DiaryItem, discriminator="ApplicationRef"):
@@ -401,6 +402,7 @@ class Invitation(DiaryItem, discriminator="Invitation"):
     invited_by = UnicodeAttribute()
     valid_until = NumberAttribute()
     accepted_by = UnicodeAttribute(null=True)
+    code_generation = NumberAttribute(null=True)  # how many times its code was renewed
 
 
 class AuditEntry(DiaryItem, discriminator="AuditEntry"):

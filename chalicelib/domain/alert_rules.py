@@ -233,24 +233,35 @@ def _message(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> 
                        account_ids=recipients, data=data)]
 
 
+def _renewed(old: dict[str, Any] | None, new: dict[str, Any]) -> int:
+    """The generation of a code renewed by this change (domain/access_codes.py); 0 for none."""
+    generation = int(new.get("code_generation") or 0)
+    return generation if old is not None and generation != int(old.get("code_generation") or 0) else 0
+
+
 def _application(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
     state = new.get("state")
-    if state not in ("completed", "rejected") or (old is not None and old.get("state") == state):
+    renewed = _renewed(old, new) if state == "completed" else 0
+    if not renewed and (state not in ("completed", "rejected") or (old is not None and old.get("state") == state)):
         return []
     child = " ".join(str(new[p]) for p in ("child_last_name", "child_first_name", "child_middle_name") if new.get(p))
     data = {"application_id": new["application_id"], "state": state, "reason": new.get("reject_reason") or "",
-            "child_name": child}
-    # An application reaches each result once; its identity is the result, not the stream record.
-    return [AlertEvent("application_result", new["school_id"], f"application:{new['application_id']}:{state}",
+            "child_name": child, "generation": renewed}
+    # An application reaches each result (and each renewed code) once; its identity is the
+    # result, not the stream record.
+    result = f"code-{renewed}" if renewed else state
+    return [AlertEvent("application_result", new["school_id"], f"application:{new['application_id']}:{result}",
                        account_ids=(new["account_id"],), data=data)]
 
 
 def _invitation(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
-    if old is not None or new.get("state") != "pending":
-        return []  # revoked or accepted later: only the new invitation is sent
+    renewed = _renewed(old, new) if new.get("state") == "pending" else 0
+    if not renewed and (old is not None or new.get("state") != "pending"):
+        return []  # revoked or accepted later: only the new invitation (or a renewed code) is sent
     data = {"invitation_id": new["invitation_id"], "email": new["email"], "inviter_id": new["invited_by"],
             "role": new.get("role"), "scope": sorted(new.get("scope") or ())}
-    return [AlertEvent("invitation", new["school_id"], f"invitation:{new['invitation_id']}",
+    suffix = f":code-{renewed}" if renewed else ""
+    return [AlertEvent("invitation", new["school_id"], f"invitation:{new['invitation_id']}{suffix}",
                        student_id=new["student_id"], data=data)]
 
 

@@ -405,7 +405,7 @@ def send_transactional(event: AlertEvent) -> int:
         account = account_store.get_account(event.account_ids[0])
         template, data = applications.result_email(
             event.data["application_id"], event.data["state"], event.data["reason"], event.data["child_name"],
-            account.name if account else "", _school(event.school_id)[0])
+            account.name if account else "", _school(event.school_id)[0], int(event.data.get("generation") or 0))
         message = None if account is None else {
             "account_id": account.account_id, "to": account.email, "language": account.language or "ru",
             "suppressed": bool(account.email_suppressed), "template": template, "data": data}

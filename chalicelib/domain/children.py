@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.dal import access_codes as code_store
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import DEFAULT_TIMEZONE, AuditEntry, Guardianship, Invitation, Viewer
+from chalicelib.dal.models import DEFAULT_TIMEZONE, AccessCode, AuditEntry, Guardianship, Invitation, Viewer
 from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, iso_of_epoch, page
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
@@ -249,26 +250,33 @@ def summary_line(new_grades: int, unread_messages: int, lang: str) -> str:
 # --- redeeming a code -----------------------------------------------------------------
 
 
-def redeem(caller_account_id: str, code: str) -> dict[str, Any]:
-    """Trade a one-time code (from an approved application or an invitation) for a link."""
+def redeem(caller_account_id: str, code: str, application_id: str | None = None,
+           invitation_id: str | None = None) -> dict[str, Any]:
+    """Trade a one-time code (from an approved application or an invitation) for a link.
+
+    Every try is counted against the account first, whichever code it is aimed at; then against
+    the one code it is aimed at (named, or the code it matches, or the account's only live code),
+    so a mistyped code never spends another one."""
     account = account_store.get_account(caller_account_id)
     if account is None:
         raise AuthenticationError()
+    quotas.spend("too_many_attempts", (quotas.ACCESS_CODE_GUESSES_PER_ACCOUNT_HOUR, account.account_id),
+                 (quotas.ACCESS_CODE_GUESSES_PER_ACCOUNT_DAY, account.account_id))
     typed = secrets.normalise_access_code(code)
     # Invitation codes are held by the address they were sent to, so only the account
     # registered with that address finds them.
     codes = store.codes_of([f"ACCOUNT#{account.account_id}", f"EMAIL#{account.email}"])
     now = epoch()
-    match = next((c for c in codes if secrets.same_digest(typed, CODE_PURPOSE, c.code_hash)), None)
+    match = _aimed_at(codes, typed, now, application_id, invitation_id)
     if match is None:
-        for held in codes:  # a guess counts against every live code of the guesser
-            if held.valid_until > now:
-                store.count_failed_code(held)
         raise DiaryError(field="code", code="code_invalid")
     if match.valid_until <= now:
         raise DiaryError(field="code", code="code_expired")
-    if match.attempts >= MAX_CODE_ATTEMPTS:
+    attempt = code_store.take_attempt(match, MAX_CODE_ATTEMPTS)
+    if attempt == "spent":
         raise TooManyAttemptsError(retry_after=0, code="code_attempts_exceeded")
+    if attempt == "gone" or not secrets.same_digest(typed, CODE_PURPOSE, match.code_hash):
+        raise DiaryError(field="code", code="code_invalid")
     holder = match.pk.removeprefix("HOLDER#")
     existing = store.access_of(match.student_id, account.account_id)
     if match.purpose == "application":
@@ -289,6 +297,18 @@ def redeem(caller_account_id: str, code: str) -> dict[str, Any]:
                       invited_by=invitation.invited_by, name=account.name, email=account.email)
         store.link(link, match, holder, "invitation_accepted", invitation=invitation)
     return _card(_access(link))
+
+
+def _aimed_at(codes: list[AccessCode], typed: str, now: int, application_id: str | None,
+              invitation_id: str | None) -> AccessCode | None:
+    """The code a try is spent on: the one named, else the one it matches, else the only live
+    code the account holds (a mistype of it); None when it cannot be told (nothing is spent)."""
+    if application_id or invitation_id:
+        purpose, ref_id = ("application", application_id) if application_id else ("invitation", invitation_id)
+        return next((c for c in codes if (c.purpose, c.ref_id) == (purpose, ref_id)), None)
+    match = next((c for c in codes if secrets.same_digest(typed, CODE_PURPOSE, c.code_hash)), None)
+    live = [c for c in codes if c.valid_until > now]
+    return match or (live[0] if len(live) == 1 else None)
 
 
 # --- invitations and viewers (parents only) -------------------------------------------
@@ -327,10 +347,12 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
     return invitation_view(invitation)
 
 
-def invitation_code(invitation_id: str) -> str:
-    """The invitation's code, derived (keyed) from its id: the stream handler that emails it can
-    make it again, while only its hash is stored."""
-    return secrets.derived_access_code(f"invitation:{invitation_id}")
+def invitation_code(invitation_id: str, generation: int = 0) -> str:
+    """The invitation's code, derived (keyed) from its id and how often it was renewed: the stream
+    handler that emails it can make it again, while only its hash is stored."""
+    from chalicelib.domain.access_codes import invitation_code as renewed
+
+    return renewed(invitation_id, generation)
 
 
 def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | None:
@@ -345,7 +367,8 @@ def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | No
     language = (invitee.language if invitee else inviter.language if inviter else None) or "ru"
     data = {"inviter": inviter.name if inviter else "", "role": invitation.role,
             "child_name": f"{student.first_name} {student.last_name}" if student else "",
-            "scope": sorted(invitation.scope or ()), "code": invitation_code(invitation_id),
+            "scope": sorted(invitation.scope or ()),
+            "code": invitation_code(invitation_id, int(invitation.code_generation or 0)),
             "valid_days": INVITATION_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
     return {"account_id": invitee_id or "", "to": invitation.email, "language": language,
             "suppressed": bool(invitee and invitee.email_suppressed), "template": "invitation", "data": data}

@@ -52,3 +52,13 @@ def spend(code: str, *charges: tuple[Quota, str]) -> None:
         raise TooManyAttemptsError(retry_after=1, code=code)
     if full:
         raise TooManyAttemptsError(retry_after=max(1, max(w.ends for w in full) - at), code=code)
+# Access codes (domain/access_codes.py). Every redeem is counted before any code is compared,
+# whichever code it is aimed at: 20 guesses a day at 32^8 codes find one by chance about once in
+# 5 * 10^10 days. Each code has its own 5 tries on top (domain/children.py).
+ACCESS_CODE_GUESSES_PER_ACCOUNT_HOUR = Quota("ACCESS-CODE-GUESSES-HOUR", 10, HOUR)
+ACCESS_CODE_GUESSES_PER_ACCOUNT_DAY = Quota("ACCESS-CODE-GUESSES-DAY", 20, DAY)
+# A new code is an email to the code's holder: a few per code, and per person asking (a parent,
+# an invitee, an administrator at the desk).
+NEW_ACCESS_CODES_PER_CODE_DAY = Quota("NEW-ACCESS-CODES-CODE-DAY", 3, DAY)
+NEW_ACCESS_CODES_PER_ACCOUNT_HOUR = Quota("NEW-ACCESS-CODES-HOUR", 5, HOUR)
+NEW_ACCESS_CODES_PER_ACCOUNT_DAY = Quota("NEW-ACCESS-CODES-DAY", 20, DAY)

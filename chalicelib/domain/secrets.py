@@ -30,6 +30,11 @@ def derived_access_code(seed: str) -> str:
     return "".join(ACCESS_CODE_ALPHABET[b % len(ACCESS_CODE_ALPHABET)] for b in raw[:ACCESS_CODE_LENGTH])
 
 
+def renewed_access_code(seed: str, generation: int) -> str:
+    """The code of the `generation`-th renewal (0: the first code), derived as the first one is."""
+    return derived_access_code(seed if generation == 0 else f"{seed}#renewal-{generation}")
+
+
 def normalise_access_code(code: str) -> str:
     """What a person typed, without spaces or dashes, in capitals."""
     return "".join(ch for ch in code.upper() if ch not in " -")

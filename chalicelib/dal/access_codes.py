@@ -1,0 +1,88 @@
+"""Access codes spent one guess at a time, and renewed: a new code replaces its predecessor in
+place (same holder, same key), so the old code stops working in the very write that issues it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.dal.children import audit_entry, code_sk, holder_pk, student_pk
+from chalicelib.dal.models import AccessCode, Application, Guardianship, Invitation
+from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.errors import ConflictError
+
+Attempt = Literal["counted", "spent", "gone"]
+
+
+def account_holder(account_id: str) -> str:
+    """Who holds an application's code: the parent's account."""
+    return f"ACCOUNT#{account_id}"
+
+
+def address_holder(email: str) -> str:
+    """Who holds an invitation's code: the invited address (whichever account registers it)."""
+    return f"EMAIL#{email}"
+
+
+def get_code(holder: str, purpose: str, ref_id: str) -> AccessCode | None:
+    """One code of a holder, read consistently."""
+    with storing():
+        try:
+            return AccessCode.get(holder_pk(holder), code_sk(purpose, ref_id), consistent_read=True)
+        except AccessCode.DoesNotExist:
+            return None
+
+
+def take_attempt(code: AccessCode, limit: int) -> Attempt:
+    """Count one guess at this very code before it is compared, atomically: "counted"; "spent" when
+    its `limit` guesses are used; "gone" when it was redeemed or replaced since it was read."""
+    try:
+        with storing():
+            code.update(actions=[AccessCode.attempts.add(1)],
+                        condition=(AccessCode.code_hash == code.code_hash)
+                        & (AccessCode.attempts.does_not_exist() | (AccessCode.attempts < limit)))
+    except ConflictError:
+        current = get_code(code.pk.removeprefix("HOLDER#"), code.purpose, code.ref_id)
+        return "spent" if current is not None and current.code_hash == code.code_hash else "gone"
+    return "counted"
+
+
+def _generation_is(model: type[Application] | type[Invitation], generation: int) -> Condition:
+    attribute = model.code_generation
+    return attribute.does_not_exist() | (attribute == generation) if generation == 0 else attribute == generation
+
+
+def renew_application_code(application: Application, code: AccessCode, actor_id: str) -> None:
+    """Replace the application's code with a new one, bump its generation (the stream emails the
+    new code) and audit it, together; refused once the parent is linked or another renewal won."""
+    generation = int(application.code_generation or 0)
+    student_id = application.student_id or code.student_id
+    entry = audit_entry(student_id, actor_id, "access_code_renewed", application.account_id)
+    code.created_at = now_iso()
+    with storing(conflict=ConflictError(code="code_already_used")), TransactWrite(connection=connection()) as tx:
+        tx.update(application, actions=[Application.code_generation.set(generation + 1)],
+                  condition=(Application.state == "completed") & _generation_is(Application, generation))
+        # No guardianship yet (absent, or a viewer's link, has no relation): a used code is not renewed.
+        tx.condition_check(Guardianship, student_pk(student_id), f"ACCESS#{application.account_id}",
+                           condition=Guardianship.relation.does_not_exist())
+        tx.save(code)
+        tx.save(entry)
+    application.code_generation = generation + 1
+
+
+def renew_invitation_code(invitation: Invitation, code: AccessCode, actor_id: str) -> None:
+    """Replace a pending invitation's code, extend the invitation to the new code's validity, bump
+    its generation (the stream emails the new code) and audit it, together."""
+    generation = int(invitation.code_generation or 0)
+    entry = audit_entry(invitation.student_id, actor_id, "access_code_renewed", invitation.email)
+    code.created_at = now_iso()
+    with storing(conflict=ConflictError(code="invitation_not_pending")), \
+            TransactWrite(connection=connection()) as tx:
+        tx.update(invitation, actions=[Invitation.code_generation.set(generation + 1),
+                                       Invitation.valid_until.set(code.valid_until)],
+                  condition=(Invitation.state == "pending") & _generation_is(Invitation, generation))
+        tx.save(code)
+        tx.save(entry)
+    invitation.code_generation, invitation.valid_until = generation + 1, code.valid_until
