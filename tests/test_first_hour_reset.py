@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from chalicelib.errors import DiaryError
 from tests.conftest import sent_emails, unique_email
 from tests.journeys import PASSWORD, emailed_code, login, post, register, verified_account
 
@@ -109,3 +112,28 @@ def test_reset_mail_is_throttled_per_address_and_per_client(client, pump, monkey
     for _ in range(20 - 6):  # the client's quota counts every request, the throttled one too
         assert ask_reset(client, unique_email()).status_code == 202
     assert ask_reset(client, unique_email()).status_code == 429
+
+
+def test_request_and_confirm_do_the_same_work_for_any_address(client, pump, monkeypatch):
+    from chalicelib.domain import accounts, password_reset
+    from tests.test_security_accounts import Recorder
+
+    known = verified_account(client, pump)
+    assert ask_reset(client, known).status_code == 202
+    code = emailed_code(pump, known)
+    pending = register(client)
+    pump.drain()
+    calls: list[str] = []
+    for module, names in ((accounts, ("store",)), (password_reset, ("store", "codes", "outbox", "secrets"))):
+        for name in names:
+            monkeypatch.setattr(module, name, Recorder(getattr(module, name), calls))
+    seen = []
+    for email in (known, pending, unique_email()):
+        calls.clear()
+        password_reset.request_reset(email, "198.51.100.40")
+        with pytest.raises(DiaryError):
+            password_reset.confirm(email, other_code(code), NEW_PASSWORD, "198.51.100.40")
+        seen.append(list(calls))
+    assert seen[0] == seen[1] == seen[2]
+    assert {"queue_account_step", "take_code_guess", "hash_password", "get_account", "get_code",
+            "same_digest"} <= set(seen[0])
