@@ -36,6 +36,24 @@ def resend_code(req: Request) -> Any:
     return {"status": "accepted"}
 
 
+@endpoint(bp, "POST", "/auth/password-reset", allow=PUBLIC, body="EmailOnly", response="Accepted", status=202,
+          errors=(422, 429), summary="Email a password-reset code (answers the same for any address)")
+def request_password_reset(req: Request) -> Any:
+    from chalicelib.domain import password_reset
+
+    password_reset.request_reset(req.body.email, req.source_ip)
+    return {"status": "accepted"}
+
+
+@endpoint(bp, "POST", "/auth/password-reset/confirm", allow=PUBLIC, body="PasswordResetConfirm", status=204,
+          errors=(400, 422, 429), summary="Set a new password with the emailed code; every login of the account ends")
+def confirm_password_reset(req: Request) -> Any:
+    from chalicelib.domain import password_reset
+
+    password_reset.confirm(req.body.email, req.body.code, req.body.password, req.source_ip)
+    return Reply(None, 204)
+
+
 @endpoint(bp, "POST", "/auth/login", allow=PUBLIC, body="LoginRequest", response="TokenPair",
           errors=(401, 403, 422, 429), summary="Log in: an access token and a refresh token")
 def login(req: Request) -> Any:

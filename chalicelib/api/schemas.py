@@ -157,6 +157,14 @@ class VerifyEmailRequest(Strict):
     password: Password
 
 
+class PasswordResetConfirm(Strict):
+    """The code emailed for a password reset, and the new password (the rules of verify-email)."""
+
+    email: Email
+    code: str = Field(pattern=r"^\d{6}$")
+    password: Password
+
+
 class EmailOnly(Strict):
     """Just an email address."""
 

@@ -258,9 +258,11 @@ def remove_role(account_id: str, role: str, school_id: str | None) -> None:
 # --- sessions (refresh-token families) ------------------------------------------------
 
 
-def create_session(family_id: str, account_id: str, token_hash: str, lifetime: timedelta) -> None:
-    """A new login: the first token of a family."""
-    session = Session(f"SESSION#{family_id}", "SESSION", account_id=account_id, current_hash=token_hash)
+def create_session(family_id: str, account_id: str, token_hash: str, lifetime: timedelta,
+                   generation: int = 0) -> None:
+    """A new login: the first token of a family, of the account's current session generation."""
+    session = Session(f"SESSION#{family_id}", "SESSION", account_id=account_id, current_hash=token_hash,
+                      generation=generation)
     session.created_at = now_iso()
     session.expires_at = lifetime
     with storing():

@@ -7,6 +7,7 @@ One line per access pattern:
 - account id by email (login):   GetItem  PK=EMAIL#<email>, SK=EMAIL
 - email verification of account: GetItem  PK=ACCOUNT#<id>, SK=VERIFICATION
 - phone verification of account: GetItem  PK=ACCOUNT#<id>, SK=PHONE_VERIFICATION
+- password-reset code of account: GetItem PK=ACCOUNT#<id>, SK=PASSWORD_RESET
 - an account's roles (tokens):   Query    PK=ACCOUNT#<id>, SK begins_with ROLE#
 - a role still held (staff route): GetItem PK=ACCOUNT#<id>, SK=ROLE#<school | CITY>#<role> (consistent)
 - refresh-token family:          GetItem  PK=SESSION#<family>, SK=SESSION
@@ -163,6 +164,7 @@ class Account(DiaryItem, discriminator="Account"):
     password_hash = UnicodeAttribute(null=True)  # none until the owner sets it, verifying the email
     verified = BooleanAttribute(default=False)
     email_suppressed = BooleanAttribute(null=True)  # SES reported a hard bounce or a complaint
+    session_generation = NumberAttribute(null=True)  # a password reset moves it: older sessions end
 
 
 class EmailClaim(DiaryItem, discriminator="EmailClaim"):
@@ -212,6 +214,7 @@ class Session(DiaryItem, discriminator="Session"):
     current_hash = UnicodeAttribute()
     used_hashes = UnicodeSetAttribute(null=True)
     revoked = BooleanAttribute(default=False)
+    generation = NumberAttribute(null=True)  # the account's session generation at login
 
 
 class Throttle(DiaryItem, discriminator="Throttle"):
@@ -759,3 +762,11 @@ class FormerViewer(DiaryItem, discriminator="FormerViewer"):
     role = UnicodeAttribute()
     revoked_at = UnicodeAttribute()
     revoked_by = UnicodeAttribute()
+
+
+class PasswordReset(DiaryItem, discriminator="PasswordReset"):
+    """The code emailed to reset an account's password, stored only as a hash; its guesses are the
+    address's code guesses (CodeGuesses), so they are counted before the code is even read."""
+
+    code_hash = UnicodeAttribute()
+    valid_until = NumberAttribute()  # checked on use: TTL deletion may lag by days

@@ -75,7 +75,7 @@ def _fresh_guesses(email: str, now: int) -> None:
     store.fresh_code_guesses(email, window, ends)
 
 
-ACCOUNT_STEPS = ("register", "resend")
+ACCOUNT_STEPS = ("register", "resend", "password-reset")
 
 
 def carry_out(step: str, data: dict[str, Any], request_id: str) -> None:
@@ -84,6 +84,10 @@ def carry_out(step: str, data: dict[str, Any], request_id: str) -> None:
         register(data["email"], data["name"], data.get("language", "ru"), request_id)
     elif step == "resend":
         resend_code(data["email"])
+    elif step == "password-reset":
+        from chalicelib.domain import password_reset  # builds on accounts
+
+        password_reset.send_code(data["email"])
     else:
         raise ValueError(f"unknown account step {step!r}")
 
@@ -190,7 +194,7 @@ def login(email: str, password: str, client: str) -> Tokens:
     store.give_back_attempt(throttle.CLIENT.scope, client)
     if not account.verified:  # only accounts from before verification set the password
         raise ForbiddenError(field="email", code="email_not_verified")
-    return _open_session(account.account_id)
+    return _open_session(account.account_id, generation_of(account))
 
 
 def _admit(policy: throttle.Policy, key: str, now: int, strict: bool) -> None:
@@ -233,10 +237,15 @@ def _tokens(account_id: str, family_id: str, secret: str) -> Tokens:
     return Tokens(access_token=access, expires_in=ttl, refresh_token=f"{family_id}.{secret}")
 
 
-def _open_session(account_id: str) -> Tokens:
+def generation_of(account: Account) -> int:
+    """The account's session generation: a password reset moves it, ending every earlier login."""
+    return int(account.session_generation or 0)
+
+
+def _open_session(account_id: str, generation: int) -> Tokens:
     family_id, secret = new_id(), secrets.new_token()
     lifetime = timedelta(days=get_settings().refresh_token_days)
-    store.create_session(family_id, account_id, secrets.digest(secret, REFRESH_PURPOSE), lifetime)
+    store.create_session(family_id, account_id, secrets.digest(secret, REFRESH_PURPOSE), lifetime, generation)
     return _tokens(account_id, family_id, secret)
 
 
@@ -251,6 +260,10 @@ def refresh(refresh_token: str) -> Tokens:
         store.revoke_session(session)
         raise AuthenticationError(field="refresh_token", code="refresh_token_reused")
     if not secrets.same_digest(secret, REFRESH_PURPOSE, session.current_hash):
+        raise AuthenticationError(field="refresh_token", code="refresh_token_invalid")
+    account = store.get_account(session.account_id)
+    if account is None or generation_of(account) != int(session.generation or 0):
+        store.revoke_session(session)  # a password reset since this login ended it
         raise AuthenticationError(field="refresh_token", code="refresh_token_invalid")
     new_secret = secrets.new_token()
     if not store.rotate_session(session, presented, secrets.digest(new_secret, REFRESH_PURPOSE)):
