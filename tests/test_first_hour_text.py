@@ -59,6 +59,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                    "link": "https://diary.example/children"},
     "news": {"school": "ГБОУ Школа № 239", "title": "Каникулы с 29 декабря",
              "body": "Уважаемые родители! Зимние каникулы начнутся 29 декабря.", "unsubscribe": UNSUBSCRIBE},
+    "password_reset": {"name": "Иванова Мария Петровна", "code": "482913", "minutes": 30},
     "registration_attempt": {"name": "Иванова Мария Петровна"},
     "verify_email": {"name": "Иванова Мария Петровна", "code": "482913"},
     "sms_absence": {**GRADE, "mark": "absent", "excused": False, "minutes_late": None},
