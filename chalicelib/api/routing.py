@@ -132,7 +132,8 @@ def endpoint(
             path,
             methods=[method],
             authorizer=None if allow.public else access_token,
-            content_types=["application/json"],
+            # A body must come as JSON (415 otherwise, chalicelib/api/envelope.py); without one, any type.
+            content_types=["application/json"] if body else ["*/*"],
             name=f"{handler.__name__}_{method.lower()}",
         )(view)
         return handler
