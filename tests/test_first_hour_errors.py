@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from chalicelib import i18n
+from tests.journeys import login, post, school_with_admin, verified_account
 
 LANGUAGES = [("ru", i18n.RU), ("en", i18n.EN)]
 LOGIN = json.dumps({"email": "parent@example.ru", "password": "Пароль-2026"}).encode()
@@ -146,3 +147,75 @@ def answers_in_the_envelope_over_http(api: str) -> None:
         ]
         for answer, status, code in cases:
             assert_envelope(answer.status_code, answer.headers, answer.json(), status, code, lang)
+
+
+# --- item 19: strict request models -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lesson(app, pump) -> dict[str, str]:
+    """A school with a class, a pupil, mathematics taught by a teacher and one lesson of it."""
+    from chalice.test import Client
+
+    from chalicelib.domain.accounts import forget_client
+
+    forget_client("127.0.0.1")
+    with Client(app, stage_name="test") as client:
+        return _lesson(client, pump)
+
+
+def _lesson(client: Any, pump: Any) -> dict[str, str]:
+    school_id, admin = school_with_admin(client, pump)
+    base = f"/schools/{school_id}"
+    class_id = post(client, f"{base}/classes", {"name": "5А", "grade_level": 5}, admin).json_body["class_id"]
+    maths = post(client, f"{base}/subjects", {"name": "Математика"}, admin).json_body["subject_id"]
+    email = verified_account(client, pump, name="Петрова Анна Сергеевна")
+    teacher_id = post(client, f"{base}/teachers", {"email": email}, admin).json_body["account_id"]
+    post(client, f"{base}/teachings", {"teacher_id": teacher_id, "class_id": class_id, "subject_id": maths}, admin)
+    pupil = post(client, f"{base}/students", {"last_name": "Иванов", "first_name": "Пётр",
+                                               "birth_date": "2015-05-05", "class_id": class_id}, admin)
+    assert pupil.status_code == 201, pupil.body  # an ISO date given as a string is still a date
+    made = post(client, f"{base}/classes/{class_id}/lessons", {
+        "date": "2026-09-07", "starts_at": "08:30", "ends_at": "09:15", "subject_id": maths,
+        "teacher_id": teacher_id}, admin)
+    assert made.status_code == 201, made.body
+    return {"admin": admin, "base": base, "class_id": class_id, "pupil": pupil.json_body["student_id"],
+            "teacher": login(client, email)["access_token"],
+            "grades": f"{base}/classes/{class_id}/lessons/{made.json_body['lesson_id']}/grades"}
+
+
+def refused_field(answer: Any, field: str, kind: str) -> None:
+    assert answer.status_code == 422, answer.body
+    error = answer.json_body["error"]
+    assert (error["code"], error["field"]) == ("validation_failed", field)
+    assert [(d["field"], d["code"]) for d in error["details"]] == [(field, kind)]
+
+
+@pytest.mark.parametrize(("field", "value", "kind"), [
+    ("value", "5", "int_type"),  # a string is not a number
+    ("value", True, "int_type"),  # nor is true
+    ("value", 5.0, "int_type"),  # nor a number with a fraction, however small
+    ("weight", "2", "int_type"),
+    ("student_id", 12345, "string_type"),  # and a number is not a string
+])
+def test_a_grade_with_a_value_of_the_wrong_json_type_is_refused(client, lesson, field, value, kind):
+    body = {"student_id": lesson["pupil"], "value": 5, "work_kind": "classwork", field: value}
+    refused_field(post(client, lesson["grades"], body, lesson["teacher"]), field, kind)
+
+
+def test_a_grade_given_as_a_number_is_posted(client, lesson):
+    answer = post(client, lesson["grades"], {"student_id": lesson["pupil"], "value": 5, "weight": 2}, lesson["teacher"])
+    assert answer.status_code == 201, answer.body
+    assert (answer.json_body["value"], answer.json_body["weight"]) == (5, 2)
+
+
+def test_a_date_is_an_iso_string_and_a_query_is_text(client, lesson):
+    base, admin = lesson["base"], lesson["admin"]
+    student = {"last_name": "Орлова", "first_name": "Вера", "class_id": lesson["class_id"]}
+    assert post(client, f"{base}/students", {**student, "birth_date": "2015-06-01"}, admin).status_code == 201
+    # seconds since 1970 are not a date, though pydantic's lax mode would read them as one
+    refused_field(post(client, f"{base}/students", {**student, "birth_date": 1433116800}, admin),
+                  "birth_date", "date_type")
+    refused_field(post(client, f"{base}/classes", {"name": "6Б", "grade_level": "6"}, admin), "grade_level", "int_type")
+    page = client.http.get(f"{base}/classes?limit=1", headers={"Authorization": f"Bearer {admin}"})
+    assert page.status_code == 200 and len(page.json_body["items"]) == 1

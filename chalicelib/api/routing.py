@@ -207,20 +207,20 @@ def _parse_body(spec: Endpoint, raw: str | bytes | None) -> Any:
     data = input_bounds.json_body(raw) if raw else {}
     if not isinstance(data, dict):
         raise DiaryError(code="invalid_json")
-    return _validate(spec.body, data)
+    return _validate(spec.body, data)  # strict, as its model says: "5" is not a number
 
 
 def _parse_query(spec: Endpoint, params: Mapping[str, str] | None) -> Any:
     if spec.query is None:
         return None
-    return _validate(spec.query, dict(params or {}))
+    return _validate(spec.query, dict(params or {}), strict=False)  # a query is text: limit=20 is a number
 
 
-def _validate(model_name: str, data: dict[str, Any]) -> Any:
+def _validate(model_name: str, data: dict[str, Any], strict: bool | None = None) -> Any:
     from pydantic import ValidationError
 
     try:
-        return schema(model_name).model_validate(data)
+        return schema(model_name).model_validate(data, strict=strict)
     except ValidationError as exc:
         raise ValidationFailedError(
             [
