@@ -29,10 +29,18 @@ def audit_dead_letter_queue_name(stage: str | None = None) -> str:
 
 def create_table() -> None:
     """The single table with its stream and TTL."""
+    from pynamodb.exceptions import TableError
+
     from chalicelib.dal.models import DiaryItem
 
     if not DiaryItem.exists():
-        DiaryItem.create_table(wait=True)
+        try:
+            DiaryItem.create_table(wait=True)
+        except TableError:
+            # The app's short timeouts (chalicelib/aws.py) may give up on a CreateTable that went
+            # through, on a loaded machine: the retry then finds the table made.
+            if not DiaryItem.exists():
+                raise
     ddb = boto3.client("dynamodb")
     ttl = ddb.describe_time_to_live(TableName=settings.table_name())["TimeToLiveDescription"]
     if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
