@@ -219,3 +219,40 @@ def test_a_date_is_an_iso_string_and_a_query_is_text(client, lesson):
     refused_field(post(client, f"{base}/classes", {"name": "6Б", "grade_level": "6"}, admin), "grade_level", "int_type")
     page = client.http.get(f"{base}/classes?limit=1", headers={"Authorization": f"Bearer {admin}"})
     assert page.status_code == 200 and len(page.json_body["items"]) == 1
+
+
+def _types_within(annotation: Any) -> set[Any]:
+    import typing
+
+    return {annotation}.union(*(_types_within(arg) for arg in typing.get_args(annotation)))
+
+
+def test_every_date_or_time_of_a_request_body_parses_from_its_iso_string():
+    """A guard for new models: a plain `dt.date` field in a strict model would refuse "2026-09-01"."""
+    import datetime as dt
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+    import app as _app  # noqa: F401  (registers every route)
+    from chalicelib.api.routing import ENDPOINTS, schema
+
+    samples = {dt.date: "2026-09-01", dt.datetime: "2026-09-01T08:30:00+03:00", dt.time: "08:30:00"}
+    pending, seen, checked = [schema(e.body) for e in ENDPOINTS if e.body], set(), 0
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            within = _types_within(info.annotation)
+            pending += [t for t in within if isinstance(t, type) and issubclass(t, BaseModel)]
+            annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            field = TypeAdapter(annotation, config=ConfigDict(strict=True))
+            for kind in within & set(samples):
+                try:
+                    field.validate_python(samples[kind])
+                except ValueError as refused:  # a plain dt.date in a strict model: make it a `Day`
+                    raise AssertionError(f"{model.__name__}.{name} refuses {samples[kind]!r}") from refused
+                checked += 1
+    assert checked >= 8, "the request models have dates: this test must see them"
