@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.api import accounts, diary, family, operator, school_admin, school_life, school_system, service, teacher
 from chalicelib.api import alerts as alert_routes
 from chalicelib.api import messages as message_routes
+from chalicelib.api.envelope import envelope
 from chalicelib.api.gate import gate
 from chalicelib.events.aggregates import aggregates
 from chalicelib.events.alerts import alerts as alert_events
@@ -17,6 +18,7 @@ app = Chalice(app_name="ediary")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
 
 app.register_blueprint(gate)
+app.register_blueprint(envelope)
 app.register_blueprint(service.bp)
 app.register_blueprint(accounts.bp)
 app.register_blueprint(operator.bp)

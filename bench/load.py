@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ops import services
+from ops import local_gateway, services
 
 PARENTS = int(os.environ.get("LOAD_PARENTS", "50"))
 DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
@@ -182,8 +182,7 @@ def main() -> None:
         seed = _seed()
         port = services.free_port()
         api_proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "load", "--host", "127.0.0.1",
-             "--port", str(port), "--no-autoreload"], cwd=services.ROOT, env=os.environ.copy(),
+            local_gateway.command("load", port), cwd=services.ROOT, env=os.environ.copy(),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         started.append(api_proc)
         services.wait_for_port(port, "chalice local", proc=api_proc)

@@ -234,6 +234,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Слишком много новых кодов. Повторите через {wait}.",
         "Too many new codes. Try again in {wait}.",
     ),
+    # every error in the envelope: what chalice and API Gateway answer themselves (issue 17, item 7)
+    "unsupported_media_type": (
+        "Тело запроса — JSON: отправьте его с заголовком Content-Type: application/json.",
+        "The request body is JSON: send it with the header Content-Type: application/json.",
+    ),
+    "too_many_requests": ("Слишком много запросов. Повторите позже.", "Too many requests. Try again later."),
+    "request_too_large": ("Запрос слишком большой.", "The request is too large."),
+    "gateway_timeout": (
+        "Сервис не ответил вовремя. Проверьте, сохранилось ли изменение, прежде чем повторять.",
+        "The service did not answer in time. Check whether the change was saved before trying again.",
+    ),
 }
 
 # Field-level reasons, keyed by pydantic's error type.
@@ -267,6 +278,14 @@ FIELD_REASONS: dict[str, tuple[str, str]] = {
     "range_reversed": ("конец периода раньше начала", "the end of the span is before its start"),
     # searching by name (issue 17: applicants, the school directory)
     "search_words": ("укажите от 1 до 5 слов для поиска", "give one to five words to search by"),
+    # strict request models: a JSON value of the wrong type (issue 17, item 19)
+    "bool_type": ("ожидается true или false", "true or false is expected"),
+    "float_type": ("ожидается число", "a number is expected"),
+    "list_type": ("ожидается список", "a list is expected"),
+    "model_type": ("ожидается объект", "an object is expected"),
+    "dict_type": ("ожидается объект", "an object is expected"),
+    "time_type": ("ожидается время ЧЧ:ММ", "a time HH:MM is expected"),
+    "datetime_type": ("ожидаются дата и время ISO 8601", "an ISO 8601 date and time is expected"),
 }
 
 

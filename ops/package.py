@@ -4,9 +4,10 @@
 
 1. `chalice package` (app code only, no merge) to learn the functions chalice generates: their
    logical ids, timeouts and SQS event sources.
-2. Build the merge template: infra/resources.json (table, bucket, SES, SNS, gateway responses)
-   with this stage's names, plus per queue (every `*_QUEUE` variable of the stage, every queue a
-   handler listens to, and the uploads queue) a dead-letter queue and two alarms, a role per
+2. Build the merge template: infra/resources.json (table, bucket, SES, SNS) with this stage's
+   names, API Gateway's own answers in our error envelope (GATEWAY_RESPONSES), plus per queue
+   (every `*_QUEUE` variable of the stage, every queue a handler listens to, and the uploads
+   queue) a dead-letter queue and two alarms, a role per
    function (grants: infra/permissions.json) and each SQS event source patched with
    `ReportBatchItemFailures`; the API's log group and the subscription that carries its audit
    lines to the audit function, which parks what it cannot store on its own dead-letter queue.
@@ -37,6 +38,22 @@ DEFAULT_LAMBDA_TIMEOUT = 60  # chalice's default
 RETAINED_STAGES = {"prod"}  # their table and bucket outlive the stack
 API_FUNCTION, AUDIT_FUNCTION = "APIHandler", "AuditTrail"  # chalicelib/events/audit.py's audit_trail
 ASYNC_RETRIES = 2  # Lambda's own retries of an asynchronous call (CloudWatch Logs calls so)
+# What API Gateway answers itself, as our error envelope: its response type, the status (None: the one
+# API Gateway chose) and our error code. ops/local_gateway.py answers the same way under `chalice local`.
+GATEWAY_RESPONSES: dict[str, tuple[int | None, str]] = {
+    "UNAUTHORIZED": (401, "unauthenticated"),  # no Authorization header: the authorizer never ran
+    "ACCESS_DENIED": (403, "forbidden"),
+    # an unknown route, or a method its path lacks: API Gateway tells neither apart, so both are 404
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
+    "RESOURCE_NOT_FOUND": (404, "not_found"),
+    "REQUEST_TOO_LARGE": (413, "request_too_large"),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type"),
+    "THROTTLED": (429, "too_many_requests"),
+    "QUOTA_EXCEEDED": (429, "too_many_requests"),
+    "INTEGRATION_TIMEOUT": (504, "gateway_timeout"),
+    "DEFAULT_4XX": (None, "bad_request"),
+    "DEFAULT_5XX": (None, "internal_error"),
+}
 
 
 def signing_secret_parameter(stage: str) -> str:
@@ -245,6 +262,26 @@ def audit_trail_resources(stage: str, settings: dict[str, Any]) -> dict[str, Any
     }
 
 
+def gateway_responses() -> dict[str, Any]:
+    """API Gateway's own refusals in our error envelope (x-amazon-apigateway-gateway-responses).
+    They cannot read Accept-Language, so `message` carries both languages, Russian first."""
+    from chalicelib import i18n
+
+    responses: dict[str, Any] = {}
+    for kind, (status, code) in GATEWAY_RESPONSES.items():
+        message = " / ".join(i18n.message(code, lang) for lang in (i18n.RU, i18n.EN))
+        body = json.dumps({"error": {"code": code, "message": message, "field": None}}, ensure_ascii=False)
+        if "$" in body:  # API Gateway substitutes $context and $stageVariables in these templates
+            raise SystemExit(f"gateway response {kind}: {body} holds a $")
+        headers = {"gatewayresponse.header.Content-Type": "'application/json; charset=utf-8'"}
+        if status == 401:
+            headers["gatewayresponse.header.WWW-Authenticate"] = "'Bearer'"
+        responses[kind] = {"responseParameters": headers, "responseTemplates": {"application/json": body}}
+        if status is not None:
+            responses[kind]["statusCode"] = str(status)  # a string in the OpenAPI extension
+    return responses
+
+
 def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict[str, Any]:
     """Our resources, and the patches to chalice's, for one stage."""
     settings = json.loads((INFRA / "permissions.json").read_text(encoding="utf-8"))
@@ -278,6 +315,8 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
     resources.update(log_groups(functions, settings))
+    resources["RestAPI"] = {"Properties": {"DefinitionBody": {
+        "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
     if AUDIT_FUNCTION in functions:
         resources.update(audit_trail_resources(stage, settings))
         outputs["AuditTrailFunction"] = {"Value": {"Ref": AUDIT_FUNCTION}}  # for ops/replay_audit.py

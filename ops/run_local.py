@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from ops import services
+from ops import local_gateway, services
 
 ROOT = services.ROOT
 STATE = Path(os.environ.get("LOCAL_STATE_DIR", str(ROOT / ".local")))
@@ -107,8 +107,7 @@ def main() -> None:
         if resumed or ended:
             print(f"Uploads left processing: {resumed} resumed, {ended} ended (their files were lost).", flush=True)
         api = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-             "--port", str(API_PORT), "--no-autoreload"],
+            local_gateway.command("local", API_PORT),  # `chalice local`, its own refusals in our envelope
             cwd=str(ROOT), env=os.environ.copy(), stdout=open(logs / "api.log", "ab"),
             stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=services.die_with_parent(),  # the API never outlives the runner either

@@ -14,8 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ops import services  # noqa: E402
+from ops import local_gateway, services  # noqa: E402
 from ops.moto_server import read_mailbox  # noqa: E402
+
+local_gateway.install()  # the test client's gateway answers as `chalice local`'s does (ops/local_gateway.py)
 
 _DDB_PORT, _MOTO_PORT = services.free_port(), services.free_port()
 os.environ.update(services.aws_environment(_DDB_PORT, _MOTO_PORT))

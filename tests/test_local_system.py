@@ -15,6 +15,7 @@ import requests
 
 from ops.moto_server import read_mailbox
 from ops.services import ROOT, free_port
+from tests.test_first_hour_errors import answers_in_the_envelope_over_http
 
 
 def _start(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, str]:
@@ -58,6 +59,7 @@ def test_make_run_serves_the_demo_school_and_survives_a_restart(tmp_path):
         assert "parent@demo.ediary.example" in banner and "Demo-Parent-2026" in banner
         school_id = banner.split("Demo school id:")[1].split()[0]
         assert requests.get(f"{api}/health", timeout=5).json()["status"] == "ok"
+        answers_in_the_envelope_over_http(api)  # what chalice local answers itself, too (issue 17, item 7)
         login = requests.post(f"{api}/auth/login", timeout=90,  # argon2 and a cold API on a busy machine
                               json={"email": "admin@demo.ediary.example", "password": "Demo-Admin-2026"})
         assert login.status_code == 200

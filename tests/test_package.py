@@ -157,12 +157,18 @@ def test_upload_bucket_is_private_encrypted_and_notifies_the_uploads_queue(templ
 def test_gateway_responses_use_the_error_envelope(template):
     responses = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
         "x-amazon-apigateway-gateway-responses"]
-    body = json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"])
-    assert body == {"error": {"code": "unauthenticated", "message": "Нужно войти в систему.", "field": None}}
-    assert responses["UNAUTHORIZED"]["statusCode"] == 401
-    body = json.loads(responses["ACCESS_DENIED"]["responseTemplates"]["application/json"])
-    assert body == {"error": {"code": "forbidden", "message": "Недостаточно прав для этого действия.", "field": None}}
-    assert responses["ACCESS_DENIED"]["statusCode"] == 403
+    assert set(responses) >= {"DEFAULT_4XX", "DEFAULT_5XX", "UNAUTHORIZED", "ACCESS_DENIED",
+                              "MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE"}
+    expected = {"UNAUTHORIZED": ("401", "unauthenticated", "Нужно войти в систему. / You need to log in."),
+                "ACCESS_DENIED": ("403", "forbidden",
+                                  "Недостаточно прав для этого действия. / You are not allowed to do this."),
+                "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "Не найдено. / Not found.")}
+    for kind, (status, code, message) in expected.items():
+        body = json.loads(responses[kind]["responseTemplates"]["application/json"])
+        assert body == {"error": {"code": code, "message": message, "field": None}}, kind
+        assert responses[kind]["statusCode"] == status, kind
+    assert responses["UNAUTHORIZED"]["responseParameters"]["gatewayresponse.header.WWW-Authenticate"] == "'Bearer'"
+    assert "statusCode" not in responses["DEFAULT_4XX"]  # keeps the status API Gateway chose
 
 
 def test_functions_get_the_secret_and_least_privilege_roles(template):

@@ -15,6 +15,7 @@ ERROR_TEXT = {
     403: "Not allowed for this caller",
     404: "Not found",
     409: "Conflicts with the current state",
+    415: "The body was not sent as application/json",
     422: "The body or query does not match the model",
     429: "Too many attempts: slowed down or locked out",
     503: "A dependency is down; nothing was written",
@@ -104,7 +105,7 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
     if spec.body or spec.query:
         codes |= {422}
     if spec.body:
-        codes |= {400}  # a body that is not a JSON object
+        codes |= {400, 415}  # a body that is not a JSON object, or not sent as JSON (api/envelope.py)
     if "{" in spec.path:
         codes |= {404}  # a path id that is not one the service issues (api/input_bounds.py)
     for status in sorted(codes):

@@ -117,7 +117,7 @@ def endpoint(
     errors: tuple[int, ...] = (),
     same_body_on: tuple[int, ...] = (),
     media_type: str = "application/json",
-    content_types: tuple[str, ...] = ("application/json",),  # of request bodies the route accepts
+    content_types: tuple[str, ...] = (),  # of request bodies the route accepts, when not JSON
 ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
     """Register a route on `bp` with its access rule and models."""
     spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on,
@@ -133,7 +133,9 @@ def endpoint(
             path,
             methods=[method],
             authorizer=None if allow.public else access_token,
-            content_types=list(content_types),
+            # A body must come as JSON (415 otherwise, chalicelib/api/envelope.py) unless the route
+            # names its types (the one-click unsubscribe's form); without a body, any type.
+            content_types=list(content_types) if content_types else ["application/json"] if body else ["*/*"],
             name=f"{handler.__name__}_{method.lower()}",
         )(view)
         return handler
@@ -207,20 +209,20 @@ def _parse_body(spec: Endpoint, raw: str | bytes | None) -> Any:
     data = input_bounds.json_body(raw) if raw else {}
     if not isinstance(data, dict):
         raise DiaryError(code="invalid_json")
-    return _validate(spec.body, data)
+    return _validate(spec.body, data)  # strict, as its model says: "5" is not a number
 
 
 def _parse_query(spec: Endpoint, params: Mapping[str, str] | None) -> Any:
     if spec.query is None:
         return None
-    return _validate(spec.query, dict(params or {}))
+    return _validate(spec.query, dict(params or {}), strict=False)  # a query is text: limit=20 is a number
 
 
-def _validate(model_name: str, data: dict[str, Any]) -> Any:
+def _validate(model_name: str, data: dict[str, Any], strict: bool | None = None) -> Any:
     from pydantic import ValidationError
 
     try:
-        return schema(model_name).model_validate(data)
+        return schema(model_name).model_validate(data, strict=strict)
     except ValidationError as exc:
         raise ValidationFailedError(
             [

@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+from pydantic.functional_validators import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.days import FIRST_DAY, LAST_DAY
@@ -83,8 +84,15 @@ Password = Annotated[str, Field(max_length=128), AfterValidator(_strong)]
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 Language = Literal["ru", "en"]
 
-# A day of school life or a birth date, within the diary's calendar (domain/days.py).
-Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+def _iso_text(value: Any) -> Any:
+    if not isinstance(value, str | dt.date):  # lax, a number would be read as seconds since 1970
+        raise PydanticCustomError("date_type", "a date YYYY-MM-DD is expected")
+    return value
+
+
+# A day of school life or a birth date, within the diary's calendar (domain/days.py). JSON has no
+# dates: in a strict model the ISO string "2026-09-01" must still parse, so this field is lax, for text.
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY, strict=False), BeforeValidator(_iso_text)]
 
 
 def span_end(first: dt.date | None, last: dt.date) -> dt.date:
@@ -95,9 +103,11 @@ def span_end(first: dt.date | None, last: dt.date) -> dt.date:
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused, so a typo never passes silently."""
+    """Unknown fields are refused, so a typo never passes silently; a body's values keep their JSON
+    types ("5" is not a number, 5 is not a string, true is not 1). Dates are ISO strings (`Day`);
+    a query, all text, is read lax (routing._parse_query)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 T = TypeVar("T")
