@@ -108,11 +108,15 @@ def test_positions_of_a_table_made_again_are_not_used(aws, tmp_path):
 def test_a_change_is_told_only_to_links_no_newer_than_it():
     from chalicelib.domain.alert_rules import change_time, told_to
 
-    # A new item's own stamp is closer than the stream's (rounded down); an edit's is the stream's
+    # A new item's own stamp is exact; the stream's is rounded down to its minute, so an edit, a
+    # moved item or an uploaded row (no stamp of its own) is placed at the end of that minute
     assert change_time({"created_at": "2026-09-07T09:00:41+00:00"}, "2026-09-07T09:00:00+00:00") \
         == "2026-09-07T09:00:41+00:00"
     assert change_time({"created_at": "2026-09-01T08:00:00+00:00"}, "2026-09-07T09:00:00+00:00") \
-        == "2026-09-07T09:00:00+00:00"
+        == "2026-09-07T09:00:59+00:00"
+    assert change_time({}, "2026-09-07T09:00:00+00:00") == "2026-09-07T09:00:59+00:00"
+    assert not told_to("2026-09-07T09:01:00+00:00", change_time({}, "2026-09-07T09:00:00+00:00"))
+    assert change_time({"created_at": "2026-09-01T08:00:00+00:00"}, None) == "2026-09-01T08:00:00+00:00"
     assert change_time({}, None) is None
     assert not told_to("2026-09-07T09:00:42+00:00", "2026-09-07T09:00:41+00:00")
     assert told_to("2026-09-07T09:00:41+00:00", "2026-09-07T09:00:41+00:00")

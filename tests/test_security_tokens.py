@@ -295,11 +295,11 @@ def test_a_renamed_parent_and_teacher_are_named_anew_in_the_next_alert(client, p
 
     assert post(client, thread, {"body": "Придём."}, writer).status_code == 201
     pump.drain()
-    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Иванова Мария Петровна"
+    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Ивановой Марии Петровны"
     assert patch(client, "/me", {"name": "Смирнова Мария Петровна"}, writer).status_code == 200
     assert post(client, thread, {"body": "Придём вдвоём."}, writer).status_code == 201
     pump.drain()
-    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Смирнова Мария Петровна"
+    assert _alert_emails(reader)[-1]["subject"] == "Новое сообщение от Смирновой Марии Петровны"
 
     teacher = school["teacher"]["access_token"]
     for value, name in [(5, "Петрова Анна Сергеевна"), (4, "Соколова Анна Сергеевна")]:

@@ -146,14 +146,23 @@ def events_of_change(event_id: str, old: dict[str, Any] | None, new: dict[str, A
     return [replace(event, changed_at=when) for event in events] if when else events
 
 
+# The coarsest clock of a stream we read: DynamoDB Local rounds a record's time down to the
+# minute (AWS to the second, which lies within it).
+STREAM_TICK = timedelta(minutes=1)
+
+
 def change_time(new: dict[str, Any], recorded_at: str | None) -> str | None:
-    """When a change happened, to the second: the later of the item's own creation time and the
-    stream record's time. The stream's is rounded down (to the second in AWS, to the minute by
-    DynamoDB Local), so a new item's own stamp is the closer one; an edit, or an item moved
-    under a new key, keeps an older creation time, so the stream's is."""
-    stamps = [_instant(t) for t in (new.get("created_at"), recorded_at) if isinstance(t, str)]
-    known = [t for t in stamps if t is not None]
-    return max(known).isoformat(timespec="seconds") if known else None
+    """When a change happened, to the second. The stream's time is rounded down to its tick: an
+    item created within that tick carries the exact moment itself (`created_at`); any other write
+    (an edit, an item moved under a new key keeping an older creation time, an uploaded row with no
+    time of its own) is placed at the tick's end, so a change made just after a parent's link still
+    reaches them, while a replayed change from before the link is still found older."""
+    created, recorded = (_instant(t) if isinstance(t, str) else None for t in (new.get("created_at"), recorded_at))
+    if recorded is None:
+        return created.isoformat(timespec="seconds") if created else None
+    if created is not None and created >= recorded:
+        return created.isoformat(timespec="seconds")
+    return (recorded + STREAM_TICK - timedelta(seconds=1)).isoformat(timespec="seconds")
 
 
 def _instant(text: str) -> datetime | None:
