@@ -108,6 +108,9 @@ def test_five_wrong_codes_spend_the_code_then_a_new_one_works_and_the_old_one_no
     parent_id = get(client, "/me", parent).json_body["account_id"]
     assert [(e["action"], e["actor_account_id"]) for e in trail if e["action"] != "opened"] == [
         ("guardian_linked", parent_id), ("access_code_renewed", parent_id)]
+    linked, renewal = (next(e for e in trail if e["action"] == a) for a in ("guardian_linked", "access_code_renewed"))
+    assert renewal["actor"]["name"] == linked["actor"]["name"] == get(client, "/me", parent).json_body["name"]
+    assert renewal["actor"]["role"] == linked["actor"]["role"] != "unknown"  # the relation applied with
     # A used code is not renewed
     assert _error(post(client, f"/applications/{application_id}/code", {}, parent)) == (409, "code_already_used")
 
@@ -142,6 +145,11 @@ def test_the_school_renews_a_code_from_the_application(client, pump):
     admin_id = get(client, "/me", admin).json_body["account_id"]
     trail = get(client, f"/children/{student_id}/audit", parent).json_body["items"]
     assert ("access_code_renewed", admin_id) in [(e["action"], e["actor_account_id"]) for e in trail]
+    # The trail names who renewed it, and as what
+    [renewal] = [e for e in trail if e["action"] == "access_code_renewed"]
+    admin_name = get(client, "/me", admin).json_body["name"]
+    assert (renewal["actor"]["name"], renewal["actor"]["role"], renewal["actor"]["role_label"]) == (
+        admin_name, "administrator", "администратор школы")
     # An application without a code yet has nothing to renew
     waiting = apply(client, parent, school_id, SISTER)
     assert _error(post(client, f"/schools/{school_id}/applications/{waiting}/code", {}, admin)) == \

@@ -54,12 +54,14 @@ def _generation_is(model: type[Application] | type[Invitation], generation: int)
     return attribute.does_not_exist() | (attribute == generation) if generation == 0 else attribute == generation
 
 
-def renew_application_code(application: Application, code: AccessCode, actor_id: str) -> None:
+def renew_application_code(application: Application, code: AccessCode, actor_id: str, *,
+                           actor_name: str | None = None, actor_role: str | None = None) -> None:
     """Replace the application's code with a new one, bump its generation (the stream emails the
     new code) and audit it, together; refused once the parent is linked or another renewal won."""
     generation = int(application.code_generation or 0)
     student_id = application.student_id or code.student_id
-    entry = audit_entry(student_id, actor_id, "access_code_renewed", application.account_id)
+    entry = audit_entry(student_id, actor_id, "access_code_renewed", application.account_id,
+                        actor_name=actor_name, actor_role=actor_role)
     code.created_at = now_iso()
     with storing(conflict=ConflictError(code="code_already_used")), TransactWrite(connection=connection()) as tx:
         tx.update(application, actions=[Application.code_generation.set(generation + 1)],
@@ -72,11 +74,13 @@ def renew_application_code(application: Application, code: AccessCode, actor_id:
     application.code_generation = generation + 1
 
 
-def renew_invitation_code(invitation: Invitation, code: AccessCode, actor_id: str) -> None:
+def renew_invitation_code(invitation: Invitation, code: AccessCode, actor_id: str, *,
+                          actor_name: str | None = None, actor_role: str | None = None) -> None:
     """Replace a pending invitation's code, extend the invitation to the new code's validity, bump
     its generation (the stream emails the new code) and audit it, together."""
     generation = int(invitation.code_generation or 0)
-    entry = audit_entry(invitation.student_id, actor_id, "access_code_renewed", invitation.email)
+    entry = audit_entry(invitation.student_id, actor_id, "access_code_renewed", invitation.email,
+                        actor_name=actor_name, actor_role=actor_role)
     code.created_at = now_iso()
     with storing(conflict=ConflictError(code="invitation_not_pending")), \
             TransactWrite(connection=connection()) as tx:

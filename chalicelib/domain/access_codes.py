@@ -11,6 +11,7 @@ invitation email (domain/alert_rules.py), with the code derived from the id and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,22 @@ def _charge(caller_id: str, target: str) -> None:
                  (quotas.NEW_ACCESS_CODES_PER_ACCOUNT_DAY, caller_id))
 
 
+@dataclass(frozen=True)
+class _Actor:
+    """Who asks for the new code, as the child's audit trail names them (domain/children.py:
+    AUDIT_ROLES): the name as it is now, read only when the caller's link does not keep it."""
+
+    account_id: str
+    role: str
+    known_name: str | None = None
+
+    def name(self) -> str | None:
+        if self.known_name:
+            return self.known_name
+        account = account_store.get_account(self.account_id)
+        return account.name if account is not None else None
+
+
 # --- applications -----------------------------------------------------------------------------
 
 
@@ -57,7 +74,7 @@ def renew_for_parent(account_id: str, application_id: str) -> dict[str, Any]:
     application = application_store.get(account_id, application_id)
     if application is None:
         raise NotFoundError(code="application_not_found")
-    return _renew_application(application, account_id)
+    return _renew_application(application, _Actor(account_id, application.relation))
 
 
 def renew_by_school(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
@@ -65,23 +82,24 @@ def renew_by_school(school_id: str, application_id: str, admin_id: str) -> dict[
     application = application_store.get_by_id(application_id)
     if application is None or application.school_id != school_id:
         raise NotFoundError(code="application_not_found")
-    return _renew_application(application, admin_id)
+    return _renew_application(application, _Actor(admin_id, "administrator"))
 
 
-def _renew_application(application: Application, actor_id: str) -> dict[str, Any]:
+def _renew_application(application: Application, actor: _Actor) -> dict[str, Any]:
     from chalicelib.domain.applications import CODE_VALID_DAYS
 
     if application.state != "completed" or not application.student_id:
         raise ConflictError(code="application_not_completed")  # no code was ever issued
     if isinstance(child_store.access_of(application.student_id, application.account_id), Guardianship):
         raise ConflictError(code="code_already_used")
-    _charge(actor_id, application.application_id)
+    _charge(actor.account_id, application.application_id)
     generation = int(application.code_generation or 0) + 1
     code = child_store.new_code_item(
         store.account_holder(application.account_id), "application", application.application_id,
         secrets.digest(application_code(application.application_id, generation), CODE_PURPOSE),
         application.student_id, application.school_id, CODE_VALID_DAYS * 86_400)
-    store.renew_application_code(application, code, actor_id)
+    store.renew_application_code(application, code, actor.account_id, actor_name=actor.name(),
+                                 actor_role=actor.role)
     return _issued(code)
 
 
@@ -92,11 +110,11 @@ def renew_for_guardian(account_id: str, student_id: str, invitation_id: str) -> 
     """A parent of the child sends a pending invitation a new code (as they may revoke it)."""
     from chalicelib.domain.children import require_guardian
 
-    require_guardian(account_id, student_id)
+    guardian = require_guardian(account_id, student_id)
     invitation = child_store.get_invitation(student_id, invitation_id)
     if invitation is None:
         raise NotFoundError(code="invitation_not_found")
-    return _renew_invitation(invitation, account_id)
+    return _renew_invitation(invitation, _Actor(account_id, guardian.relation or "unknown", guardian.name))
 
 
 def renew_for_invitee(account_id: str, invitation_id: str) -> dict[str, Any]:
@@ -109,19 +127,20 @@ def renew_for_invitee(account_id: str, invitation_id: str) -> dict[str, Any]:
     invitation = child_store.get_invitation(held.student_id, invitation_id) if held else None
     if invitation is None or invitation.email != account.email:
         raise NotFoundError(code="invitation_not_found")
-    return _renew_invitation(invitation, account_id)
+    return _renew_invitation(invitation, _Actor(account_id, invitation.role, account.name))
 
 
-def _renew_invitation(invitation: Invitation, actor_id: str) -> dict[str, Any]:
+def _renew_invitation(invitation: Invitation, actor: _Actor) -> dict[str, Any]:
     from chalicelib.domain.children import INVITATION_VALID_DAYS
 
     if invitation.state != "pending":
         raise ConflictError(code="invitation_not_pending")
-    _charge(actor_id, invitation.invitation_id)
+    _charge(actor.account_id, invitation.invitation_id)
     generation = int(invitation.code_generation or 0) + 1
     code = child_store.new_code_item(
         store.address_holder(invitation.email), "invitation", invitation.invitation_id,
         secrets.digest(invitation_code(invitation.invitation_id, generation), CODE_PURPOSE),
         invitation.student_id, invitation.school_id, INVITATION_VALID_DAYS * 86_400)
-    store.renew_invitation_code(invitation, code, actor_id)
+    store.renew_invitation_code(invitation, code, actor.account_id, actor_name=actor.name(),
+                                actor_role=actor.role)
     return _issued(code)
