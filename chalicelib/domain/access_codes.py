@@ -6,7 +6,7 @@ The new code replaces the old one under the same key, so the old code stops work
 write; it is counted against quotas first (an email to the holder each time) and recorded in the
 child's audit trail. It is emailed the way the first one was: the renewal bumps the application's
 or invitation's `code_generation`, and the table's stream turns that into the same access-code or
-invitation email (domain/alert_rules.py), with the code derived from the id and the generation.
+invitation email (domain/alert_rules.py), with the code derived from the id and the generation (domain/secrets.py).
 """
 
 from __future__ import annotations
@@ -21,24 +21,14 @@ from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as child_store
 from chalicelib.dal.models import AccessCode, Application, Guardianship, Invitation
 from chalicelib.domain import quotas, secrets
+from chalicelib.domain.applications import CODE_VALID_DAYS
+from chalicelib.domain.children import INVITATION_VALID_DAYS, MAX_CODE_ATTEMPTS, require_guardian
 from chalicelib.errors import AuthenticationError, ConflictError, NotFoundError
 
 CODE_PURPOSE = "access-code"  # the hash purpose every access code shares (domain/children.py)
 
 
-def application_code(application_id: str, generation: int = 0) -> str:
-    """The application's code of this generation (0: the one issued on approval)."""
-    return secrets.renewed_access_code(application_id, generation)
-
-
-def invitation_code(invitation_id: str, generation: int = 0) -> str:
-    """The invitation's code of this generation (0: the one sent with the invitation)."""
-    return secrets.renewed_access_code(f"invitation:{invitation_id}", generation)
-
-
 def _issued(code: AccessCode) -> dict[str, Any]:
-    from chalicelib.domain.children import MAX_CODE_ATTEMPTS
-
     return {"purpose": code.purpose, "ref_id": code.ref_id, "attempts_left": MAX_CODE_ATTEMPTS,
             "valid_until": datetime.fromtimestamp(int(code.valid_until), UTC).isoformat(timespec="seconds")}
 
@@ -86,8 +76,6 @@ def renew_by_school(school_id: str, application_id: str, admin_id: str) -> dict[
 
 
 def _renew_application(application: Application, actor: _Actor) -> dict[str, Any]:
-    from chalicelib.domain.applications import CODE_VALID_DAYS
-
     if application.state != "completed" or not application.student_id:
         raise ConflictError(code="application_not_completed")  # no code was ever issued
     if isinstance(child_store.access_of(application.student_id, application.account_id), Guardianship):
@@ -96,7 +84,7 @@ def _renew_application(application: Application, actor: _Actor) -> dict[str, Any
     generation = int(application.code_generation or 0) + 1
     code = child_store.new_code_item(
         store.account_holder(application.account_id), "application", application.application_id,
-        secrets.digest(application_code(application.application_id, generation), CODE_PURPOSE),
+        secrets.digest(secrets.application_code(application.application_id, generation), CODE_PURPOSE),
         application.student_id, application.school_id, CODE_VALID_DAYS * 86_400)
     store.renew_application_code(application, code, actor.account_id, actor_name=actor.name(),
                                  actor_role=actor.role)
@@ -108,8 +96,6 @@ def _renew_application(application: Application, actor: _Actor) -> dict[str, Any
 
 def renew_for_guardian(account_id: str, student_id: str, invitation_id: str) -> dict[str, Any]:
     """A parent of the child sends a pending invitation a new code (as they may revoke it)."""
-    from chalicelib.domain.children import require_guardian
-
     guardian = require_guardian(account_id, student_id)
     invitation = child_store.get_invitation(student_id, invitation_id)
     if invitation is None:
@@ -131,15 +117,13 @@ def renew_for_invitee(account_id: str, invitation_id: str) -> dict[str, Any]:
 
 
 def _renew_invitation(invitation: Invitation, actor: _Actor) -> dict[str, Any]:
-    from chalicelib.domain.children import INVITATION_VALID_DAYS
-
     if invitation.state != "pending":
         raise ConflictError(code="invitation_not_pending")
     _charge(actor.account_id, invitation.invitation_id)
     generation = int(invitation.code_generation or 0) + 1
     code = child_store.new_code_item(
         store.address_holder(invitation.email), "invitation", invitation.invitation_id,
-        secrets.digest(invitation_code(invitation.invitation_id, generation), CODE_PURPOSE),
+        secrets.digest(secrets.invitation_code(invitation.invitation_id, generation), CODE_PURPOSE),
         invitation.student_id, invitation.school_id, INVITATION_VALID_DAYS * 86_400)
     store.renew_invitation_code(invitation, code, actor.account_id, actor_name=actor.name(),
                                 actor_role=actor.role)

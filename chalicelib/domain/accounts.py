@@ -75,7 +75,7 @@ def _fresh_guesses(email: str, now: int) -> None:
     store.fresh_code_guesses(email, window, ends)
 
 
-ACCOUNT_STEPS = ("register", "resend", "password-reset")
+ACCOUNT_STEPS = ("register", "resend")  # the outbox also carries domain/password_reset.py's step
 
 
 def carry_out(step: str, data: dict[str, Any], request_id: str) -> None:
@@ -84,10 +84,6 @@ def carry_out(step: str, data: dict[str, Any], request_id: str) -> None:
         register(data["email"], data["name"], data.get("language", "ru"), request_id)
     elif step == "resend":
         resend_code(data["email"])
-    elif step == "password-reset":
-        from chalicelib.domain import password_reset  # builds on accounts
-
-        password_reset.send_code(data["email"])
     else:
         raise ValueError(f"unknown account step {step!r}")
 

@@ -216,12 +216,11 @@ def result_email(application_id: str, state: str, reason: str, child_name: str, 
                  school_name: str, generation: int = 0) -> tuple[str, dict[str, Any]]:
     """The template and data of the email telling a parent how their application ended (or, for
     a renewed code, `generation` > 0, the new code: the same message)."""
-    from chalicelib.domain.access_codes import application_code
 
     data: dict[str, Any] = {"name": parent_name, "child_name": child_name, "school_name": school_name}
     if state == "rejected":
         return "application_rejected", {**data, "reason": reason}
-    return "access_code", {**data, "code": application_code(application_id, generation),
+    return "access_code", {**data, "code": secrets.application_code(application_id, generation),
                            "valid_days": CODE_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
 
 

@@ -339,20 +339,12 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
                  (quotas.INVITATIONS_PER_PARENT_DAY, caller_account_id),
                  (quotas.INVITATIONS_PER_CHILD_DAY, f"STUDENT#{student_id}"))
     stored = store.new_code_item(f"EMAIL#{email}", "invitation", invitation.invitation_id,
-                                 secrets.digest(invitation_code(invitation.invitation_id), CODE_PURPOSE),
+                                 secrets.digest(secrets.invitation_code(invitation.invitation_id), CODE_PURPOSE),
                                  student_id, access.school_id, valid)
     # The email with the code is an alert made from the new invitation on the table's stream
     # (domain/alerts.py): the request only stores, so a failed send never half-writes it.
     store.create_invitation(invitation, stored, caller_account_id, access.name or inviter.name, access.relation)
     return invitation_view(invitation)
-
-
-def invitation_code(invitation_id: str, generation: int = 0) -> str:
-    """The invitation's code, derived (keyed) from its id and how often it was renewed: the stream
-    handler that emails it can make it again, while only its hash is stored."""
-    from chalicelib.domain.access_codes import invitation_code as renewed
-
-    return renewed(invitation_id, generation)
 
 
 def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | None:
@@ -368,7 +360,7 @@ def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | No
     data = {"inviter": inviter.name if inviter else "", "role": invitation.role,
             "child_name": f"{student.first_name} {student.last_name}" if student else "",
             "scope": sorted(invitation.scope or ()),
-            "code": invitation_code(invitation_id, int(invitation.code_generation or 0)),
+            "code": secrets.invitation_code(invitation_id, int(invitation.code_generation or 0)),
             "valid_days": INVITATION_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
     return {"account_id": invitee_id or "", "to": invitation.email, "language": language,
             "suppressed": bool(invitee and invitee.email_suppressed), "template": "invitation", "data": data}

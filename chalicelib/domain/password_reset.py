@@ -19,6 +19,7 @@ from chalicelib.domain.accounts import NO_CODE, _take, _take_mail_quotas, new_id
 from chalicelib.errors import DiaryError, TooManyAttemptsError
 
 CODE_PURPOSE = "password-reset"
+STEP = "password-reset"  # the outbox step that mails the code (events/outbox.py)
 VALID_MINUTES = 30
 NO_ACCOUNT = "0" * 32  # read in place of an account that does not exist, so the work is the same
 
@@ -26,7 +27,7 @@ NO_ACCOUNT = "0" * 32  # read in place of an account that does not exist, so the
 def request_reset(email: str, client: str) -> None:
     """Take a request for a reset code, answered alike for any address."""
     _take_mail_quotas(email, client, epoch())  # shared with register and resend-code: one mailbox's budget
-    outbox.queue_account_step("password-reset", {"email": email}, dedupe_key=f"password-reset:{new_id()}")
+    outbox.queue_account_step(STEP, {"email": email}, dedupe_key=f"password-reset:{new_id()}")
 
 
 def send_code(email: str) -> None:

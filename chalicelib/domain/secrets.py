@@ -35,6 +35,16 @@ def renewed_access_code(seed: str, generation: int) -> str:
     return derived_access_code(seed if generation == 0 else f"{seed}#renewal-{generation}")
 
 
+def application_code(application_id: str, generation: int = 0) -> str:
+    """An application's access code of this generation (0: the one issued on approval)."""
+    return renewed_access_code(application_id, generation)
+
+
+def invitation_code(invitation_id: str, generation: int = 0) -> str:
+    """An invitation's code of this generation (0: the one sent with the invitation)."""
+    return renewed_access_code(f"invitation:{invitation_id}", generation)
+
+
 def normalise_access_code(code: str) -> str:
     """What a person typed, without spaces or dashes, in capitals."""
     return "".join(ch for ch in code.upper() if ch not in " -")

@@ -55,17 +55,21 @@ def deliver(record: Any) -> None:
 
 
 def _account_step(message: dict[str, Any], key: str) -> None:
-    """A registration or resend, done once even if the queue delivers it twice."""
+    """A registration, resend or password reset, done once even if the queue delivers it twice."""
     from chalicelib.dal import outbox as marks
-    from chalicelib.domain import accounts
+    from chalicelib.domain import accounts, password_reset
 
     data = message.get("data")
-    if message.get("step") not in accounts.ACCOUNT_STEPS or not isinstance(data, dict) or "email" not in data:
+    steps = (*accounts.ACCOUNT_STEPS, password_reset.STEP)
+    if message.get("step") not in steps or not isinstance(data, dict) or "email" not in data:
         raise PermanentError(f"malformed account step {message.get('step')!r}")
     if not marks.claim(key, "account"):
         return
     try:
-        accounts.carry_out(message["step"], data, key)
+        if message["step"] == password_reset.STEP:
+            password_reset.send_code(data["email"])
+        else:
+            accounts.carry_out(message["step"], data, key)
     except Exception:
         marks.release(key)
         raise
