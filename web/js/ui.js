@@ -1,0 +1,171 @@
+// The pieces every page is built from: headings, labelled fields with their error slots, forms
+// that show the API's refusals next to the field they name, and loading with a retry.
+
+import { ApiError } from "./api.js";
+import { h, replace } from "./dom.js";
+import { tr } from "./i18n.js";
+
+const TEXT = {
+  ru: {
+    loading: "Загрузка…", retry: "Повторить", failed: "Не удалось загрузить.",
+    network: "Нет связи с сервером. Проверьте интернет и повторите.",
+    timeout: "Сервер долго не отвечает. Повторите чуть позже.",
+    server: "Что-то пошло не так на сервере. Повторите чуть позже.",
+    wait: "Слишком много попыток. Повторите через {s} с.",
+    required: "Заполните это поле.", errors: "Исправьте отмеченные поля.",
+    sending: "Отправка…",
+  },
+  en: {
+    loading: "Loading…", retry: "Try again", failed: "Could not load.",
+    network: "No connection to the server. Check the Internet and try again.",
+    timeout: "The server is slow to answer. Try again a little later.",
+    server: "Something went wrong on the server. Try again a little later.",
+    wait: "Too many attempts. Try again in {s} s.",
+    required: "Fill in this field.", errors: "Correct the marked fields.",
+    sending: "Sending…",
+  },
+};
+
+let fieldCounter = 0;
+
+/** Sets the page's <h1> and the document title, and moves focus to the heading for screen readers. */
+export function heading(main, text) {
+  document.title = `${text} — Электронный дневник`;
+  const h1 = h("h1", { tabindex: "-1" }, text);
+  main.append(h1);
+  return h1;
+}
+
+/** The message for an API refusal in the reader's language (the envelope's message is already in it). */
+export function errorText(error) {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return tr(TEXT, error.code === "timeout" ? "timeout" : "network");
+    if (error.status === 429 && !error.message) return tr(TEXT, "wait", { s: error.retryAfter || 60 });
+    if (error.status >= 500 && !error.message) return tr(TEXT, "server");
+    return error.message || error.code;
+  }
+  return tr(TEXT, "server");
+}
+
+/**
+ * A labelled input with an error slot: field({name: "email", label: "Email", type: "email", required: true}).
+ * Returns the wrapper; the control is `wrapper.control`. `kind` may be "input", "select", "textarea".
+ */
+export function field({ name, label, kind = "input", hint, options = [], ...attrs }) {
+  const id = `f-${name}-${++fieldCounter}`;
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ");
+  let control;
+  if (kind === "select") {
+    control = h("select", { id, name, "aria-describedby": describedBy, ...attrs },
+      options.map(([value, text]) => h("option", { value }, text)));
+  } else if (kind === "textarea") {
+    control = h("textarea", { id, name, "aria-describedby": describedBy, ...attrs });
+  } else {
+    control = h("input", { id, name, "aria-describedby": describedBy, type: "text", ...attrs });
+  }
+  const wrapper = h("div", { class: "field", "data-field": name },
+    h("label", { for: id }, label),
+    hint ? h("p", { class: "hint", id: hintId }, hint) : null,
+    control,
+    h("p", { class: "field-error", id: errorId, hidden: true }));
+  wrapper.control = control;
+  return wrapper;
+}
+
+/** A checkbox with its label after it. */
+export function checkbox({ name, label, value = "on", checked = false }) {
+  const id = `f-${name}-${++fieldCounter}`;
+  const control = h("input", { type: "checkbox", id, name, value, checked });
+  const wrapper = h("div", { class: "check" }, control, h("label", { for: id }, label));
+  wrapper.control = control;
+  return wrapper;
+}
+
+/**
+ * A form that calls `submit(values, form)`; while it runs the button is busy; a refusal shows
+ * next to the field the envelope names (`field`, or each of `details`), else above the button.
+ */
+export function form({ fields, submitLabel, submit, extra = [] }) {
+  const status = h("p", { class: "form-error", role: "alert", hidden: true });
+  const button = h("button", { type: "submit" }, submitLabel);
+  const node = h("form", { novalidate: true }, fields, status, h("div", { class: "actions" }, button, extra));
+  node.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(node);
+    const values = Object.fromEntries(new FormData(node));
+    const missing = fields.filter((f) => f.control && f.control.required && !String(values[f.control.name] || "").trim());
+    if (missing.length) {
+      for (const f of missing) markField(node, f.control.name, tr(TEXT, "required"));
+      missing[0].control.focus();
+      return;
+    }
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      await submit(values, node);
+    } catch (error) {
+      showErrors(node, error);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  });
+  node.status = status;
+  return node;
+}
+
+function clearErrors(formNode) {
+  for (const slot of formNode.querySelectorAll(".field-error")) { slot.hidden = true; slot.textContent = ""; }
+  for (const control of formNode.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+  formNode.status.hidden = true;
+}
+
+function markField(formNode, name, message) {
+  const wrapper = formNode.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  if (!wrapper) return false;
+  const slot = wrapper.querySelector(".field-error");
+  slot.textContent = message;
+  slot.hidden = false;
+  wrapper.querySelector("input, select, textarea")?.setAttribute("aria-invalid", "true");
+  return true;
+}
+
+/** Puts an API refusal next to its field(s); what names no field of this form goes above the button. */
+export function showErrors(formNode, error) {
+  let placed = false;
+  if (error instanceof ApiError) {
+    const named = error.details && error.details.length ? error.details : [{ field: error.field, message: errorText(error) }];
+    for (const detail of named) {
+      if (detail.field && markField(formNode, detail.field.split(".").pop(), detail.message)) placed = true;
+    }
+  }
+  formNode.status.textContent = placed ? tr(TEXT, "errors") : errorText(error);
+  formNode.status.hidden = false;
+  const firstInvalid = formNode.querySelector("[aria-invalid]");
+  (firstInvalid || formNode.status).focus?.();
+}
+
+/**
+ * Loads what a page (or a part of it) shows: a "Loading…" line, then `show(data)`; a failure says
+ * so with a Retry button, never a blank page.
+ */
+export async function load(container, fetchData, show) {
+  replace(container, h("p", { class: "loading", role: "status" }, tr(TEXT, "loading")));
+  try {
+    const data = await fetchData();
+    replace(container);
+    show(data);
+  } catch (error) {
+    const retry = h("button", { type: "button", onclick: () => load(container, fetchData, show) }, tr(TEXT, "retry"));
+    replace(container, h("div", { class: "load-error", role: "alert" }, h("p", {}, errorText(error)), retry));
+  }
+}
+
+/** A short notice at the top of the page (role=status), e.g. "Saved". */
+export function notice(container, text) {
+  const node = h("p", { class: "notice", role: "status" }, text);
+  container.prepend(node);
+  return node;
+}
