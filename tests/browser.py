@@ -1,7 +1,8 @@
 """The cabinet in a real browser: the running local system (`python -m ops.run_local`, as `make run`
-starts it) and Debian's Chromium driven by Playwright. Browser test files import these fixtures:
+starts it) and Debian's Chromium driven by Playwright. tests/conftest.py registers the fixtures
+(`cabinet`, `browser`, `page`); test files import the helpers:
 
-    from tests.browser import cabinet, browser, page, axe_violations, screenshots  # noqa: F401
+    from tests.browser import axe_violations, screenshots, sign_in
 
 `cabinet` is one local system per test worker (session scope); each test gets a fresh browser
 context, so no sign-in leaks from one test to the next."""

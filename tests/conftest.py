@@ -17,6 +17,9 @@ sys.path.insert(0, str(ROOT))
 from ops import local_gateway, services  # noqa: E402
 from ops.moto_server import read_mailbox  # noqa: E402
 
+# The cabinet in a real browser (tests/browser.py): the running local system, Chromium, a fresh page.
+from tests.browser import browser, cabinet, page  # noqa: E402, F401
+
 local_gateway.install()  # the test client's gateway answers as `chalice local`'s does (ops/local_gateway.py)
 
 _DDB_PORT, _MOTO_PORT = services.free_port(), services.free_port()

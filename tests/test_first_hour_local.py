@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.services import ROOT
+from ops.services import ROOT, free_port
 from tests import test_uploads
 from tests.journeys import get, post
 from tests.test_uploads import CLASSES, zipped
@@ -111,7 +111,7 @@ def _run_local(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, Pa
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env.update({"LOCAL_STATE_DIR": str(state), "PORT": str(ports["api"]),
-                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"])})
+                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"]), "WEB_PORT": str(free_port())})
     errors = state / "stderr.txt"
     with open(errors, "w") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,

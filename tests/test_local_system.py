@@ -21,7 +21,7 @@ from tests.test_first_hour_errors import answers_in_the_envelope_over_http
 def _start(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env.update({"LOCAL_STATE_DIR": str(state), "PORT": str(ports["api"]),
-                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"])})
+                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"]), "WEB_PORT": str(free_port())})
     proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []

@@ -30,7 +30,7 @@ school = test_uploads.school  # a school with a registered teacher and its syste
 def _start(state: Path, ports: dict[str, int], until: str = "Ctrl-C stops everything") -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env.update({"LOCAL_STATE_DIR": str(state), "PORT": str(ports["api"]),
-                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"])})
+                "DYNAMODB_PORT": str(ports["ddb"]), "MOTO_PORT": str(ports["moto"]), "WEB_PORT": str(free_port())})
     # Its own process group, as `make run` in a terminal: a group signal reaches the runner alone.
     proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
