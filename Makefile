@@ -47,7 +47,7 @@ test: deps lint typecheck
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 fuzz: deps
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/e2e/test_fuzz.py
 
 bench-coldstart: $(DEPS)
 	$(PY) bench/coldstart.py

@@ -16,8 +16,8 @@ from chalicelib.domain.standing import (
     percentile,
     rank,
 )
+from tests.functional.test_diary import _school_clock, school  # noqa: F401  (the same school and clock)
 from tests.journeys import get, post
-from tests.test_diary import _school_clock, school  # noqa: F401  (the same school and clock)
 
 COMPARATIVE = ("rank", "of", "percentile", "class_average", "distribution")
 

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import oneroster
 from chalicelib.domain.plain_text import one_line, refused_character
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import CLASSES, upload, zipped
 from tests.journeys import post
-from tests.test_uploads import CLASSES, upload, zipped
 
 school = test_uploads.school  # a school, its teacher and its system's token
 
@@ -151,8 +151,8 @@ def test_a_csv_cell_with_a_control_character_is_a_row_error():
 
 
 def test_a_oneroster_name_with_a_control_character_is_a_row_error():
-    from tests.test_oneroster import CLASSES as OR_CLASSES
-    from tests.test_oneroster import COURSES, DEMOGRAPHICS, ENROLLMENTS, ROLES, users
+    from tests.functional.test_oneroster import CLASSES as OR_CLASSES
+    from tests.functional.test_oneroster import COURSES, DEMOGRAPHICS, ENROLLMENTS, ROLES, users
 
     people = users("t@example.ru").replace("Дарья", "Да\x00рья")
     translated = oneroster.translate([("users.csv", people), ("roles.csv", ROLES), ("classes.csv", OR_CLASSES),

@@ -9,9 +9,9 @@ from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Grade, Teaching
 from chalicelib.domain import oneroster
 from chalicelib.domain.import_rows import stable_id
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import upload, zipped
 from tests.journeys import get
-from tests.test_uploads import upload, zipped
 
 school = test_uploads.school  # the same fixture: a school with a registered teacher and its system's token
 
