@@ -35,17 +35,6 @@ def test_statistics_per_subject_with_the_standing_in_the_class(client, school): 
     assert not any(mate in text for mate in school["mates"])
 
 
-def test_rounding_rules():
-    from decimal import Decimal
-
-    from chalicelib.domain.diary import average, projected
-
-    assert average(17, 4) == Decimal("4.25") and projected(Decimal("4.25")) == 4
-    assert average(9, 2) == Decimal("4.50") and projected(Decimal("4.50")) == 5
-    assert average(14, 3) == Decimal("4.67") and projected(Decimal("3.49")) == 3
-    assert average(0, 0) is None and projected(None) is None
-
-
 def test_a_stream_record_delivered_twice_counts_once(school):  # noqa: F811
     from chalicelib.dal import diary as store
     from chalicelib.domain.aggregates import Change, apply
