@@ -13,6 +13,7 @@ CHROMIUM := /usr/bin/chromium
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
 	@echo "make test  - lint, type-check and run every test"
+	@echo "make test-unit - the unit layer alone (domain rules, no services, seconds)"
 
 $(DEPS): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: apt-get install python3 python3-venv"; exit 1; }
@@ -52,8 +53,21 @@ TEST_WORKERS ?= auto
 test: deps $(CHROMIUM) lint typecheck
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
+# One layer alone (tests/unit, tests/functional, tests/e2e: docs/architecture.md, "Tests in layers").
+# The unit layer starts no services and needs no workers; the fuzzing plugins it never uses stay unloaded.
+.PHONY: test-unit test-functional test-e2e
+
+test-unit: $(DEPS)
+	$(PY) -m pytest -q -p no:schemathesis -p no:hypothesispytest tests/unit
+
+test-functional: deps
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests/functional
+
+test-e2e: deps
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests/e2e
+
 fuzz: deps
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/e2e/test_fuzz.py
 
 bench-coldstart: $(DEPS)
 	$(PY) bench/coldstart.py

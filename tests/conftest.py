@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 from ops import local_gateway, services  # noqa: E402
 from ops.moto_server import read_mailbox  # noqa: E402
 
-# The cabinet in a real browser (tests/browser.py): the running local system, Chromium, a fresh page.
-from tests.browser import browser, cabinet, page  # noqa: E402, F401
+# The cabinet in a real browser (tests/e2e/browser.py): the running local system, Chromium, a fresh page.
+from tests.e2e.browser import browser, cabinet, page  # noqa: E402, F401
 
 local_gateway.install()  # the test client's gateway answers as `chalice local`'s does (ops/local_gateway.py)
 

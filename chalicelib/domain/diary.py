@@ -70,6 +70,11 @@ def projected(avg: Decimal | None) -> int | None:
     return max(1, min(5, int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
 
 
+def attendance_rate(held: int, absent: int) -> float | None:
+    """(lessons held − absences) / lessons held × 100, to one decimal; None before a lesson is held."""
+    return round(100 * (held - absent) / held, 1) if held else None
+
+
 def _num(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
@@ -348,7 +353,7 @@ def statistics(caller: Caller, student_id: str, term_id: str | None, lang: str =
             "weekly": [{"week": w, "average": _num(average(own.get(f"wvw_{w}", 0), own.get(f"ww_{w}", 0)))}
                        for w in weeks],
             "attendance": {"lessons_held": held, "absent": absent, "late": int(own.get("late", 0)),
-                           "rate": round(100 * (held - absent) / held, 1) if held else None},
+                           "rate": attendance_rate(held, absent)},
             "standing": standing(cls, student_id, lang),
         })
     return {"student_id": student_id, "term": term_view(term), "today": today, "subjects": subjects,

@@ -23,6 +23,15 @@ AT_RISK_AVERAGE = Decimal("3.0")
 AT_RISK_ABSENCE_SHARE = 0.30
 
 
+def risk_reasons(avg: Decimal | None, absent: int, held: int) -> list[str]:
+    """Why a student is at risk in a subject this term: "low_average" (a weighted average below
+    AT_RISK_AVERAGE; none without grades), "absences" (absent from AT_RISK_ABSENCE_SHARE or more
+    of the lessons held so far; none before a lesson is held)."""
+    low = avg is not None and avg < AT_RISK_AVERAGE
+    away = held > 0 and absent / held >= AT_RISK_ABSENCE_SHARE
+    return (["low_average"] if low else []) + (["absences"] if away else [])
+
+
 def _term(school_id: str, term_id: str | None, today: str) -> Term:
     terms = sorted(diary_store.terms(school_id), key=lambda t: t.starts_on)
     found = (next((t for t in terms if t.term_id == term_id), None) if term_id
@@ -75,8 +84,7 @@ def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str
         avg = average(sum(int(g.value) * int(g.weight) for g in grades), sum(int(g.weight) for g in grades))
         absent = sum(1 for m in marks.values() if m.mark == "absent")
         share = absent / held if held else 0.0
-        reasons = ([] if avg is None or avg >= AT_RISK_AVERAGE else ["low_average"]) + (
-            ["absences"] if held and share >= AT_RISK_ABSENCE_SHARE else [])
+        reasons = risk_reasons(avg, absent, held)
         rows.append({"student_id": student.student_id, "last_name": student.last_name,
                      "first_name": student.first_name, "cells": cells,
                      "average": float(avg) if avg is not None else None, "projected_grade": projected(avg),

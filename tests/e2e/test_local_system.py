@@ -15,7 +15,7 @@ import requests
 
 from ops.moto_server import read_mailbox
 from ops.services import ROOT, free_port
-from tests.test_first_hour_errors import answers_in_the_envelope_over_http
+from tests.functional.test_first_hour_errors import answers_in_the_envelope_over_http
 
 
 def _start(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, str]:

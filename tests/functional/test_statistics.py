@@ -3,8 +3,8 @@ a stream record applied twice counts once."""
 
 from __future__ import annotations
 
+from tests.functional.test_diary import _school_clock, school  # noqa: F401  (the same school and clock)
 from tests.journeys import get
-from tests.test_diary import _school_clock, school  # noqa: F401  (the same school and clock)
 
 
 def test_statistics_per_subject_with_the_standing_in_the_class(client, school):  # noqa: F811
@@ -21,7 +21,7 @@ def test_statistics_per_subject_with_the_standing_in_the_class(client, school): 
                                {"week": "2026-09-14", "average": 3.0}]
     assert maths["attendance"] == {"lessons_held": 3, "absent": 1, "late": 1, "rate": 66.7}
     # Three graded students are fewer than the minimum group: no comparison, only why
-    # (tests/test_security_stats.py shows the standing from five on)
+    # (tests/functional/test_security_stats.py shows the standing from five on)
     assert maths["standing"] == {"rank": None, "of": None, "percentile": None, "class_average": None,
                                  "distribution": None, "withheld": "group_too_small", "min_group_size": 5,
                                  "min_bucket_size": 3, "summary": "Сравнения с классом нет: в группе "
@@ -33,17 +33,6 @@ def test_statistics_per_subject_with_the_standing_in_the_class(client, school): 
     # Nothing names or scores another child
     text = response.body.decode()
     assert not any(mate in text for mate in school["mates"])
-
-
-def test_rounding_rules():
-    from decimal import Decimal
-
-    from chalicelib.domain.diary import average, projected
-
-    assert average(17, 4) == Decimal("4.25") and projected(Decimal("4.25")) == 4
-    assert average(9, 2) == Decimal("4.50") and projected(Decimal("4.50")) == 5
-    assert average(14, 3) == Decimal("4.67") and projected(Decimal("3.49")) == 3
-    assert average(0, 0) is None and projected(None) is None
 
 
 def test_a_stream_record_delivered_twice_counts_once(school):  # noqa: F811

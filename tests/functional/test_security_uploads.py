@@ -10,9 +10,9 @@ import zipfile
 import pytest
 
 from chalicelib.domain import import_format as fmt
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import upload, zipped
 from tests.journeys import get
-from tests.test_uploads import upload, zipped
 
 school = test_uploads.school  # a school with a registered teacher and its system's token
 

@@ -1,4 +1,4 @@
-"""Fault drill, run in its own process by tests/test_faults.py: DynamoDB Local is stopped in the
+"""Fault drill, run in its own process by tests/e2e/test_faults.py: DynamoDB Local is stopped in the
 middle of an upload and brought back on the same data; every row must land exactly once.
 
 Prints one JSON line with what it found, for the test to judge.
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ops import services
 

@@ -21,7 +21,7 @@ def _drill(script: str) -> dict:
 
 
 def test_an_upload_survives_the_database_going_away_mid_way():
-    outcome = _drill("tests/fault_drill.py")
+    outcome = _drill("tests/e2e/fault_drill.py")
     assert outcome["failed_during_outage"] > 0  # the outage really hit the processing
     assert outcome["state"] == "done"
     assert outcome["rows_total"] == outcome["rows_done"] == outcome["expected_rows"]
@@ -31,7 +31,7 @@ def test_an_upload_survives_the_database_going_away_mid_way():
 
 
 def test_a_news_fan_out_survives_the_database_going_away_mid_way():
-    outcome = _drill("tests/fault_drill_fanout.py")
+    outcome = _drill("tests/e2e/fault_drill_fanout.py")
     assert outcome["failed_during_outage"] > 0  # the outage really hit the fan-out
     assert outcome["state"] == "done"
     # Every family got the news once by email, and once by SMS where they chose it

@@ -246,6 +246,6 @@ def test_rank_and_percentile_always_agree() -> None:
 def test_the_app_imports_no_morphology() -> None:
     # Cold start: the dictionaries load only in the handlers that render a message
     code = "import sys, app; print(sorted(m for m in ('pymorphy3', 'pytrovich', 'babel') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.browser import axe_violations, screenshots
+from tests.e2e.browser import axe_violations, screenshots
 
 
 def test_the_cabinet_is_served_with_its_security_headers_and_the_api_beside_it(cabinet):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Grade, Teaching
 from chalicelib.domain import oneroster
 from chalicelib.domain.import_rows import stable_id
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import upload, zipped
 from tests.journeys import get
-from tests.test_uploads import upload, zipped
 
 school = test_uploads.school  # the same fixture: a school with a registered teacher and its system's token
 
@@ -199,15 +197,3 @@ def test_without_homerooms_students_fall_back_to_a_class_of_their_grade():
     assert translated.files["teachings"].splitlines()[1:] == [
         "enrollments.csv:6,,t@example.ru,5,Математика", "enrollments.csv:9,,t@example.ru,5,Русский язык",
         "enrollments.csv:13,,stranger@example.ru,5,Математика"]
-
-
-@pytest.mark.parametrize(("score", "maximum", "mark"), [
-    (5, 5, 5), (3, None, 3), (4.5, 5, 5), (73, 100, 4), (100, 100, 5), (10, 100, 1), (0, 100, 1), (7, 10, 4),
-])
-def test_scores_become_marks_on_the_five_point_scale(score, maximum, mark):
-    assert oneroster.score_to_mark(score, maximum) == mark
-
-
-def test_categories_pick_the_kind_of_work():
-    assert [oneroster.work_kind(t) for t in ("Контрольная работа", "Quiz", "Домашнее задание", "Разное", None)] == [
-        "control", "test", "homework", "other", "classwork"]

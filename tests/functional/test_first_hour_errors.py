@@ -2,9 +2,9 @@
 models (a string is not a number; ISO dates still are dates).
 
 Through chalice's test client here (the same EnvelopeGateway `chalice local` runs, ops/local_gateway.py);
-over real HTTP against `make run` by `answers_in_the_envelope_over_http`, which tests/test_local_system.py
+over real HTTP against `make run` by `answers_in_the_envelope_over_http`, which tests/e2e/test_local_system.py
 calls on the local system it starts; in AWS by the gateway responses of the packaged template (below,
-and tests/test_package.py on the template itself)."""
+and tests/functional/test_package.py on the template itself)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Control characters in names and titles, and email subjects as plain text
-(docs/security.md, "Bad input…", "Control characters and email subjects")."""
+"""Control characters in names and titles, and email subjects as plain text, the rules without I/O
+(docs/security.md, "Bad input…", "Control characters and email subjects"); through the API and an
+upload: tests/functional/test_security_text.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from chalicelib.domain import import_format as fmt
-from chalicelib.domain import oneroster
 from chalicelib.domain.plain_text import one_line, refused_character
-from tests import test_uploads
-from tests.journeys import post
-from tests.test_uploads import CLASSES, upload, zipped
-
-school = test_uploads.school  # a school, its teacher and its system's token
 
 REFUSED = ["\x00", "\x1b", "\r", "\n", "\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u2066", "\u200b", "\ufeff"]
 # Secrets and opaque tokens are compared, never shown: any character may be part of them.
@@ -69,16 +64,6 @@ def _free_text(field) -> bool:
         return False
     text = repr(annotation) + repr(field.metadata)
     return "pattern" not in text and "Literal" not in text
-
-
-def test_a_name_with_nul_esc_cr_or_lf_is_422_with_the_field_and_the_reason(client):
-    for ch in ("\x00", "\x1b", "\r", "\n", "\r\n"):
-        response = post(client, "/auth/register", {"email": "ctl@example.ru", "name": f"Иванова{ch}Мария"})
-        assert response.status_code == 422, (repr(ch), response.body)
-        error = response.json_body["error"]
-        assert (error["code"], error["field"]) == ("validation_failed", "name")
-        assert error["details"] == [{"field": "name", "code": "control_characters",
-                                     "message": "недопустимые управляющие символы"}]
 
 
 def test_homework_keeps_its_line_breaks_and_windows_line_ends_become_them():
@@ -148,31 +133,3 @@ def test_a_csv_cell_with_a_control_character_is_a_row_error():
     remark = {"grade_id": "G", "student_id": "S-1", "date": "2026-09-07", "starts_at": "08:30",
               "subject": "Математика", "value": "5", "remark": "Молодец,\r\nтак держать"}
     assert fmt.KINDS["grades"].read(remark)["remark"] == "Молодец,\nтак держать"
-
-
-def test_a_oneroster_name_with_a_control_character_is_a_row_error():
-    from tests.test_oneroster import CLASSES as OR_CLASSES
-    from tests.test_oneroster import COURSES, DEMOGRAPHICS, ENROLLMENTS, ROLES, users
-
-    people = users("t@example.ru").replace("Дарья", "Да\x00рья")
-    translated = oneroster.translate([("users.csv", people), ("roles.csv", ROLES), ("classes.csv", OR_CLASSES),
-                                      ("courses.csv", COURSES), ("enrollments.csv", ENROLLMENTS),
-                                      ("demographics.csv", DEMOGRAPHICS)])
-    codes = []
-    for _, row in fmt.rows(translated.files["students"]):
-        try:
-            fmt.KINDS["students"].read(row)
-        except fmt.RowError as bad:
-            codes.append((row[oneroster.LINE], bad.column, bad.code))
-    # (s4 has no birth date in that fixture: a row error of its own)
-    assert [c for c in codes if c[2] == "control_characters"] == [("users.csv:5", "first_name", "control_characters")]
-
-
-def test_an_upload_with_control_characters_reports_the_rows_and_writes_the_rest(client, pump, school):
-    classes = CLASSES + "7\x1bВ,7\n8\x00Г,8\n"
-    # Windows-1251, as Russian school systems export: a stray control character must not sink the file
-    status = upload(client, pump, school, "base.zip", zipped({"classes.csv": classes}, encoding="cp1251"))
-    assert status["state"] == "done", status
-    assert (status["rows_total"], status["rows_done"], status["rows_rejected"]) == (4, 2, 2)
-    assert [(e["file"], e["line"], e["column"], e["code"]) for e in status["errors"]] == [
-        ("classes.csv", 4, "name", "control_characters"), ("classes.csv", 5, "name", "control_characters")]

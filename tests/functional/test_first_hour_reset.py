@@ -116,7 +116,7 @@ def test_reset_mail_is_throttled_per_address_and_per_client(client, pump, monkey
 
 def test_request_and_confirm_do_the_same_work_for_any_address(client, pump, monkeypatch):
     from chalicelib.domain import accounts, password_reset
-    from tests.test_security_accounts import Recorder
+    from tests.functional.test_security_accounts import Recorder
 
     known = verified_account(client, pump)
     assert ask_reset(client, known).status_code == 202

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ops.services import ROOT, free_port
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import CLASSES, zipped
 from tests.journeys import get, post
-from tests.test_uploads import CLASSES, zipped
 
 school = test_uploads.school  # a school with a registered teacher and its system's token
 
@@ -175,7 +175,7 @@ def test_make_run_listens_on_loopback_only_stops_cleanly_and_its_mailbox_finds_i
     import requests
 
     from ops.services import free_port
-    from tests.test_security_local_system import _processes_on, _wait_until_gone
+    from tests.e2e.test_security_local_system import _processes_on, _wait_until_gone
 
     ports = {"api": free_port(), "ddb": free_port(), "moto": free_port()}
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -278,8 +278,8 @@ def _alert_emails(to: str) -> list[dict[str, Any]]:
 
 
 def test_a_renamed_parent_and_teacher_are_named_anew_in_the_next_alert(client, pump, school):
+    from tests.functional.test_alerts import link
     from tests.journeys import patch
-    from tests.test_alerts import link
 
     families = {}
     for who, name in [("writer", "Иванова Мария Петровна"), ("reader", "Иванов Пётр Сергеевич")]:

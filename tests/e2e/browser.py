@@ -2,7 +2,7 @@
 starts it) and Debian's Chromium driven by Playwright. tests/conftest.py registers the fixtures
 (`cabinet`, `browser`, `page`); test files import the helpers:
 
-    from tests.browser import axe_violations, screenshots, sign_in
+    from tests.e2e.browser import axe_violations, screenshots, sign_in
 
 `cabinet` is one local system per test worker (session scope); each test gets a fresh browser
 context, so no sign-in leaks from one test to the next."""

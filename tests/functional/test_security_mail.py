@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests import test_alerts
 from tests.conftest import sent_emails, unique_email
+from tests.functional import test_alerts
+from tests.functional.test_alerts import grade, new_phone, put, sent_sms
 from tests.journeys import get, linked_parent, login, patch, post, verified_account
-from tests.test_alerts import grade, new_phone, put, sent_sms
 
 # The alert tests' school (a pupil, a linked parent with a confirmed phone) and clock
 base, school, daytime = test_alerts.base, test_alerts.school, test_alerts.daytime
@@ -57,7 +57,7 @@ def test_the_eleventh_invitation_in_an_hour_is_refused_and_sends_nothing(client,
 def test_a_child_gets_a_bounded_number_of_invitations_whichever_parent_sends_them(client, pump, mid_hour,
                                                                                   monkeypatch):
     from chalicelib.domain import quotas
-    from tests.test_alerts import link
+    from tests.functional.test_alerts import link
 
     monkeypatch.setattr(quotas, "INVITATIONS_PER_CHILD_DAY", quotas.Quota("INVITATIONS-CHILD-DAY", 3, quotas.DAY))
     school_id, _, student_id, _, mother = linked_parent(client, pump)

@@ -1,4 +1,4 @@
-"""Fault drill, run in its own process by tests/test_faults.py: DynamoDB Local is stopped in the
+"""Fault drill, run in its own process by tests/e2e/test_faults.py: DynamoDB Local is stopped in the
 middle of a school-wide news fan-out and brought back on the same data; every family must get
 the news exactly once, by email and (where chosen) by SMS.
 
@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from ops import services  # noqa: E402

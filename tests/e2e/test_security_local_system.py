@@ -17,9 +17,9 @@ import requests
 
 from ops.moto_server import read_mailbox
 from ops.services import ROOT, free_port
-from tests import test_uploads
+from tests.functional import test_uploads
+from tests.functional.test_uploads import zipped
 from tests.journeys import get
-from tests.test_uploads import zipped
 
 school = test_uploads.school  # a school with a registered teacher and its system's token
 
