@@ -55,7 +55,7 @@ function show(box, child, week) {
   const path = `/children/${child.student_id}/week`;
   const thisWeek = week.week_start <= week.today && week.today <= week.week_end;
   box.append(
-    h("p", {}, tr(TEXT, "span", { from: shortDay(week.week_start), to: shortDay(week.week_end) }), " ",
+    h("p", { class: "week-span" }, tr(TEXT, "span", { from: shortDay(week.week_start), to: shortDay(week.week_end) }), " ",
       h("span", { class: "muted" }, tr(TEXT, "timezone", { zone: week.timezone }))),
     h("nav", { class: "week-nav", "aria-label": tr(TEXT, "weeks") }, h("ul", {},
       h("li", {}, h("a", { href: href(path, { week: shiftDays(week.week_start, -7) }) }, tr(TEXT, "previous"))),
