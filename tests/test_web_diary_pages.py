@@ -5,6 +5,7 @@ The week costs at most two API calls after sign-in. Every page passes axe and is
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.browser import axe_violations, screenshots, sign_in
 
 PARENT = ("parent@demo.ediary.example", "Demo-Parent-2026")
 TEACHER = ("teacher@demo.ediary.example", "Demo-Teacher-2026")
+ADMIN = ("admin@demo.ediary.example", "Demo-Admin-2026")
 
 
 def _api(cabinet: Any, method: str, path: str, auth: dict[str, str], **kwargs: Any) -> Any:
@@ -50,6 +52,15 @@ def test_the_demo_parent_reads_the_week_and_every_diary_page(page, cabinet):
     maths = next(s for s in grades["subjects"] if s["subject_name"] == "Математика")
     _api(cabinet, "PUT", f"/schools/{cabinet.school_id}/students/{sid}/attestation", teacher,
          json={"subject_id": maths["subject_id"], "period": grades["term"]["term_id"], "result": "5"})
+
+    # The administrator announces an event and calls a parent meeting, for the events page.
+    admin = cabinet.login(*ADMIN)
+    soon = dt.date.today() + dt.timedelta(days=2)  # within the page's span (a week back to three months ahead)
+    _api(cabinet, "POST", f"/schools/{cabinet.school_id}/events", admin,
+         json={"title": "Осенняя ярмарка", "date": soon.isoformat(), "starts_at": "15:00", "place": "Актовый зал",
+               "description": "Приходите всей семьёй"})
+    _api(cabinet, "POST", f"/schools/{cabinet.school_id}/classes/{pyotr['class_id']}/meetings", admin,
+         json={"date": soon.isoformat(), "starts_at": "18:30", "place": "Кабинет 214", "agenda": "Итоги четверти"})
 
     sign_in(page, *PARENT)
     calls: list[str] = []
@@ -113,6 +124,11 @@ def test_the_demo_parent_reads_the_week_and_every_diary_page(page, cabinet):
 
     page.get_by_role("link", name="События и собрания").click()
     page.get_by_role("heading", level=2, name="Подписка на календарь").wait_for()
+    events = page.locator(".event-list")
+    expect(events.nth(0)).to_contain_text("Осенняя ярмарка")
+    expect(events.nth(0)).to_contain_text("Место: Актовый зал")
+    expect(events.nth(1)).to_contain_text("18:30")
+    expect(events.nth(1)).to_contain_text("Итоги четверти")
     page.get_by_role("button", name="Получить ссылку").click()
     link = page.get_by_label("Ссылка на календарь")
     link.wait_for()

@@ -20,7 +20,7 @@ const TEXT = {
   },
   en: {
     weeks: "Other weeks", previous: "← Previous week", next: "Next week →", current: "This week",
-    span: "Week of {from} to {to}", today: "today", noLessons: "No lessons.", cancelled: "Lesson cancelled",
+    span: "Week from {from} to {to}.", today: "today", noLessons: "No lessons.", cancelled: "Lesson cancelled",
     teacher: "Teacher: {name}", room: "room {room}", topic: "Topic: {text}", homework: "Homework: {text}",
     due: "(due {day})", grades: "Grades", weight: "weight {n}", new: "new", absent: "Absent",
     excused: "excused", late: "Late", lateBy: "Late by {n} min", omitted: "Not open to you: {parts}.",
