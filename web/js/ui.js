@@ -169,3 +169,84 @@ export function notice(container, text) {
   container.prepend(node);
   return node;
 }
+
+// --- a child's pages (week, grades, attendance, …: web-diary) ---------------------------------
+// Imports placed with the block they serve (ES modules hoist them), so this block stays an append.
+import { childNav, offers, sectionTitle } from "./child-nav.js";
+import { child as findChild } from "./family.js";
+import { href } from "./router.js";
+import { language } from "./i18n.js";
+
+const CHILD_TEXT = {
+  ru: { missing: "Этого ребёнка нет среди ваших детей.", notOffered: "Этот раздел вам не открыт.",
+    toChildren: "К списку детей", term: "Четверть", show: "Показать" },
+  en: { missing: "This child is not among your children.", notOffered: "This section is not open to you.",
+    toChildren: "Back to the children", term: "Term", show: "Show" },
+};
+
+/**
+ * The start of every child page: <h1> "Пётр Иванов — Неделя" and the child's menu. Resolves to the
+ * child (from the cached GET /children), or null after saying why the page shows nothing more.
+ */
+export async function childPage(main, studentId, section) {
+  let found;
+  try {
+    found = await findChild(studentId);
+  } catch (error) {
+    heading(main, sectionTitle(section));
+    const again = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
+    main.append(h("div", { class: "load-error", role: "alert" }, h("p", {}, errorText(error)),
+      h("button", { type: "button", onclick: again }, tr(TEXT, "retry"))));
+    return null;
+  }
+  if (!found) {
+    heading(main, sectionTitle(section));
+    main.append(h("p", { role: "alert" }, tr(CHILD_TEXT, "missing")),
+      h("p", {}, h("a", { href: href("/children") }, tr(CHILD_TEXT, "toChildren"))));
+    return null;
+  }
+  heading(main, `${found.first_name} ${found.last_name} — ${sectionTitle(section)}`);
+  main.append(childNav(found, section));
+  if (!offers(found, section)) {
+    main.append(h("p", { role: "alert" }, tr(CHILD_TEXT, "notOffered")));
+    return null;
+  }
+  return found;
+}
+
+// Terms a family has seen per child (a family cannot list the school's terms: each answer names its own).
+const seenTerms = new Map();
+
+/** Remembers terms ({term_id, name}) shown for a child, for the term selector. */
+export function rememberTerms(studentId, terms) {
+  const known = seenTerms.get(studentId) || new Map();
+  for (const term of terms) if (term && term.term_id) known.set(term.term_id, term.name);
+  seenTerms.set(studentId, known);
+}
+
+/** A term selector (a small GET-like form: choosing does not navigate until "Show"). */
+export function termSelector(studentId, section, currentTerm) {
+  rememberTerms(studentId, [currentTerm]);
+  const options = [...(seenTerms.get(studentId) || new Map())];
+  if (options.length < 2) return h("p", {}, `${tr(CHILD_TEXT, "term")}: ${currentTerm.name}`);
+  const select = field({ name: "term_id", label: tr(CHILD_TEXT, "term"), kind: "select", options });
+  select.control.value = currentTerm.term_id;
+  const node = h("form", { class: "term-selector" }, select,
+    h("button", { type: "submit", class: "secondary" }, tr(CHILD_TEXT, "show")));
+  node.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = href(`/children/${studentId}/${section}`, { term: select.control.value }).slice(1);
+  });
+  return node;
+}
+
+/** "08:30–09:15" from a lesson's or an event's times (either may be missing). */
+export function timeSpan(start, end) {
+  return [start, end].filter(Boolean).join("–");
+}
+
+/** A short date: "7 сент." / "7 Sept". */
+export function shortDay(iso) {
+  return new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "ru-RU",
+    { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso.slice(0, 10) + "T00:00:00Z"));
+}
