@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, screenshots, sign_in
+from tests.e2e.browser import axe_violations, screenshots, sign_in
 
 PARENT = ("parent@demo.ediary.example", "Demo-Parent-2026")
 TEACHER = ("teacher@demo.ediary.example", "Demo-Teacher-2026")
