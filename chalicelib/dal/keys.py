@@ -217,3 +217,13 @@ def upload_chunk(upload_id: str, chunk: str) -> Key:
 def error_count(upload_id: str, code: str) -> Key:
     """An upload's rejected rows of one code."""
     return upload_partition(upload_id), f"{ERROR_COUNTS}{code}"
+
+
+# A week page's entries, by the kind of record they show (the family's week view reads them back).
+WEEK_ENTRIES = {"Lesson": "L#", "Homework": "H#", "Grade": "G#", "AttendanceMark": "A#"}
+
+
+def week_entry(kind: str, entry_id: str) -> str:
+    """The attribute of a week page that shows one lesson, homework, grade or mark."""
+    return WEEK_ENTRIES[kind] + entry_id
+

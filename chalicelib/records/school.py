@@ -5,6 +5,7 @@ Field names follow the stored attributes, so the data layer converts them by nam
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -146,6 +147,7 @@ class Upload:
     progress_at: str | None = None
     errors_listed: int = 0
     created_at: str | None = None
+    expires_at: dt.datetime | None = None  # the upload and its report go then
 
 
 @dataclass(slots=True)
