@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHOOL_SIDE = ["import_rows", "importer", "schools", "attestation", "school_life", "uploads", "credentials",
-               "aggregates", "calendar_feed", "roster", "oneroster", "import_format"]
+SCHOOL_SIDE = ["import_rows", "importer", "schools", "attestation", "school_life", "uploads", "credentials", "journal",
+               "gradebook", "aggregates", "calendar_feed", "roster", "oneroster", "import_format"]
 FORBIDDEN = ("chalicelib.dal.models", "chalicelib.dal.store", "pynamodb", "boto3", "botocore")
 # A storage key's prefix: capitals and a hash, as in SCHOOL#, STUDENT#, NAME#CLASS#, D#<date>#L#.
 KEY_LITERAL = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Z][A-Z0-9_]*#)")

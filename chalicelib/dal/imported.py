@@ -14,17 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.dal import diary, keys, schools, uploads
-from chalicelib.dal.models import (
-    AttendanceMark,
-    DiaryItem,
-    Grade,
-    Homework,
-    JournalItem,
-    Lesson,
-    ParentMeeting,
-    SchoolEvent,
-    Student,
-)
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
 from chalicelib.dal.school_life import event_item, meeting_item, result_item
 from chalicelib.records import journal, school
 from chalicelib.records.imported import Imported, Placed
@@ -44,46 +35,13 @@ def existing_lessons(lessons: Iterable[tuple[str, str]]) -> set[tuple[str, str]]
     return {(i.class_id, i.lesson_id) for i in found.values() if isinstance(i, Lesson)}
 
 
-def _lesson(r: journal.Lesson) -> Lesson:
-    item = Lesson(*keys.lesson(r.class_id, r.lesson_id), school_id=r.school_id, class_id=r.class_id,
-                  subject_id=r.subject_id, lesson_id=r.lesson_id, date=r.date, teacher_id=r.teacher_id,
-                  starts_at=r.starts_at, ends_at=r.ends_at, room=r.room, topic=r.topic)
-    if r.teacher_id:
-        item.gsi1pk, item.gsi1sk = keys.lessons_of_teacher(r.school_id, r.teacher_id), r.lesson_id
-    return item
-
-
-def _homework(r: journal.Homework) -> Homework:
-    item = Homework(*keys.homework(r.class_id, r.lesson_id), school_id=r.school_id, class_id=r.class_id,
-                    subject_id=r.subject_id, lesson_id=r.lesson_id, date=r.date, text=r.text, due_date=r.due_date)
-    item.gsi1pk, item.gsi1sk = keys.homework_of_class(r.school_id, r.class_id), keys.homework_due(r.due_date,
-                                                                                                   r.lesson_id)
-    return item
-
-
-def _grade(r: journal.Grade) -> Grade:
-    item = Grade(*keys.grade(r.student_id, r.grade_id), grade_id=r.grade_id, school_id=r.school_id,
-                 class_id=r.class_id, student_id=r.student_id, subject_id=r.subject_id, lesson_id=r.lesson_id,
-                 date=r.date, value=r.value, weight=r.weight, work_kind=r.work_kind, remark=r.remark)
-    item.gsi1pk, item.gsi1sk = keys.grades_of(r.student_id, r.subject_id), r.grade_id
-    return item
-
-
-def _mark(r: journal.AttendanceMark) -> AttendanceMark:
-    item = AttendanceMark(*keys.attendance_mark(r.student_id, r.lesson_id), school_id=r.school_id,
-                          class_id=r.class_id, student_id=r.student_id, subject_id=r.subject_id,
-                          lesson_id=r.lesson_id, date=r.date, mark=r.mark, excused=r.excused,
-                          minutes_late=r.minutes_late)
-    item.gsi1pk, item.gsi1sk = keys.attendance_of(r.student_id), r.lesson_id
-    return item
-
-
 _MAKERS: dict[type, Any] = {
     school.SchoolClass: schools.class_item, school.NameClaim: schools.name_claim_item,
     school.Subject: schools.subject_item, school.Term: schools.term_item, school.Teaching: schools.teaching_item,
     school.Student: schools.student_item, school.RosterEntry: schools.roster_entry_item,
     school.AttestationResult: result_item, journal.SchoolEvent: event_item, journal.ParentMeeting: meeting_item,
-    journal.Lesson: _lesson, journal.Homework: _homework, journal.Grade: _grade, journal.AttendanceMark: _mark,
+    journal.Lesson: journal_store.lesson_item, journal.Homework: journal_store.homework_item,
+    journal.Grade: journal_store.grade_item, journal.AttendanceMark: journal_store.mark_item,
 }
 
 

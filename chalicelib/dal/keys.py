@@ -133,6 +133,16 @@ def attendance_mark(student_id: str, lesson_id: str) -> Key:
     return student_partition(student_id), mark_sk(lesson_id)
 
 
+def days(first: str, last: str) -> Key:
+    """The sort-key range of a partition's journal records between two dates (inclusive)."""
+    return f"D#{first}", f"D#{last}~"
+
+
+def history(pk: str, sk: str) -> str:
+    """Partition of one record's corrections (kept after the record is deleted)."""
+    return f"HISTORY#{pk}#{sk}"
+
+
 def lessons_of_teacher(school_id: str, teacher_id: str) -> str:
     """GSI1 partition of a teacher's lessons."""
     return f"TEACHER#{school_id}#{teacher_id}"
@@ -204,8 +214,10 @@ def uploads_of(school_id: str) -> str:
 ROW_ERRORS, ERROR_COUNTS = "ERROR#", "COUNT#"  # sort-key prefixes under an upload
 
 
-def row_error(upload_id: str, order: int, line: int, column: str | None, source: str) -> Key:
-    """A refused row: by kind (processing order), line, column, and the source file when not the kind's own."""
+def row_error(upload_id: str, order: int, line: int, column: str | None, other_file: str | None) -> Key:
+    """A refused row: by kind (processing order), line, column; the source file joins the key only
+    when it is not the kind's own CSV, so our own CSVs keep their keys."""
+    source = f"#{other_file}" if other_file else ""
     return upload_partition(upload_id), f"{ROW_ERRORS}{order:02d}#{line:09d}#{column or ''}{source}"
 
 

@@ -440,3 +440,15 @@ def correct_student(student: records.Student, old_roster_key: str, new_roster_ke
 def is_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: str) -> bool:
     """Whether this teacher teaches this subject to this class."""
     return get_teaching(school_id, teacher_id, class_id, subject_id) is not None
+
+
+def whole_roster(school_id: str, class_id: str) -> list[records.Student]:
+    """Every student of a class, by surname (pages of 100: a class is about thirty)."""
+    students: list[records.Student] = []
+    start = None
+    while True:
+        found = students_of_class(school_id, class_id, 100, start)
+        students.extend(student_record(i) for i in found)
+        start = found.last_evaluated_key
+        if not start:
+            return students

@@ -185,7 +185,8 @@ def expire(upload: records.Upload, detail: str) -> bool:
 
 
 def _row_error_item(error: records.RowError, expires: datetime) -> UploadRowError:
-    return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, error.source),
+    other_file = None if error.own_file else error.file
+    return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, other_file),
                           file=error.file, line=error.line, column=error.column, code=error.code,
                           expires_at=expires)
 
@@ -230,10 +231,9 @@ def mark_done(upload: records.Upload) -> bool:
 
 
 def _row_error_record(upload_id: str, item: UploadRowError) -> records.RowError:
-    # The key is ERROR#<order>#<line>#<column><source>: its order and source are read back from it.
-    source = f"#{item.file}" if item.sk.endswith(f"#{item.file}") else ""
+    # The key is ERROR#<order>#<line>#<column>[#<file>]: its order and file are read back from it.
     return records.RowError(upload_id, int(item.sk.split("#")[1]), item.file, int(item.line), item.column,
-                            item.code, source)
+                            item.code, own_file=not item.sk.endswith(f"#{item.file}"))
 
 
 def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None) -> Page[records.RowError]:

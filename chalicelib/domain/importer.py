@@ -297,9 +297,7 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
 
 
 def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> RowError:
-    # The source file joins the key only when it is not the kind's own, so our own CSVs keep their keys.
-    source = "" if file == f"{kind}.csv" else f"#{file}"
-    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, source)
+    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=file == f"{kind}.csv")
 
 
 def next_chunk_needed(the_plan: Plan, index: int) -> bool:

@@ -1,13 +1,12 @@
 """Journal records, school events and parent meetings as the domain builds them (no keys).
 
-Field names follow the stored attributes, so the data layer converts them by name. Bookkeeping
-(version, change, who and when) is the data layer's: it carries it over from what is stored.
+Field names follow the stored attributes. `version` is the stored version a record was read at
+(a write is refused when it moved since); who changed it and how is the data layer's to write.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 
 @dataclass(slots=True)
@@ -24,6 +23,9 @@ class Lesson:
     ends_at: str
     room: str | None = None
     topic: str | None = None
+    cancelled: bool = False
+    version: int = 0  # the stored version read (0: not stored yet); a write checks it
+    created_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -37,6 +39,8 @@ class Homework:
     date: str
     text: str
     due_date: str
+    version: int = 0
+    created_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -50,10 +54,13 @@ class Grade:
     subject_id: str
     lesson_id: str
     date: str
-    value: int | Decimal
-    weight: int | Decimal = 1
+    value: int
+    weight: int = 1
     work_kind: str = "classwork"
     remark: str | None = None
+    teacher_id: str | None = None
+    version: int = 0
+    created_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +76,8 @@ class AttendanceMark:
     mark: str
     excused: bool = False
     minutes_late: int | None = None
+    version: int = 0
+    created_at: str | None = None
 
 
 @dataclass(slots=True)

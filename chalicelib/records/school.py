@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+DEFAULT_TIMEZONE = "Europe/Moscow"  # a school that names none keeps Moscow time, as stored
+
 
 @dataclass(slots=True)
 class School:
@@ -16,7 +18,7 @@ class School:
     school_id: str
     name: str
     address: str | None = None
-    timezone: str = "Europe/Moscow"
+    timezone: str = DEFAULT_TIMEZONE
     id_key: str | None = None  # keys the ids derived for uploads; never shown
     number: str | None = None
     district: str | None = None
@@ -152,8 +154,8 @@ class Upload:
 
 @dataclass(slots=True)
 class RowError:
-    """A refused row of an upload: `order` is its kind's place in processing order, `source` the
-    file it came from when not the kind's own CSV ("" then)."""
+    """A refused row of an upload: `order` is its kind's place in processing order; `own_file`
+    whether it came from the kind's own CSV (else from `file` of a translated upload)."""
 
     upload_id: str
     order: int
@@ -161,4 +163,4 @@ class RowError:
     line: int
     column: str | None
     code: str
-    source: str = ""
+    own_file: bool = True
