@@ -61,13 +61,14 @@ def _items_of(*kinds: str) -> Iterator[Any]:
 def index_for_search() -> int:
     """Give schools and applications stored before the searches their search fields (issue 17):
     a school its directory keys, an application its applicant as the account is now."""
+    from chalicelib.dal import schools as school_store
     from chalicelib.dal.models import Application, School
     from chalicelib.domain import applications, schools
 
     done = 0
     for item in _items_of("School", "Application"):
         if isinstance(item, School) and item.search_name is None:
-            schools.reindex(item)
+            schools.reindex(school_store.school_record(item))
             done += 1
         elif isinstance(item, Application) and item.search_text is None:
             applications.keep_applicant(item)

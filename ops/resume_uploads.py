@@ -22,12 +22,13 @@ def processing_uploads() -> list[Upload]:
 
 def resume_all() -> tuple[int, int]:
     """Re-queue or end every upload left processing; returns (resumed, ended)."""
+    from chalicelib.dal.uploads import upload_record
     from chalicelib.domain import importer
     from chalicelib.events.uploads import enqueue_chunk
 
     resumed = ended = 0
     for upload in processing_uploads():
-        index = importer.resume(upload)
+        index = importer.resume(upload_record(upload))
         if index is None:
             ended += 1
         else:

@@ -9,18 +9,19 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib import aws, settings
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError, UnstorableValueError
+from chalicelib.records.paging import Page
+from chalicelib.records.paging import PageCursor as PageCursor  # re-exported: the API builds cursors
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +100,6 @@ def storing(conflict: DiaryError | None = None) -> Iterator[None]:
 
 
 CURSOR_NONCE = 12  # bytes, AES-GCM's standard nonce
-
-
-@dataclass(frozen=True)
-class PageCursor:
-    """A list request's cursor and what it may page: `scope` names the list (route, path, filters)
-    and the caller, so a cursor handed out for one list or one caller does not open under another."""
-
-    text: str | None
-    scope: str
 
 
 @lru_cache(maxsize=1)
@@ -206,3 +198,16 @@ class Reading:
 
 
 _END = object()
+
+
+T = TypeVar("T")
+
+
+def paged(read: Callable[[dict[str, Any] | None], Any], cursor: PageCursor | None,
+          convert: Callable[[Any], T]) -> Page[T]:
+    """One page of a list as records, for a domain that never sees a stored key: `read(start)`
+    runs the query from the key the cursor stands for; the next cursor is bound as `cursor` was."""
+    results = read(decode_cursor(cursor))
+    items, next_cursor = page(results, cursor)
+    return Page([convert(item) for item in items], next_cursor)
+

@@ -21,6 +21,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal import keys
 from chalicelib.dal.models import (
     DiaryItem,
     MachineCredential,
@@ -29,79 +30,119 @@ from chalicelib.dal.models import (
     UploadErrorCount,
     UploadRowError,
 )
-from chalicelib.dal.store import Reading, connection, now_iso, storing
+from chalicelib.dal.store import Reading, connection, now_iso, paged, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records import school as records
+from chalicelib.records.paging import Page, PageCursor
 
 UPLOAD_KEEP = timedelta(days=90)  # the school follows an upload for days; processed/ files go after 30
 
 
-def save_credential(credential: MachineCredential) -> None:
+def _credential_record(item: MachineCredential) -> records.MachineCredential:
+    return records.MachineCredential(item.credential_id, item.school_id, item.name, item.secret_hash,
+                                     item.created_by, bool(item.revoked), item.created_at)
+
+
+def save_credential(credential: records.MachineCredential) -> None:
     """A new credential."""
-    credential.pk, credential.sk = f"CREDENTIAL#{credential.credential_id}", "CREDENTIAL"
     credential.created_at = now_iso()
-    credential.gsi1pk = f"CREDENTIALS#{credential.school_id}"
-    credential.gsi1sk = f"{credential.created_at}#{credential.credential_id}"
+    item = MachineCredential(*keys.credential(credential.credential_id), credential_id=credential.credential_id,
+                             school_id=credential.school_id, name=credential.name,
+                             secret_hash=credential.secret_hash, created_by=credential.created_by,
+                             revoked=credential.revoked, created_at=credential.created_at)
+    item.gsi1pk = keys.credentials_of(credential.school_id)
+    item.gsi1sk = f"{credential.created_at}#{credential.credential_id}"
     with storing():
-        credential.save(condition=MachineCredential.pk.does_not_exist())
+        item.save(condition=MachineCredential.pk.does_not_exist())
 
 
-def get_credential(credential_id: str, consistent: bool = False) -> MachineCredential | None:
+def get_credential(credential_id: str, consistent: bool = False) -> records.MachineCredential | None:
     """A credential by id."""
     with storing():
         try:
-            return MachineCredential.get(f"CREDENTIAL#{credential_id}", "CREDENTIAL", consistent_read=consistent)
+            item = MachineCredential.get(*keys.credential(credential_id), consistent_read=consistent)
         except MachineCredential.DoesNotExist:
             return None
+    return _credential_record(item)
 
 
-def credentials_of(school_id: str) -> list[MachineCredential]:
+def credentials_of(school_id: str) -> list[records.MachineCredential]:
     """A school's credentials (a handful)."""
     with storing():
-        return list(MachineCredential.gsi1.query(f"CREDENTIALS#{school_id}"))  # type: ignore[arg-type]
+        found = MachineCredential.gsi1.query(keys.credentials_of(school_id))
+        return [_credential_record(i) for i in found if isinstance(i, MachineCredential)]
 
 
-def revoke_credential(credential: MachineCredential) -> None:
+def revoke_credential(credential: records.MachineCredential) -> None:
     """The credential stops working for new tokens at once."""
     with storing():
-        credential.update(actions=[MachineCredential.revoked.set(True)])
+        MachineCredential(*keys.credential(credential.credential_id)).update(
+            actions=[MachineCredential.revoked.set(True)])
+    credential.revoked = True
 
 
-def create_upload(upload: Upload) -> None:
+def upload_record(item: Upload) -> records.Upload:
+    """A stored upload as the domain sees it (ops/resume_uploads.py scans them raw)."""
+    return records.Upload(
+        item.upload_id, item.school_id, item.filename, item.requested_by, item.state, item.reason, item.detail,
+        int(item.rows_total or 0), int(item.rows_done or 0), int(item.rows_rejected or 0),
+        int(item.rows_changed or 0), None if item.items_changed is None else int(item.items_changed),
+        int(item.chunks_total or 0), int(item.chunks_done or 0), item.finished_at, item.progress_at,
+        int(item.errors_listed or 0), item.created_at, item.expires_at)
+
+
+def _stored(upload: records.Upload) -> Upload:
+    """The upload's item by its key alone, for an update that names what it changes."""
+    return Upload(*keys.upload(upload.upload_id))
+
+
+def create_upload(upload: records.Upload) -> None:
     """An upload waiting for its file."""
-    upload.pk, upload.sk = f"UPLOAD#{upload.upload_id}", "UPLOAD"
     upload.created_at = now_iso()
-    upload.gsi1pk, upload.gsi1sk = f"UPLOADS#{upload.school_id}", f"{upload.created_at}#{upload.upload_id}"
     upload.expires_at = datetime.now(UTC) + UPLOAD_KEEP
+    item = Upload(*keys.upload(upload.upload_id), upload_id=upload.upload_id, school_id=upload.school_id,
+                  filename=upload.filename, requested_by=upload.requested_by, created_at=upload.created_at,
+                  expires_at=upload.expires_at)
+    item.gsi1pk, item.gsi1sk = keys.uploads_of(upload.school_id), f"{upload.created_at}#{upload.upload_id}"
     with storing():
-        upload.save(condition=Upload.pk.does_not_exist())
+        item.save(condition=Upload.pk.does_not_exist())
 
 
 def get_upload(upload_id: str, consistent: bool = False) -> Upload | None:
-    """An upload by id."""
+    """An upload's stored item by id (tests and tools; the domain reads `find_upload`)."""
     with storing():
         try:
-            return Upload.get(f"UPLOAD#{upload_id}", "UPLOAD", consistent_read=consistent)
+            return Upload.get(*keys.upload(upload_id), consistent_read=consistent)
         except Upload.DoesNotExist:
             return None
 
 
-def expiry_of(upload: Upload) -> datetime:
+def find_upload(upload_id: str, consistent: bool = False) -> records.Upload | None:
+    """An upload by id."""
+    item = get_upload(upload_id, consistent)
+    return upload_record(item) if item else None
+
+
+def expiry_of(upload: records.Upload) -> datetime:
     """When the upload and everything of it go (an upload made before it had one: from now)."""
     return upload.expires_at or datetime.now(UTC) + UPLOAD_KEEP
 
 
-def uploads_of(school_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+def uploads_page(school_id: str, limit: int, cursor: PageCursor | None) -> Page[records.Upload]:
     """A page of a school's uploads, newest first."""
-    with storing():
-        return Reading(Upload.gsi1.query(f"UPLOADS#{school_id}", scan_index_forward=False, limit=limit,
-                                         last_evaluated_key=start))
+    def read(start: dict[str, Any] | None) -> Any:
+        with storing():
+            return Reading(Upload.gsi1.query(keys.uploads_of(school_id), scan_index_forward=False, limit=limit,
+                                             last_evaluated_key=start))
+
+    return paged(read, cursor, upload_record)
 
 
-def start_processing(upload: Upload, rows_total: int, chunks_total: int) -> bool:
+def start_processing(upload: records.Upload, rows_total: int, chunks_total: int) -> bool:
     """awaiting_file → processing; False when another delivery of the S3 event got there first."""
     try:
         with storing(conflict=ConflictError()):
-            upload.update(
+            _stored(upload).update(
                 actions=[Upload.state.set("processing"), Upload.rows_total.set(rows_total),
                          Upload.chunks_total.set(chunks_total), Upload.progress_at.set(now_iso())],
                 condition=Upload.state == "awaiting_file",
@@ -111,82 +152,106 @@ def start_processing(upload: Upload, rows_total: int, chunks_total: int) -> bool
     return True
 
 
-def fail(upload: Upload, reason: str, detail: str, when: Any = None) -> bool:
-    """The upload ends `failed` with a reason; `when`: only if still in that state (False if not)."""
+def fail(upload: records.Upload, reason: str, detail: str, if_processing: bool = False,
+         if_chunks_done: int | None = None) -> bool:
+    """The upload ends `failed` with a reason; `if_processing`: only if still processing, and
+    `if_chunks_done`: only with that many chunks recorded (a stall seen before another chunk came).
+    False when the condition did not hold."""
+    when: Any = None
+    if if_processing or if_chunks_done is not None:
+        when = Upload.state == "processing"
+    if if_chunks_done is not None:
+        when &= Upload.chunks_done == if_chunks_done
     try:
         with storing(conflict=ConflictError()):
-            upload.update(actions=[Upload.state.set("failed"), Upload.reason.set(reason),
-                                   Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
-                          condition=when)
+            _stored(upload).update(actions=[Upload.state.set("failed"), Upload.reason.set(reason),
+                                            Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
+                                   condition=when)
     except ConflictError:
         return False
     return True
 
 
-def expire(upload: Upload, detail: str) -> bool:
+def expire(upload: records.Upload, detail: str) -> bool:
     """awaiting_file → expired: its file never came; False when the file got there first."""
     try:
         with storing(conflict=ConflictError()):
-            upload.update(actions=[Upload.state.set("expired"), Upload.reason.set("url_expired"),
-                                   Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
-                          condition=Upload.state == "awaiting_file")
+            _stored(upload).update(actions=[Upload.state.set("expired"), Upload.reason.set("url_expired"),
+                                            Upload.detail.set(detail[:500]), Upload.finished_at.set(now_iso())],
+                                   condition=Upload.state == "awaiting_file")
     except ConflictError:
         return False
     return True
 
 
-def finish_chunk(upload: Upload, chunk: str, rows: int, rejected: Sequence[UploadRowError],
+def _row_error_item(error: records.RowError, expires: datetime) -> UploadRowError:
+    other_file = None if error.own_file else error.file
+    return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, other_file),
+                          file=error.file, line=error.line, column=error.column, code=error.code,
+                          expires_at=expires)
+
+
+def finish_chunk(upload: records.Upload, chunk: str, rows: int, rejected: Sequence[records.RowError],
                  listed: int, changed: int, items_changed: int = 0) -> bool:
     """Record a chunk's outcome once: the counters (by code too), the marker and the first `listed`
     of its row errors, together. Returns False when the chunk had already been recorded (a
     redelivered message)."""
     expires = expiry_of(upload)
-    marker = UploadChunk(upload.pk, f"CHUNK#{chunk}", rows=rows, expires_at=expires)
+    marker = UploadChunk(*keys.upload_chunk(upload.upload_id, chunk), rows=rows, expires_at=expires)
     counts = Counter(e.code for e in rejected)
     try:
         with storing(conflict=ConflictError()):
             with TransactWrite(connection=connection()) as tx:
                 tx.save(marker, condition=UploadChunk.pk.does_not_exist())
-                tx.update(upload, actions=[
+                tx.update(_stored(upload), actions=[
                     Upload.rows_done.add(rows - len(rejected)), Upload.rows_rejected.add(len(rejected)),
                     Upload.rows_changed.add(changed), Upload.items_changed.add(items_changed),
                     Upload.chunks_done.add(1), Upload.errors_listed.add(listed),
                     Upload.progress_at.set(now_iso())])
                 for code, n in sorted(counts.items()):  # a handful of codes a chunk
-                    tx.update(UploadErrorCount(upload.pk, f"COUNT#{code}"), actions=[
+                    tx.update(UploadErrorCount(*keys.error_count(upload.upload_id, code)), actions=[
                         UploadErrorCount.kind.set(UploadErrorCount), UploadErrorCount.code.set(code),
                         UploadErrorCount.rows.add(n), UploadErrorCount.expires_at.set(expires)])
     except ConflictError:
         return False
-    kept = list(rejected[:listed])
-    for error in kept:
-        error.expires_at = expires
-    put_all(kept)
+    put_all([_row_error_item(error, expires) for error in rejected[:listed]])
     return True
 
 
-def mark_done(upload: Upload) -> bool:
+def mark_done(upload: records.Upload) -> bool:
     """All chunks are in: the upload is done (once)."""
     try:
         with storing(conflict=ConflictError()):
-            upload.update(actions=[Upload.state.set("done"), Upload.finished_at.set(now_iso())],
-                          condition=(Upload.state == "processing") & (Upload.chunks_done >= Upload.chunks_total))
+            _stored(upload).update(
+                actions=[Upload.state.set("done"), Upload.finished_at.set(now_iso())],
+                condition=(Upload.state == "processing") & (Upload.chunks_done >= Upload.chunks_total))
     except ConflictError:
         return False
     return True
 
 
-def row_errors(upload_id: str, limit: int, start: dict[str, Any] | None) -> Any:
+def _row_error_record(upload_id: str, item: UploadRowError) -> records.RowError:
+    # The key is ERROR#<order>#<line>#<column>[#<file>]: its order and file are read back from it.
+    return records.RowError(upload_id, int(item.sk.split("#")[1]), item.file, int(item.line), item.column,
+                            item.code, own_file=not item.sk.endswith(f"#{item.file}"))
+
+
+def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None) -> Page[records.RowError]:
     """A page of an upload's row errors, by file and line."""
-    with storing():
-        return Reading(UploadRowError.query(f"UPLOAD#{upload_id}", UploadRowError.sk.startswith("ERROR#"), limit=limit,
-                                            last_evaluated_key=start))
+    def read(start: dict[str, Any] | None) -> Any:
+        with storing():
+            return Reading(UploadRowError.query(keys.upload_partition(upload_id),
+                                                UploadRowError.sk.startswith(keys.ROW_ERRORS), limit=limit,
+                                                last_evaluated_key=start))
+
+    return paged(read, cursor, lambda item: _row_error_record(upload_id, item))
 
 
 def rejected_by_code(upload_id: str) -> dict[str, int]:
     """Every rejected row of an upload, counted by error code (a few items)."""
     with storing():
-        found = UploadErrorCount.query(f"UPLOAD#{upload_id}", UploadErrorCount.sk.startswith("COUNT#"))
+        found = UploadErrorCount.query(keys.upload_partition(upload_id),
+                                       UploadErrorCount.sk.startswith(keys.ERROR_COUNTS))
         return {item.code: int(item.rows) for item in found}
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.dal import diary as store
-from chalicelib.dal.journal import class_pk, student_pk
+from chalicelib.dal import keys
 
 Updates = list[tuple[str, str, dict[str, int]]]
 
@@ -71,16 +71,17 @@ def _contribution(image: dict[str, Any] | None, terms: Terms) -> Updates:
     if kind == "Grade":
         value, weight = int(image["value"]), int(image.get("weight") or 1)
         week = monday_of(str(image["date"]))
-        return [(student_pk(student), sk, {"sum_vw": value * weight, "sum_w": weight, "n": 1, f"c{value}": 1,
-                                           f"wvw_{week}": value * weight, f"ww_{week}": weight}),
-                (class_pk(klass), sk, {f"vw_{student}": value * weight, f"w_{student}": weight})]
+        return [(keys.student_partition(student), sk, {"sum_vw": value * weight, "sum_w": weight, "n": 1,
+                                                       f"c{value}": 1, f"wvw_{week}": value * weight,
+                                                       f"ww_{week}": weight}),
+                (keys.class_partition(klass), sk, {f"vw_{student}": value * weight, f"w_{student}": weight})]
     if kind == "AttendanceMark":
         mark = str(image["mark"])
         excused = "excused" if image.get("excused") else "unexcused"
-        return [(student_pk(student), sk, {mark: 1, excused: 1})]
+        return [(keys.student_partition(student), sk, {mark: 1, excused: 1})]
     if image.get("cancelled"):
         return []
-    return [(class_pk(klass), sk, {f"l_{image['date']}": 1})]
+    return [(keys.class_partition(klass), sk, {f"l_{image['date']}": 1})]
 
 
 def deltas(change: Change, terms: Terms) -> Updates:
@@ -109,13 +110,13 @@ def directory_names(image: dict[str, Any] | None) -> tuple[str, dict[str, str]] 
     return None
 
 
-# kind -> (entry prefix, the id naming the entry, what the week view shows of it)
-PAGE_ENTRIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "Lesson": ("L#", "lesson_id", ("lesson_id", "subject_id", "teacher_id", "date", "starts_at", "ends_at",
-                                   "room", "topic", "cancelled")),
-    "Homework": ("H#", "lesson_id", ("lesson_id", "text", "due_date")),
-    "Grade": ("G#", "grade_id", ("grade_id", "lesson_id", "date", "value", "weight", "work_kind", "remark")),
-    "AttendanceMark": ("A#", "lesson_id", ("lesson_id", "mark", "excused", "minutes_late")),
+# kind -> (the id naming the entry, what the week view shows of it); the entry's name is keys.week_entry
+PAGE_ENTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Lesson": ("lesson_id", ("lesson_id", "subject_id", "teacher_id", "date", "starts_at", "ends_at",
+                             "room", "topic", "cancelled")),
+    "Homework": ("lesson_id", ("lesson_id", "text", "due_date")),
+    "Grade": ("grade_id", ("grade_id", "lesson_id", "date", "value", "weight", "work_kind", "remark")),
+    "AttendanceMark": ("lesson_id", ("lesson_id", "mark", "excused", "minutes_late")),
 }
 PageEntries = dict[tuple[str, str], dict[str, dict[str, Any] | None]]
 
@@ -124,9 +125,11 @@ def page_entry(image: dict[str, Any] | None) -> tuple[tuple[str, str], str, dict
     """Where a journal record shows in a week page, and what it shows there."""
     if not image or image.get("kind") not in PAGE_ENTRIES or not image.get("date") or not image.get("PK"):
         return None
-    prefix, id_field, fields = PAGE_ENTRIES[str(image["kind"])]
+    kind = str(image["kind"])
+    id_field, fields = PAGE_ENTRIES[kind]
     entry = {f: image.get(f) for f in fields}
-    return store.week_page_key(str(image["PK"]), monday_of(str(image["date"]))), prefix + str(image[id_field]), entry
+    return (store.week_page_key(str(image["PK"]), monday_of(str(image["date"]))),
+            keys.week_entry(kind, str(image[id_field])), entry)
 
 
 def week_pages(changes: Iterable[Change]) -> PageEntries:

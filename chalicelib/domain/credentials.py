@@ -7,10 +7,10 @@ import uuid
 from typing import Any
 
 from chalicelib.dal import uploads as store
-from chalicelib.dal.models import MachineCredential
 from chalicelib.domain import secrets
 from chalicelib.domain.tokens import MACHINE_KIND, MACHINE_ROLE, issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, NotFoundError
+from chalicelib.records.school import MachineCredential
 
 PURPOSE = "machine-credential"
 TOKEN_SECONDS = 5 * 60  # short, so a revoked credential's last token dies quickly

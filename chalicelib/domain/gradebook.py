@@ -10,14 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.dal import diary as diary_store
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import DEFAULT_TIMEZONE, AttendanceMark, Grade, Lesson, Student, Term
-from chalicelib.domain.diary import average, projected, school_today, term_view
+from chalicelib.domain.diary import average, projected, school_today
 from chalicelib.domain.journal import require_teacher_of
+from chalicelib.domain.schools import term_view
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
+from chalicelib.records.journal import AttendanceMark, Grade, Lesson
+from chalicelib.records.school import DEFAULT_TIMEZONE, Term
 
 AT_RISK_AVERAGE = Decimal("3.0")
 AT_RISK_ABSENCE_SHARE = 0.30
@@ -33,7 +34,7 @@ def risk_reasons(avg: Decimal | None, absent: int, held: int) -> list[str]:
 
 
 def _term(school_id: str, term_id: str | None, today: str) -> Term:
-    terms = sorted(diary_store.terms(school_id), key=lambda t: t.starts_on)
+    terms = sorted(school_store.terms_of(school_id), key=lambda t: t.starts_on)
     found = (next((t for t in terms if t.term_id == term_id), None) if term_id
              else next((t for t in terms if t.starts_on <= today <= t.ends_on), None))
     if found is None:
@@ -41,36 +42,25 @@ def _term(school_id: str, term_id: str | None, today: str) -> Term:
     return found
 
 
-def _roster(school_id: str, class_id: str) -> list[Student]:
-    students: list[Student] = []
-    start = None
-    while True:
-        found = school_store.students_of_class(school_id, class_id, 100, start)
-        students.extend(found)
-        start = found.last_evaluated_key
-        if not start:
-            return students
-
-
 def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str,
                   term_id: str | None) -> dict[str, Any]:
     """The grid with each student's grades and marks, average, absences and whether at risk."""
     if not caller.is_admin_of(school_id):
         require_teacher_of(caller, school_id, class_id, subject_id)
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
-    if school_store.get_subject(school_id, subject_id) is None:
+    if not school_store.has_subject(school_id, subject_id):
         raise NotFoundError(field="subject_id", code="subject_not_found")
-    school = school_store.get_school(school_id)
+    school = school_store.find_school(school_id)
     today = school_today(school.timezone if school else DEFAULT_TIMEZONE).isoformat()
     term = _term(school_id, term_id, today)
-    lessons = sorted((i for i in journal_store.class_days(class_id, term.starts_on, term.ends_on)
+    lessons = sorted((i for i in journal_store.class_records(class_id, term.starts_on, term.ends_on)
                       if isinstance(i, Lesson) and i.subject_id == subject_id), key=lambda x: x.lesson_id)
     held = sum(1 for x in lessons if not x.cancelled and x.date <= today)
     rows = []
-    for student in _roster(school_id, class_id):
-        items = [i for i in journal_store.student_days(student.student_id, term.starts_on, term.ends_on)
-                 if getattr(i, "subject_id", None) == subject_id]
+    for student in school_store.whole_roster(school_id, class_id):
+        items = [i for i in journal_store.student_records(student.student_id, term.starts_on, term.ends_on)
+                 if i.subject_id == subject_id]
         grades = [i for i in items if isinstance(i, Grade)]
         marks = {i.lesson_id: i for i in items if isinstance(i, AttendanceMark)}
         cells: dict[str, dict[str, Any]] = {}

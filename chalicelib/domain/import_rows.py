@@ -14,29 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.dal import accounts as account_store
-from chalicelib.dal import journal as journal_store
+from chalicelib.dal import imported as store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import (
-    AttendanceMark,
-    DiaryItem,
-    Grade,
-    Homework,
-    Lesson,
-    NameClaim,
-    RosterEntry,
-    SchoolClass,
-    Student,
-    Subject,
-    Teaching,
-    Term,
-)
 from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
+from chalicelib.records.imported import Imported, Placed
+from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
+from chalicelib.records.school import NameClaim, RosterEntry, SchoolClass, Student, Subject, Teaching, Term
 
 Refusal = tuple[int, str | None, str]
-# An item and the row (its place in the chunk) it comes from: a row may make several items
-# (a student and its roster entry), and an upload reports rows, not items.
-Placed = tuple[int, DiaryItem]
 
 
 def stable_id(school_id: str, what: str, source: str) -> str:
@@ -67,20 +53,16 @@ class Context:
             self._key = identifiers.school_key(self.school_id)
         return self._key
 
-    def _names(self, model: type[SchoolClass] | type[Subject], prefix: str, id_field: str) -> dict[str, str]:
-        items = school_store.children(model, self.school_id, prefix, 1000, None)
-        return {str(i.name).casefold(): str(getattr(i, id_field)) for i in items}
-
     def class_id(self, name: str) -> str | None:
         """A class of the school by name (case-insensitive)."""
         if self._classes is None:
-            self._classes = self._names(SchoolClass, "CLASS#", "class_id")
+            self._classes = {c.name.casefold(): c.class_id for c in school_store.classes_of(self.school_id)}
         return self._classes.get(name.casefold())
 
     def subject_id(self, name: str) -> str | None:
         """A subject of the school by name (case-insensitive)."""
         if self._subjects is None:
-            self._subjects = self._names(Subject, "SUBJECT#", "subject_id")
+            self._subjects = {s.name.casefold(): s.subject_id for s in school_store.subjects_of(self.school_id)}
         return self._subjects.get(name.casefold())
 
     def teacher_id(self, email: str) -> str | None:
@@ -93,12 +75,9 @@ class Context:
 
     def students(self, source_ids: list[str]) -> dict[str, Student]:
         """The school's students by the school's own ids (one BatchGetItem per 100)."""
-        keys = {s: (school_store.school_pk(self.school_id), f"STUDENT#{self.derived_id('student', s)}")
-                for s in source_ids}
-        from chalicelib.dal.uploads import get_many
-
-        found = get_many(keys.values())
-        return {s: found[k] for s, k in keys.items() if isinstance(found.get(k), Student)}  # type: ignore[misc]
+        ids = {s: self.derived_id("student", s) for s in source_ids}
+        found = store.students_by_id(self.school_id, ids.values())
+        return {s: found[i] for s, i in ids.items() if i in found}
 
     def after_write(self) -> None:
         """Students new to the roster complete the applications that were waiting for them."""
@@ -115,10 +94,9 @@ def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list
     items: list[Placed] = []
     for line, row in rows:
         class_id = ctx.class_id(row["name"]) or ctx.derived_id("class", row["name"].casefold())
-        pk = school_store.school_pk(ctx.school_id)
-        items.append((line, SchoolClass(pk, f"CLASS#{class_id}", class_id=class_id, school_id=ctx.school_id,
-                                        name=row["name"], grade_level=row["grade_level"])))
-        items.append((line, NameClaim(pk, f"NAME#CLASS#{row['name'].casefold()}", owner_id=class_id)))
+        items.append((line, SchoolClass(class_id=class_id, school_id=ctx.school_id, name=row["name"],
+                                        grade_level=row["grade_level"])))
+        items.append((line, NameClaim(ctx.school_id, "CLASS", row["name"], owner_id=class_id)))
     return items, []
 
 
@@ -126,15 +104,13 @@ def _subjects(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
     items: list[Placed] = []
     for line, row in rows:
         subject_id = ctx.subject_id(row["name"]) or ctx.derived_id("subject", row["name"].casefold())
-        pk = school_store.school_pk(ctx.school_id)
-        items.append((line, Subject(pk, f"SUBJECT#{subject_id}", subject_id=subject_id, school_id=ctx.school_id,
-                                    name=row["name"])))
-        items.append((line, NameClaim(pk, f"NAME#SUBJECT#{row['name'].casefold()}", owner_id=subject_id)))
+        items.append((line, Subject(subject_id=subject_id, school_id=ctx.school_id, name=row["name"])))
+        items.append((line, NameClaim(ctx.school_id, "SUBJECT", row["name"], owner_id=subject_id)))
     return items, []
 
 
 def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
-    stored = school_store.all_terms(ctx.school_id)
+    stored = school_store.terms_of(ctx.school_id)
     items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
@@ -143,8 +119,8 @@ def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[P
         if any(row["starts_on"] <= t.ends_on and t.starts_on <= row["ends_on"] for t in others):
             refused.append((line, "starts_on", "term_overlaps"))
             continue
-        term = Term(school_store.school_pk(ctx.school_id), f"TERM#{term_id}", term_id=term_id,
-                    school_id=ctx.school_id, name=row["name"], starts_on=row["starts_on"], ends_on=row["ends_on"])
+        term = Term(term_id=term_id, school_id=ctx.school_id, name=row["name"], starts_on=row["starts_on"],
+                    ends_on=row["ends_on"])
         stored.append(term)
         items.append((line, term))
     return items, refused
@@ -163,9 +139,8 @@ def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[li
         elif subject_id is None:
             refused.append((line, "subject", "unknown_subject"))
         else:
-            items.append((line, Teaching(school_store.school_pk(ctx.school_id),
-                                         f"TEACHING#{teacher_id}#{class_id}#{subject_id}", school_id=ctx.school_id,
-                                         teacher_id=teacher_id, class_id=class_id, subject_id=subject_id)))
+            items.append((line, Teaching(school_id=ctx.school_id, teacher_id=teacher_id, class_id=class_id,
+                                         subject_id=subject_id)))
     return items, refused
 
 
@@ -179,15 +154,11 @@ def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
             refused.append((line, "class", "unknown_class"))
             continue
         student_id = ctx.derived_id("student", row["student_id"])
-        student = Student(school_store.school_pk(ctx.school_id), f"STUDENT#{student_id}", student_id=student_id,
-                          school_id=ctx.school_id, class_id=class_id, last_name=row["last_name"],
-                          first_name=row["first_name"], middle_name=row["middle_name"],
+        student = Student(student_id=student_id, school_id=ctx.school_id, class_id=class_id,
+                          last_name=row["last_name"], first_name=row["first_name"], middle_name=row["middle_name"],
                           birth_date=row["birth_date"])
-        student.gsi1pk = f"CLASS#{ctx.school_id}#{class_id}"
-        student.gsi1sk = f"{student.last_name}#{student.first_name}#{student_id}"
         items.append((line, student))
-        items.append((line, RosterEntry(school_store.school_pk(ctx.school_id),
-                                        f"ROSTER#{_roster_key(student)}#{student_id}", student_id=student_id)))
+        items.append((line, RosterEntry(ctx.school_id, _roster_key(student), student_id)))
         if row["student_id"] not in known:
             ctx.new_students.append(student)
     return items, refused
@@ -221,13 +192,10 @@ def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         if row["teacher_email"] and teacher_id is None:
             refused.append((line, "teacher_email", "unknown_teacher"))
             continue
-        lesson = Lesson(journal_store.class_pk(class_id), journal_store.lesson_sk(lesson_id), school_id=ctx.school_id,
-                        class_id=class_id, subject_id=ctx.subject_id(row["subject"]), lesson_id=lesson_id,
-                        date=row["date"], teacher_id=teacher_id, starts_at=row["starts_at"], ends_at=row["ends_at"],
-                        room=row["room"], topic=row["topic"])
-        if teacher_id:
-            lesson.gsi1pk, lesson.gsi1sk = f"TEACHER#{ctx.school_id}#{teacher_id}", lesson_id
-        items.append((line, lesson))
+        items.append((line, Lesson(school_id=ctx.school_id, class_id=class_id,
+                                   subject_id=ctx.subject_id(row["subject"]), lesson_id=lesson_id, date=row["date"],
+                                   teacher_id=teacher_id, starts_at=row["starts_at"], ends_at=row["ends_at"],
+                                   room=row["room"], topic=row["topic"])))
     return items, refused
 
 
@@ -240,24 +208,20 @@ def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
             refused.append((line, bad, f"unknown_{bad}"))
         else:
             wanted.append((line, row, class_id, lesson_id))
-    from chalicelib.dal.uploads import get_many
-
-    lessons = get_many((journal_store.class_pk(c), journal_store.lesson_sk(lid)) for _, _, c, lid in wanted)
+    lessons = store.existing_lessons((c, lid) for _, _, c, lid in wanted)
     items: list[Placed] = []
     for line, row, class_id, lesson_id in wanted:
-        if (journal_store.class_pk(class_id), journal_store.lesson_sk(lesson_id)) not in lessons:
+        if (class_id, lesson_id) not in lessons:
             refused.append((line, "date", "lesson_not_found"))
             continue
-        item = Homework(journal_store.class_pk(class_id), journal_store.homework_sk(lesson_id),
-                        school_id=ctx.school_id, class_id=class_id, subject_id=ctx.subject_id(row["subject"]),
-                        lesson_id=lesson_id, date=row["date"], text=row["text"], due_date=row["due_date"])
-        item.gsi1pk, item.gsi1sk = f"HOMEWORK#{ctx.school_id}#{class_id}", f"{row['due_date']}#{lesson_id}"
-        items.append((line, item))
+        items.append((line, Homework(school_id=ctx.school_id, class_id=class_id,
+                                     subject_id=ctx.subject_id(row["subject"]), lesson_id=lesson_id, date=row["date"],
+                                     text=row["text"], due_date=row["due_date"])))
     return items, refused
 
 
 def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
-                 make: Callable[[dict[str, Any], Student, str, str], DiaryItem]) -> tuple[list[Placed], list[Refusal]]:
+                 make: Callable[[dict[str, Any], Student, str, str], Imported]) -> tuple[list[Placed], list[Refusal]]:
     known = ctx.students([r["student_id"] for _, r in rows])
     items: list[Placed] = []
     refused: list[Refusal] = []
@@ -275,26 +239,20 @@ def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
 
 
 def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
-    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
-        grade_id = identifiers.uploaded_grade_id(ctx.key, row["date"], row["grade_id"])
-        grade = Grade(journal_store.student_pk(student.student_id), journal_store.grade_sk(grade_id),
-                      grade_id=grade_id, school_id=ctx.school_id, class_id=student.class_id,
-                      student_id=student.student_id, subject_id=subject_id, lesson_id=lesson_id, date=row["date"],
-                      value=row["value"], weight=row["weight"], work_kind=row["work_kind"], remark=row["remark"])
-        grade.gsi1pk, grade.gsi1sk = f"GRADES#{student.student_id}#{subject_id}", grade_id
-        return grade
+    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> Imported:
+        return Grade(grade_id=identifiers.uploaded_grade_id(ctx.key, row["date"], row["grade_id"]),
+                     school_id=ctx.school_id, class_id=student.class_id, student_id=student.student_id,
+                     subject_id=subject_id, lesson_id=lesson_id, date=row["date"], value=row["value"],
+                     weight=row["weight"], work_kind=row["work_kind"], remark=row["remark"])
 
     return _per_student(rows, ctx, make)
 
 
 def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
-    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> DiaryItem:
-        mark = AttendanceMark(journal_store.student_pk(student.student_id), journal_store.mark_sk(lesson_id),
-                              school_id=ctx.school_id, class_id=student.class_id, student_id=student.student_id,
+    def make(row: dict[str, Any], student: Student, lesson_id: str, subject_id: str) -> Imported:
+        return AttendanceMark(school_id=ctx.school_id, class_id=student.class_id, student_id=student.student_id,
                               subject_id=subject_id, lesson_id=lesson_id, date=row["date"], mark=row["mark"],
                               excused=row["excused"], minutes_late=row["minutes_late"])
-        mark.gsi1pk, mark.gsi1sk = f"ATTENDANCE#{student.student_id}", lesson_id
-        return mark
 
     return _per_student(rows, ctx, make)
 
@@ -303,7 +261,7 @@ def _attestation(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[
     from chalicelib.domain import attestation
 
     known = ctx.students([r["student_id"] for _, r in rows])
-    terms = {t.name.casefold(): t.term_id for t in school_store.all_terms(ctx.school_id)}
+    terms = {t.name.casefold(): t.term_id for t in school_store.terms_of(ctx.school_id)}
     items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
@@ -333,7 +291,7 @@ def _events(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[
             refused.append((line, "classes", "unknown_class"))
             continue
         event_id = ctx.derived_id("event", row["event_id"])
-        items.append((line, school_life.event_item(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
+        items.append((line, school_life.new_event(ctx.school_id, event_id, sorted(str(c) for c in class_ids), row,
                                                    f"upload:{ctx.upload_id}")))
     return items, refused
 
@@ -352,7 +310,7 @@ def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
         # class meets its parents once at a time: class, date and hour are the meeting's identity.
         source = f"id:{row['meeting_id']}" if row.get("meeting_id") else f"{class_id}#{row['date']}#{row['starts_at']}"
         meeting_id = ctx.derived_id("meeting", source)
-        items.append((line, school_life.meeting_item(ctx.school_id, class_id, meeting_id, row,
+        items.append((line, school_life.new_meeting(ctx.school_id, class_id, meeting_id, row,
                                                      f"upload:{ctx.upload_id}")))
     return items, refused
 
@@ -366,5 +324,5 @@ assert set(BUILDERS) == set(fmt.KINDS)
 
 
 def build(kind: str, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
-    """The items for a chunk's good rows, each with its row, and the rows refused for what they refer to."""
+    """The records for a chunk's good rows, each with its row, and the rows refused for what they refer to."""
     return BUILDERS[kind](rows, ctx)

@@ -28,13 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from chalicelib.dal import files
+from chalicelib.dal import files, imported
 from chalicelib.dal import uploads as store
-from chalicelib.dal.models import DiaryItem, JournalItem, ParentMeeting, SchoolEvent, Upload, UploadRowError
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import import_rows, oneroster
-
-YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
+from chalicelib.records.school import RowError, Upload
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +154,7 @@ def plan(key: str) -> Plan | None:
         log.warning("ignoring object outside incoming/: %s", key)
         return None
     school_id, upload_id = parts[1], parts[2]
-    upload = store.get_upload(upload_id)
+    upload = store.find_upload(upload_id)
     if upload is None or upload.school_id != school_id:
         log.warning("no upload %s for %s", upload_id, key)
         return None
@@ -256,7 +254,7 @@ def load_plan(upload_id: str) -> Plan:
 def apply_chunk(the_plan: Plan, index: int) -> bool:
     """Apply one chunk; True when this delivery recorded it (False: it had been already, or the
     upload is no longer processing: ended as stalled, or expired)."""
-    upload = store.get_upload(the_plan.upload_id, consistent=True)
+    upload = store.find_upload(the_plan.upload_id, consistent=True)
     if upload is None or upload.state != "processing":
         return False
     chunk = the_plan.chunks[index]
@@ -265,7 +263,7 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
                                                      chunk.first, chunk.last).decode("utf-8")
     context = import_rows.Context(the_plan.school_id, the_plan.upload_id)
     columns = the_plan.columns.get(chunk.kind, {})
-    errors: list[UploadRowError] = []
+    errors: list[RowError] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
     where: list[tuple[str, int]] = []  # by the row's place in the chunk: its source file and line
 
@@ -290,7 +288,7 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     items, refused = import_rows.build(kind.name, parsed, context)
     for n, refused_column, refused_code in refused:
         refuse(n, refused_column, refused_code)
-    rows_changed, items_changed = _write_changed(items, the_plan.upload_id)
+    rows_changed, items_changed = imported.write_changed(items, the_plan.upload_id)
     context.after_write()
     # Chunks run one after another, so what the report already lists is known here: it keeps the
     # first REPORT_ERRORS rows; every rejected row is still counted, by code, on the upload.
@@ -298,90 +296,21 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, rows_changed, items_changed)
 
 
-def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> UploadRowError:
-    # The source file joins the key only when it is not the kind's own, so our own CSVs keep their keys.
-    source = "" if file == f"{kind}.csv" else f"#{file}"
-    return UploadRowError(f"UPLOAD#{upload_id}",
-                          f"ERROR#{fmt.ORDER.index(kind):02d}#{line:09d}#{column or ''}{source}",
-                          file=file, line=line, column=column, code=code)
-
-
-# Who and when, not what: a re-upload that differs only here changes nothing.
-BOOKKEEPING = {"version", "created_at", "created_by", "changed_by", "change", "source"}
-
-
-def _content(item: DiaryItem) -> dict[str, Any]:
-    return {k: v for k, v in item.serialize().items() if k not in BOOKKEEPING}
-
-
-def _identity(item: SchoolEvent | ParentMeeting) -> str:
-    """What an event or a meeting is, whatever its date (its key holds the date)."""
-    return f"event:{item.event_id}" if isinstance(item, SchoolEvent) else f"meeting:{item.meeting_id}"
-
-
-def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]:
-    """Stored events and meetings that an item of this batch moves to another date (same id,
-    another key), by identity: one Query per school or class concerned, a year either side."""
-    from chalicelib.dal import diary as diary_store
-
-    movable = [i for i in unique.values() if isinstance(i, SchoolEvent | ParentMeeting)]
-    if not movable:
-        return {}
-    wanted = {_identity(i): (i.pk, i.sk) for i in movable}
-    dates = sorted(dt.date.fromisoformat(i.date) for i in movable)
-    first, last = (dates[0] - YEAR).isoformat(), (dates[-1] + YEAR).isoformat()
-    stored: list[SchoolEvent | ParentMeeting] = []
-    for school_id in {i.school_id for i in movable if isinstance(i, SchoolEvent)}:
-        stored += diary_store.events_between(school_id, first, last)
-    for class_id in {i.class_id for i in movable if isinstance(i, ParentMeeting)}:
-        stored += diary_store.meetings_between(class_id, first, last)
-    return {ident: item for item in stored
-            if (ident := _identity(item)) in wanted and (item.pk, item.sk) != wanted[ident]}
-
-
-def _write_changed(placed: list[import_rows.Placed], upload_id: str) -> tuple[int, int]:
-    """Write only the items that differ from what is stored; returns how many rows that changed
-    and how many items were written. An event or a meeting the file dates otherwise is moved:
-    written at its new date, then removed from the old."""
-    row_of = {(i.pk, i.sk): line for line, i in placed}  # two rows on one key: the later one is written
-    unique = {(i.pk, i.sk): i for _, i in placed}
-    stored = store.get_many(unique)
-    displaced = _displaced(unique)
-    changed = []
-    for key, item in unique.items():
-        before = stored.get(key)
-        if before is not None and _content(before) == _content(item):
-            continue
-        moved_from = None
-        if before is None and isinstance(item, SchoolEvent | ParentMeeting):
-            moved_from = displaced.get(_identity(item))
-        item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
-        if isinstance(item, SchoolEvent | ParentMeeting):
-            item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
-            # "created" on an existing item is silent on the stream; a corrected or moved one tells families.
-            item.change = "corrected" if before is not None else "moved" if moved_from is not None else "created"
-        if isinstance(item, JournalItem):
-            # Batch writes carry no version condition; the school's file is the truth here.
-            item.version = int(getattr(before, "version", 0) or 0) + 1
-            item.change = "corrected" if before is not None else "created"
-            item.changed_by = item.source = f"upload:{upload_id}"
-        changed.append(item)
-    store.put_all(changed)
-    store.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
-    return len({row_of[(i.pk, i.sk)] for i in changed}), len(changed)
+def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> RowError:
+    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=file == f"{kind}.csv")
 
 
 def next_chunk_needed(the_plan: Plan, index: int) -> bool:
     """After a redelivered chunk: whether the chunk after it still has to be started."""
     if index + 1 >= len(the_plan.chunks):
         return False
-    upload = store.get_upload(the_plan.upload_id)
+    upload = store.find_upload(the_plan.upload_id)
     return upload is not None and upload.state == "processing" and int(upload.chunks_done) <= index + 1
 
 
 def finish(upload_id: str) -> None:
     """Mark the upload done once every chunk is in."""
-    upload = store.get_upload(upload_id)
+    upload = store.find_upload(upload_id)
     if upload is not None and int(upload.chunks_done) >= int(upload.chunks_total):
         store.mark_done(upload)
 
@@ -414,11 +343,10 @@ def settle(upload: Upload) -> Upload:
         idle = _since(last, now)
         if idle is not None and idle < STALLED_AFTER:
             return upload
-        store.fail(upload, "stalled", f"no progress since {last}",
-                   when=(Upload.state == "processing") & (Upload.chunks_done == upload.chunks_done))
+        store.fail(upload, "stalled", f"no progress since {last}", if_chunks_done=upload.chunks_done)
     else:
         return upload
-    return store.get_upload(upload.upload_id, consistent=True) or upload
+    return store.find_upload(upload.upload_id, consistent=True) or upload
 
 
 def resume(upload: Upload) -> int | None:
@@ -431,8 +359,7 @@ def resume(upload: Upload) -> int | None:
         store.mark_done(upload)
         return None
     if not files.exists(_plan_key(upload.upload_id)):
-        store.fail(upload, "interrupted", "the file was lost in a restart: upload it again",
-                   when=Upload.state == "processing")
+        store.fail(upload, "interrupted", "the file was lost in a restart: upload it again", if_processing=True)
         return None
     return int(upload.chunks_done)
 

@@ -9,10 +9,12 @@ from typing import Any
 from chalicelib.dal import journal as store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.accounts import has_role
-from chalicelib.dal.models import AttendanceMark, Grade, Homework, JournalItem, Lesson
 from chalicelib.domain import identifiers
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import ConflictError, DiaryError, ForbiddenError, NotFoundError
+from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
+
+JournalRecord = Lesson | Homework | Grade | AttendanceMark
 
 WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
 MARKS = ("absent", "late")
@@ -23,26 +25,26 @@ MARKS = ("absent", "late")
 
 def require_teacher_of(caller: Caller, school_id: str, class_id: str, subject_id: str) -> None:
     """Only a teacher who teaches this subject to this class writes its journal."""
-    if school_store.get_teaching(school_id, caller.account_id, class_id, subject_id) is None:
+    if not school_store.is_teaching(school_id, caller.account_id, class_id, subject_id):
         raise ForbiddenError(code="not_your_class")
 
 
 def _lesson(school_id: str, class_id: str, lesson_id: str) -> Lesson:
-    lesson = store.get(Lesson, store.class_pk(class_id), store.lesson_sk(lesson_id))
+    lesson = store.find_lesson(class_id, lesson_id)
     if lesson is None or lesson.school_id != school_id:
         raise NotFoundError(code="lesson_not_found")
     return lesson
 
 
 def _student_in(school_id: str, class_id: str, student_id: str) -> None:
-    student = school_store.get_student(school_id, student_id)
+    student = school_store.find_student(school_id, student_id)
     if student is None or student.class_id != class_id:
         raise NotFoundError(field="student_id", code="student_not_in_class")
 
 
-def _check_version(record: JournalItem, expected: int | None) -> None:
+def _check_version(record: JournalRecord, expected: int | None) -> None:
     # The client says which version it edited; anything else means someone changed it since.
-    if expected is not None and int(record.version or 0) != expected:
+    if expected is not None and record.version != expected:
         raise ConflictError(field="version", code="stale_version")
 
 
@@ -59,15 +61,14 @@ def lesson_view(item: Lesson, homework: Homework | None = None) -> dict[str, Any
     return {
         "lesson_id": item.lesson_id, "class_id": item.class_id, "subject_id": item.subject_id,
         "teacher_id": item.teacher_id, "date": item.date, "starts_at": item.starts_at, "ends_at": item.ends_at,
-        "room": item.room, "topic": item.topic, "cancelled": bool(item.cancelled), "version": int(item.version or 0),
+        "room": item.room, "topic": item.topic, "cancelled": item.cancelled, "version": item.version,
         "homework": homework_view(homework) if homework else None,
     }
 
 
 def homework_view(item: Homework) -> dict[str, Any]:
     """Homework as the API shows it."""
-    return {"lesson_id": item.lesson_id, "text": item.text, "due_date": item.due_date,
-            "version": int(item.version or 0)}
+    return {"lesson_id": item.lesson_id, "text": item.text, "due_date": item.due_date, "version": item.version}
 
 
 def grade_view(item: Grade) -> dict[str, Any]:
@@ -76,7 +77,7 @@ def grade_view(item: Grade) -> dict[str, Any]:
         "grade_id": item.grade_id, "student_id": item.student_id, "class_id": item.class_id,
         "lesson_id": item.lesson_id,
         "subject_id": item.subject_id, "date": item.date, "value": int(item.value), "weight": int(item.weight),
-        "work_kind": item.work_kind, "remark": item.remark, "version": int(item.version or 0),
+        "work_kind": item.work_kind, "remark": item.remark, "version": item.version,
     }
 
 
@@ -84,7 +85,7 @@ def mark_view(item: AttendanceMark) -> dict[str, Any]:
     """An attendance mark as the API shows it."""
     return {
         "student_id": item.student_id, "lesson_id": item.lesson_id, "date": item.date, "mark": item.mark,
-        "excused": bool(item.excused), "minutes_late": item.minutes_late, "version": int(item.version or 0),
+        "excused": item.excused, "minutes_late": item.minutes_late, "version": item.version,
     }
 
 
@@ -101,9 +102,9 @@ def assigned_teacher(school_id: str, class_id: str, subject_id: str) -> str | No
 
 def schedule_lesson(caller: Caller, school_id: str, class_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Put a lesson on a class's schedule."""
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
-    if school_store.get_subject(school_id, data["subject_id"]) is None:
+    if not school_store.has_subject(school_id, data["subject_id"]):
         raise NotFoundError(field="subject_id", code="subject_not_found")
     teacher_id = data.get("teacher_id") or assigned_teacher(school_id, class_id, data["subject_id"])
     if teacher_id and not has_role(teacher_id, "teacher", school_id):
@@ -113,13 +114,10 @@ def schedule_lesson(caller: Caller, school_id: str, class_id: str, data: dict[st
     # The same id an uploaded schedule row gives this lesson, so posting and uploading meet.
     lesson_id = identifiers.lesson_id(identifiers.school_key(school_id), class_id, data["date"].isoformat(),
                                       data["starts_at"], data["subject_id"])
-    lesson = Lesson(store.class_pk(class_id), store.lesson_sk(lesson_id), school_id=school_id, class_id=class_id,
-                    subject_id=data["subject_id"], lesson_id=lesson_id, date=data["date"].isoformat(),
-                    teacher_id=teacher_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
-                    room=data.get("room"))
-    if teacher_id:
-        lesson.gsi1pk, lesson.gsi1sk = f"TEACHER#{school_id}#{teacher_id}", lesson_id
-    store.create(lesson, caller.account_id, _facts(lesson_view(lesson)),
+    lesson = Lesson(school_id=school_id, class_id=class_id, subject_id=data["subject_id"], lesson_id=lesson_id,
+                    date=data["date"].isoformat(), teacher_id=teacher_id, starts_at=data["starts_at"],
+                    ends_at=data["ends_at"], room=data.get("room"))
+    store.add(lesson, caller.account_id, _facts(lesson_view(lesson)),
                  ConflictError(field="starts_at", code="lesson_exists"))
     return lesson_view(lesson)
 
@@ -137,10 +135,7 @@ def change_schedule(caller: Caller, school_id: str, class_id: str, lesson_id: st
         setattr(lesson, key, value)
     if lesson.ends_at <= lesson.starts_at:
         raise DiaryError(field="ends_at", code="lesson_times")
-    if "teacher_id" in changes:
-        lesson.gsi1pk = f"TEACHER#{school_id}#{teacher_id}" if teacher_id else None
-        lesson.gsi1sk = lesson_id if teacher_id else None
-    store.save_change(lesson, caller.account_id, "cancelled" if changes.get("cancelled") else "schedule_change",
+    store.change(lesson, caller.account_id, "cancelled" if changes.get("cancelled") else "schedule_change",
                       before, changes)
     return lesson_view(lesson)
 
@@ -149,9 +144,9 @@ def class_lessons(school_id: str, class_id: str, first: dt.date, last: dt.date) 
     """A class's lessons between two dates, with the homework set at each, in time order."""
     if (last - first).days > 62:
         raise DiaryError(field="to", code="range_too_long")
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
-    items = store.class_days(class_id, first.isoformat(), last.isoformat())
+    items = store.class_records(class_id, first.isoformat(), last.isoformat())
     homework = {i.lesson_id: i for i in items if isinstance(i, Homework)}
     lessons = sorted((i for i in items if isinstance(i, Lesson)), key=lambda x: (x.date, x.starts_at))
     return [lesson_view(x, homework.get(x.lesson_id)) for x in lessons]
@@ -168,7 +163,7 @@ def set_topic(caller: Caller, school_id: str, class_id: str, lesson_id: str, top
     _check_version(lesson, version)
     before = {"topic": lesson.topic}
     lesson.topic = topic
-    store.save_change(lesson, caller.account_id, "corrected" if before["topic"] else "created", before,
+    store.change(lesson, caller.account_id, "corrected" if before["topic"] else "created", before,
                       {"topic": topic})
     return lesson_view(lesson)
 
@@ -180,20 +175,17 @@ def set_homework(caller: Caller, school_id: str, class_id: str, lesson_id: str, 
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
     if due_date.isoformat() < lesson.date:
         raise DiaryError(field="due_date", code="due_before_lesson")
-    existing = store.get(Homework, store.class_pk(class_id), store.homework_sk(lesson_id))
+    existing = store.find_homework(class_id, lesson_id)
     after = {"text": text, "due_date": due_date.isoformat()}
     if existing is None:
-        item = Homework(store.class_pk(class_id), store.homework_sk(lesson_id), school_id=school_id,
-                        class_id=class_id, subject_id=lesson.subject_id, lesson_id=lesson_id, date=lesson.date,
-                        text=text, due_date=due_date.isoformat())
-        item.gsi1pk, item.gsi1sk = f"HOMEWORK#{school_id}#{class_id}", f"{item.due_date}#{lesson_id}"
-        store.create(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        item = Homework(school_id=school_id, class_id=class_id, subject_id=lesson.subject_id, lesson_id=lesson_id,
+                        date=lesson.date, text=text, due_date=due_date.isoformat())
+        store.add(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
         return homework_view(item)
     _check_version(existing, version)
     before = {"text": existing.text, "due_date": existing.due_date}
     existing.text, existing.due_date = text, due_date.isoformat()
-    existing.gsi1sk = f"{existing.due_date}#{lesson_id}"
-    store.save_change(existing, caller.account_id, "corrected", before, after)
+    store.change(existing, caller.account_id, "corrected", before, after)
     return homework_view(existing)
 
 
@@ -201,11 +193,11 @@ def remove_homework(caller: Caller, school_id: str, class_id: str, lesson_id: st
     """Take back homework set by mistake (the history keeps it)."""
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
-    existing = store.get(Homework, store.class_pk(class_id), store.homework_sk(lesson_id))
+    existing = store.find_homework(class_id, lesson_id)
     if existing is None:
         raise NotFoundError(code="homework_not_found")
     _check_version(existing, version)
-    store.delete(existing, caller.account_id, homework_view(existing))
+    store.remove(existing, caller.account_id, homework_view(existing))
 
 
 def post_grade(caller: Caller, school_id: str, class_id: str, lesson_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -213,19 +205,16 @@ def post_grade(caller: Caller, school_id: str, class_id: str, lesson_id: str, da
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
     _student_in(school_id, class_id, data["student_id"])
-    grade_id = identifiers.new_grade_id(lesson.date)
-    grade = Grade(store.student_pk(data["student_id"]), store.grade_sk(grade_id), grade_id=grade_id,
-                  school_id=school_id, class_id=class_id, student_id=data["student_id"],
-                  subject_id=lesson.subject_id, lesson_id=lesson_id, date=lesson.date, value=data["value"],
-                  weight=data["weight"], work_kind=data["work_kind"], remark=data.get("remark"),
-                  teacher_id=caller.account_id)
-    grade.gsi1pk, grade.gsi1sk = f"GRADES#{data['student_id']}#{lesson.subject_id}", grade_id
-    store.create(grade, caller.account_id, _facts(grade_view(grade)), ConflictError(code="grade_exists"))
+    grade = Grade(grade_id=identifiers.new_grade_id(lesson.date), school_id=school_id, class_id=class_id,
+                  student_id=data["student_id"], subject_id=lesson.subject_id or "", lesson_id=lesson_id,
+                  date=lesson.date, value=data["value"], weight=data["weight"], work_kind=data["work_kind"],
+                  remark=data.get("remark"), teacher_id=caller.account_id)
+    store.add(grade, caller.account_id, _facts(grade_view(grade)), ConflictError(code="grade_exists"))
     return grade_view(grade)
 
 
 def _grade(caller: Caller, school_id: str, student_id: str, grade_id: str) -> Grade:
-    grade = store.get(Grade, store.student_pk(student_id), store.grade_sk(grade_id))
+    grade = store.find_grade(student_id, grade_id)
     if grade is None or grade.school_id != school_id:
         raise NotFoundError(code="grade_not_found")
     require_teacher_of(caller, school_id, grade.class_id or "", grade.subject_id or "")
@@ -240,7 +229,7 @@ def correct_grade(caller: Caller, school_id: str, student_id: str, grade_id: str
     before = {k: getattr(grade, k) for k in changes}
     for key, value in changes.items():
         setattr(grade, key, value)
-    store.save_change(grade, caller.account_id, "corrected", before, changes)
+    store.change(grade, caller.account_id, "corrected", before, changes)
     return grade_view(grade)
 
 
@@ -248,7 +237,7 @@ def delete_grade(caller: Caller, school_id: str, student_id: str, grade_id: str,
     """Remove a grade posted by mistake; the history keeps it."""
     grade = _grade(caller, school_id, student_id, grade_id)
     _check_version(grade, version)
-    store.delete(grade, caller.account_id, grade_view(grade))
+    store.remove(grade, caller.account_id, grade_view(grade))
 
 
 def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str) -> list[dict[str, Any]]:
@@ -259,10 +248,9 @@ def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str
 
     # A grade lives under its student, and a student under one school: the student must be the path's
     # school's (also for an administrator, and also once the grade itself is deleted).
-    if school_store.get_student(school_id, student_id) is None:
+    if school_store.find_student(school_id, student_id) is None:
         raise NotFoundError(code="grade_not_found")
-    pk, sk = store.student_pk(student_id), store.grade_sk(grade_id)
-    entries = store.history(pk, sk)
+    entries = store.grade_history(student_id, grade_id)
     if not entries:
         raise NotFoundError(code="grade_not_found")
     if not caller.is_admin_of(school_id):
@@ -288,19 +276,17 @@ def mark_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: st
     _student_in(school_id, class_id, student_id)
     minutes = data.get("minutes_late") if data["mark"] == "late" else None
     after = {"mark": data["mark"], "excused": data["excused"], "minutes_late": minutes}
-    existing = store.get(AttendanceMark, store.student_pk(student_id), store.mark_sk(lesson_id))
+    existing = store.find_mark(student_id, lesson_id)
     if existing is None:
-        item = AttendanceMark(store.student_pk(student_id), store.mark_sk(lesson_id), school_id=school_id,
-                              class_id=class_id, student_id=student_id, subject_id=lesson.subject_id,
-                              lesson_id=lesson_id, date=lesson.date, mark=data["mark"], excused=data["excused"],
-                              minutes_late=minutes)
-        item.gsi1pk, item.gsi1sk = f"ATTENDANCE#{student_id}", lesson_id
-        store.create(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        item = AttendanceMark(school_id=school_id, class_id=class_id, student_id=student_id,
+                              subject_id=lesson.subject_id or "", lesson_id=lesson_id, date=lesson.date,
+                              mark=data["mark"], excused=data["excused"], minutes_late=minutes)
+        store.add(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
         return mark_view(item)
     _check_version(existing, data.get("version"))
     before = {"mark": existing.mark, "excused": existing.excused, "minutes_late": existing.minutes_late}
     existing.mark, existing.excused, existing.minutes_late = data["mark"], data["excused"], minutes
-    store.save_change(existing, caller.account_id, "corrected", before, after)
+    store.change(existing, caller.account_id, "corrected", before, after)
     return mark_view(existing)
 
 
@@ -310,8 +296,8 @@ def clear_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: s
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
     _student_in(school_id, class_id, student_id)
-    existing = store.get(AttendanceMark, store.student_pk(student_id), store.mark_sk(lesson_id))
+    existing = store.find_mark(student_id, lesson_id)
     if existing is None or existing.class_id != class_id or existing.school_id != school_id:
         raise NotFoundError(code="mark_not_found")
     _check_version(existing, version)
-    store.delete(existing, caller.account_id, mark_view(existing))
+    store.remove(existing, caller.account_id, mark_view(existing))

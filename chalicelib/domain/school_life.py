@@ -10,15 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chalicelib.dal import diary as store
+from chalicelib.dal import school_life as store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.journal import class_pk
-from chalicelib.dal.models import ParentMeeting, SchoolEvent
-from chalicelib.dal.schools import school_pk
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.diary import Context
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import DiaryError, ForbiddenError, NotFoundError
+from chalicelib.records.journal import ParentMeeting, SchoolEvent
 
 DEFAULT_DAYS_BACK, DEFAULT_DAYS_AHEAD = 7, 90
 MAX_RANGE_DAYS = 366
@@ -45,34 +43,31 @@ def meeting_view(item: ParentMeeting) -> dict[str, Any]:
             "starts_at": item.starts_at, "place": item.place, "agenda": item.agenda}
 
 
-def event_item(school_id: str, event_id: str, class_ids: list[str], data: dict[str, Any],
+def new_event(school_id: str, event_id: str, class_ids: list[str], data: dict[str, Any],
                created_by: str) -> SchoolEvent:
-    """An event item (not yet stored), the same whether posted or uploaded; `date` is ISO text."""
+    """An event (not yet stored), the same whether posted or uploaded; `date` is ISO text."""
     date = str(data["date"])
-    return SchoolEvent(school_pk(school_id), f"EVENT#{date}#{event_id}", event_id=event_id, school_id=school_id,
-                       class_ids=set(class_ids) or None, title=data["title"], description=data.get("description"),
-                       date=date, starts_at=data.get("starts_at"), ends_at=data.get("ends_at"),
-                       place=data.get("place"), created_by=created_by)
+    return SchoolEvent(event_id=event_id, school_id=school_id, class_ids=set(class_ids) or None, title=data["title"],
+                       description=data.get("description"), date=date, starts_at=data.get("starts_at"),
+                       ends_at=data.get("ends_at"), place=data.get("place"), created_by=created_by)
 
 
-def meeting_item(school_id: str, class_id: str, meeting_id: str, data: dict[str, Any],
+def new_meeting(school_id: str, class_id: str, meeting_id: str, data: dict[str, Any],
                  created_by: str) -> ParentMeeting:
-    """A parent meeting item (not yet stored), the same whether posted or uploaded."""
+    """A parent meeting (not yet stored), the same whether posted or uploaded."""
     date = str(data["date"])
-    return ParentMeeting(class_pk(class_id), f"MEETING#{date}#{data['starts_at']}#{meeting_id}",
-                         meeting_id=meeting_id, school_id=school_id, class_id=class_id, class_ids={class_id},
-                         date=date, starts_at=data["starts_at"], place=data["place"], agenda=data["agenda"],
-                         created_by=created_by)
+    return ParentMeeting(meeting_id=meeting_id, school_id=school_id, class_id=class_id, date=date,
+                         starts_at=data["starts_at"], place=data["place"], agenda=data["agenda"], created_by=created_by)
 
 
 def create_event(caller: Caller, school_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """An administrator publishes an event for the whole school or for chosen classes."""
     class_ids = sorted(set(data.get("class_ids") or ()))
     for class_id in class_ids:
-        if school_store.get_class(school_id, class_id) is None:
+        if not school_store.has_class(school_id, class_id):
             raise NotFoundError(field="class_ids", code="class_not_found")
-    item = event_item(school_id, new_id(), class_ids, {**data, "date": data["date"].isoformat()}, caller.account_id)
-    store.save_event(item)
+    item = new_event(school_id, new_id(), class_ids, {**data, "date": data["date"].isoformat()}, caller.account_id)
+    store.add_event(item)
     return event_view(item)
 
 
@@ -86,17 +81,17 @@ def create_meeting(caller: Caller, school_id: str, class_id: str, data: dict[str
     """A teacher of the class (any subject) or an administrator calls a parent meeting."""
     if not caller.is_admin_of(school_id) and not school_store.teaches_class(school_id, caller.account_id, class_id):
         raise ForbiddenError(code="not_your_class")
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
-    item = meeting_item(school_id, class_id, new_id(), {**data, "date": data["date"].isoformat()},
+    item = new_meeting(school_id, class_id, new_id(), {**data, "date": data["date"].isoformat()},
                         caller.account_id)
-    store.save_meeting(item)
+    store.add_meeting(item)
     return meeting_view(item)
 
 
 def class_meetings(school_id: str, class_id: str, first: dt.date | None, last: dt.date | None) -> list[dict[str, Any]]:
     """A class's parent meetings between two dates (staff)."""
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
     a, b = _range(first, last, dt.date.today())
     return [meeting_view(m) for m in store.meetings_between(class_id, a, b)]

@@ -8,20 +8,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import schools as store
-from chalicelib.dal.models import School, SchoolClass, Student, Subject, Teaching, Term
-from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain import applications, search_words
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.identifiers import new_school_key
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, DiaryError, NotFoundError
+from chalicelib.records.paging import Page, PageCursor
+from chalicelib.records.school import School, SchoolClass, Student, Subject, Teaching, Term
 
 STAFF_ROLES = ("admin", "teacher")
 
 
-def _page(results: Any, render: Any, cursor: PageCursor | None) -> dict[str, Any]:
-    items, next_cursor = page(results, cursor)
-    return {"items": [render(item) for item in items], "next_cursor": next_cursor}
+def _page(found: Page[Any], render: Any) -> dict[str, Any]:
+    return {"items": [render(item) for item in found.items], "next_cursor": found.next_cursor}
 
 
 def school_view(school: School) -> dict[str, Any]:
@@ -52,14 +51,14 @@ def register_school(name: str, address: str | None, timezone: str, number: str |
     school = School(school_id=new_id(), name=name, address=address, timezone=timezone, id_key=new_school_key(),
                     number=number, district=district)
     _index_for_search(school)
-    store.create_school(school)
+    store.add_school(school)
     return school_view(school)
 
 
 def reindex(school: School) -> None:
     """A school registered before the directory gets its search fields (ops/migrate.py)."""
     _index_for_search(school)
-    store.update_school(school)
+    store.save_school(school)
 
 
 SCHOOL_CHANGES = ("name", "address", "number", "district")
@@ -72,21 +71,21 @@ def change_school(school_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         assert name in SCHOOL_CHANGES
         setattr(school, name, value)
     _index_for_search(school)
-    store.update_school(school)
+    store.save_school(school)
     return school_view(school)
 
 
 def search_directory(name: str | None, number: str | None, district: str | None, limit: int,
                      cursor: PageCursor | None) -> dict[str, Any]:
     """Schools by name for anyone signed in, narrowed by words of the name, the number, the district."""
-    results = store.directory(search_words.words(name), search_words.number_key(number) if number else None,
-                              search_words.words(district), limit, decode_cursor(cursor))
-    return _page(results, listing_view, cursor)
+    found = store.directory_page(search_words.words(name), search_words.number_key(number) if number else None,
+                                 search_words.words(district), limit, cursor)
+    return _page(found, listing_view)
 
 
 def require_school(school_id: str) -> School:
     """The school, or 404."""
-    school = store.get_school(school_id)
+    school = store.find_school(school_id)
     if school is None:
         raise NotFoundError(code="school_not_found")
     return school
@@ -94,7 +93,7 @@ def require_school(school_id: str) -> School:
 
 def list_schools(limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """All schools, by name."""
-    return _page(store.list_schools(limit, decode_cursor(cursor)), school_view, cursor)
+    return _page(store.schools_page(limit, cursor), school_view)
 
 
 def grant_staff(school_id: str, role: str, email: str) -> dict[str, Any]:
@@ -118,9 +117,8 @@ def remove_administrator(school_id: str, account_id: str) -> None:
 
 def list_staff(school_id: str, role: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A school's administrators or teachers, by name."""
-    results = account_store.staff_of(school_id, role, limit, decode_cursor(cursor))
-    return _page(results, lambda g: {"account_id": g.account_id, "name": g.name, "email": g.email,
-                                     "role": g.role}, cursor)
+    return _page(store.staff_page(school_id, role, limit, cursor),
+                 lambda g: {"account_id": g.account_id, "name": g.name, "email": g.email, "role": g.role})
 
 
 # --- classes, subjects, terms ---------------------------------------------------------
@@ -135,15 +133,14 @@ def add_class(school_id: str, name: str, grade_level: int) -> dict[str, Any]:
     """A new class; its name is unique within the school."""
     require_school(school_id)
     class_id = new_id()
-    item = SchoolClass(store.school_pk(school_id), f"CLASS#{class_id}", class_id=class_id,
-                       school_id=school_id, name=name, grade_level=grade_level)
-    store.create_named(item, school_id, "CLASS", name, class_id, taken="class_exists")
+    item = SchoolClass(class_id=class_id, school_id=school_id, name=name, grade_level=grade_level)
+    store.add_named(item, taken="class_exists")
     return class_view(item)
 
 
 def list_classes(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The school's classes."""
-    return _page(store.children(SchoolClass, school_id, "CLASS#", limit, decode_cursor(cursor)), class_view, cursor)
+    return _page(store.classes_page(school_id, limit, cursor), class_view)
 
 
 def subject_view(item: Subject) -> dict[str, Any]:
@@ -155,15 +152,14 @@ def add_subject(school_id: str, name: str) -> dict[str, Any]:
     """A new subject; its name is unique within the school."""
     require_school(school_id)
     subject_id = new_id()
-    item = Subject(store.school_pk(school_id), f"SUBJECT#{subject_id}", subject_id=subject_id,
-                   school_id=school_id, name=name)
-    store.create_named(item, school_id, "SUBJECT", name, subject_id, taken="subject_exists")
+    item = Subject(subject_id=subject_id, school_id=school_id, name=name)
+    store.add_named(item, taken="subject_exists")
     return subject_view(item)
 
 
 def list_subjects(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The school's subjects."""
-    return _page(store.children(Subject, school_id, "SUBJECT#", limit, decode_cursor(cursor)), subject_view, cursor)
+    return _page(store.subjects_page(school_id, limit, cursor), subject_view)
 
 
 def term_view(item: Term) -> dict[str, Any]:
@@ -181,19 +177,19 @@ def add_term(school_id: str, name: str, starts_on: dt.date, ends_on: dt.date) ->
     if ends_on < starts_on:
         raise DiaryError(field="ends_on", code="term_dates")
     require_school(school_id)
-    for other in store.all_terms(school_id):
+    for other in store.terms_of(school_id):
         if overlaps(starts_on, ends_on, dt.date.fromisoformat(other.starts_on), dt.date.fromisoformat(other.ends_on)):
             raise ConflictError(field="starts_on", code="term_overlaps")
     term_id = new_id()
-    item = Term(store.school_pk(school_id), f"TERM#{term_id}", term_id=term_id, school_id=school_id,
-                name=name, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
-    store.save_new(item)
+    item = Term(term_id=term_id, school_id=school_id, name=name, starts_on=starts_on.isoformat(),
+                ends_on=ends_on.isoformat())
+    store.add_term(item)
     return term_view(item)
 
 
 def list_terms(school_id: str) -> dict[str, Any]:
     """The school's terms in calendar order."""
-    terms = sorted(store.all_terms(school_id), key=lambda t: t.starts_on)
+    terms = sorted(store.terms_of(school_id), key=lambda t: t.starts_on)
     return {"items": [term_view(t) for t in terms], "next_cursor": None}
 
 
@@ -209,20 +205,18 @@ def assign_teaching(school_id: str, teacher_id: str, class_id: str, subject_id: 
     """A teacher of the school teaches one of its subjects to one of its classes."""
     if not account_store.has_role(teacher_id, "teacher", school_id):
         raise NotFoundError(field="teacher_id", code="teacher_not_found")
-    if store.get_class(school_id, class_id) is None:
+    if not store.has_class(school_id, class_id):
         raise NotFoundError(field="class_id", code="class_not_found")
-    if store.get_subject(school_id, subject_id) is None:
+    if not store.has_subject(school_id, subject_id):
         raise NotFoundError(field="subject_id", code="subject_not_found")
-    item = Teaching(store.school_pk(school_id), f"TEACHING#{teacher_id}#{class_id}#{subject_id}",
-                    school_id=school_id, teacher_id=teacher_id, class_id=class_id, subject_id=subject_id)
-    store.save_new(item)
+    item = Teaching(school_id=school_id, teacher_id=teacher_id, class_id=class_id, subject_id=subject_id)
+    store.add_teaching(item)
     return teaching_view(item)
 
 
 def list_teachings(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """Who teaches what to whom at the school."""
-    results = store.children(Teaching, school_id, "TEACHING#", limit, decode_cursor(cursor))
-    return _page(results, teaching_view, cursor)
+    return _page(store.teachings_page(school_id, limit, cursor), teaching_view)
 
 
 def student_view(item: Student) -> dict[str, Any]:
@@ -233,17 +227,13 @@ def student_view(item: Student) -> dict[str, Any]:
 
 def add_student(school_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """A child joins the roster of one of the school's classes."""
-    if store.get_class(school_id, data["class_id"]) is None:
+    if not store.has_class(school_id, data["class_id"]):
         raise NotFoundError(field="class_id", code="class_not_found")
-    student_id = new_id()
-    item = Student(store.school_pk(school_id), f"STUDENT#{student_id}", student_id=student_id,
-                   school_id=school_id, class_id=data["class_id"], last_name=data["last_name"],
+    item = Student(student_id=new_id(), school_id=school_id, class_id=data["class_id"], last_name=data["last_name"],
                    first_name=data["first_name"], middle_name=data.get("middle_name"),
                    birth_date=data["birth_date"].isoformat())
-    item.gsi1pk = f"CLASS#{school_id}#{data['class_id']}"
-    item.gsi1sk = f"{item.last_name}#{item.first_name}#{student_id}"
     key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
-    store.create_student(item, key)
+    store.add_student(item, key)
     # Parents whose approved applications waited for this child get their codes now.
     applications.requeue_waiting(school_id, key)
     return student_view(item)
@@ -251,18 +241,16 @@ def add_student(school_id: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def correct_student(school_id: str, student_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Move a child to another class, or correct their name or birth date."""
-    item = store.get_student(school_id, student_id)
+    item = store.find_student(school_id, student_id)
     if item is None:
         raise NotFoundError()
-    if "class_id" in changes and store.get_class(school_id, changes["class_id"]) is None:
+    if "class_id" in changes and not store.has_class(school_id, changes["class_id"]):
         raise NotFoundError(field="class_id", code="class_not_found")
     old_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
     for name, value in changes.items():
         setattr(item, name, value.isoformat() if name == "birth_date" else value)
-    item.gsi1pk = f"CLASS#{school_id}#{item.class_id}"
-    item.gsi1sk = f"{item.last_name}#{item.first_name}#{student_id}"
     new_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
-    store.update_student(item, old_key, new_key)
+    store.correct_student(item, old_key, new_key)
     if new_key != old_key:
         applications.requeue_waiting(school_id, new_key)  # a corrected name may match a waiting parent
     return student_view(item)
@@ -277,14 +265,14 @@ def remove_teacher(school_id: str, teacher_id: str) -> None:
 
 def list_students(school_id: str, class_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A class's roster by surname."""
-    if store.get_class(school_id, class_id) is None:
+    if not store.has_class(school_id, class_id):
         raise NotFoundError(field="class_id", code="class_not_found")
-    return _page(store.students_of_class(school_id, class_id, limit, decode_cursor(cursor)), student_view, cursor)
+    return _page(store.roster_page(school_id, class_id, limit, cursor), student_view)
 
 
 def get_student(school_id: str, student_id: str) -> dict[str, Any]:
     """One student of the school."""
-    item = store.get_student(school_id, student_id)
+    item = store.find_student(school_id, student_id)
     if item is None:
         raise NotFoundError()
     return student_view(item)

@@ -7,11 +7,11 @@ from typing import Any
 
 from chalicelib.dal import files
 from chalicelib.dal import uploads as store
-from chalicelib.dal.models import Upload
-from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import importer
 from chalicelib.errors import DiaryError, NotFoundError
+from chalicelib.records.paging import PageCursor
+from chalicelib.records.school import Upload
 
 SAFE_NAME = re.compile(r"^[\w.-]{1,100}$")
 
@@ -46,17 +46,17 @@ def view(item: Upload) -> dict[str, Any]:
 
 def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """An upload's state, progress and (a page of) its row-level error report."""
-    item = store.get_upload(upload_id)
+    item = store.find_upload(upload_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="upload_not_found")
     item = importer.settle(item)
-    errors, next_cursor = page(store.row_errors(upload_id, limit, decode_cursor(cursor)), cursor)
-    report = [{"file": e.file, "line": int(e.line), "column": e.column, "code": e.code} for e in errors]
-    return view(item) | {"errors": report, "next_cursor": next_cursor,
+    errors = store.row_errors_page(upload_id, limit, cursor)
+    report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code} for e in errors.items]
+    return view(item) | {"errors": report, "next_cursor": errors.next_cursor,
                          "rejected_by_code": store.rejected_by_code(upload_id)}
 
 
 def list_for(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The school's uploads, newest first."""
-    items, next_cursor = page(store.uploads_of(school_id, limit, decode_cursor(cursor)), cursor)
-    return {"items": [view(importer.settle(i)) for i in items], "next_cursor": next_cursor}
+    found = store.uploads_page(school_id, limit, cursor)
+    return {"items": [view(importer.settle(i)) for i in found.items], "next_cursor": found.next_cursor}

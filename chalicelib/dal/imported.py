@@ -1,0 +1,118 @@
+"""Imported rows as stored items: keys from the records, what a chunk reads before writing, and
+the one BatchWrite of what changed.
+
+A chunk costs what it did when the domain built the items itself: one BatchGetItem per 100 keys
+(concurrent pages, uploads.get_many) for the students or lessons it refers to, one for what is
+stored under its keys, the Queries for events and meetings a row moves, and the BatchWriteItem
+calls of the changed items. Each record becomes one item here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.dal import diary, keys, schools, uploads
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
+from chalicelib.dal.school_life import event_item, meeting_item, result_item
+from chalicelib.records import journal, school
+from chalicelib.records.imported import Imported, Placed
+
+YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
+
+
+def students_by_id(school_id: str, student_ids: Iterable[str]) -> dict[str, school.Student]:
+    """The school's students among these ids (one BatchGetItem per 100)."""
+    found = uploads.get_many(keys.student(school_id, s) for s in student_ids)
+    return {i.student_id: schools.student_record(i) for i in found.values() if isinstance(i, Student)}
+
+
+def existing_lessons(lessons: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (class id, lesson id) are scheduled (one BatchGetItem per 100)."""
+    found = uploads.get_many(keys.lesson(c, lesson) for c, lesson in lessons)
+    return {(i.class_id, i.lesson_id) for i in found.values() if isinstance(i, Lesson)}
+
+
+_MAKERS: dict[type, Any] = {
+    school.SchoolClass: schools.class_item, school.NameClaim: schools.name_claim_item,
+    school.Subject: schools.subject_item, school.Term: schools.term_item, school.Teaching: schools.teaching_item,
+    school.Student: schools.student_item, school.RosterEntry: schools.roster_entry_item,
+    school.AttestationResult: result_item, journal.SchoolEvent: event_item, journal.ParentMeeting: meeting_item,
+    journal.Lesson: journal_store.lesson_item, journal.Homework: journal_store.homework_item,
+    journal.Grade: journal_store.grade_item, journal.AttendanceMark: journal_store.mark_item,
+}
+
+
+def item_of(record: Imported) -> DiaryItem:
+    """The stored item of an imported record, keyed."""
+    item: DiaryItem = _MAKERS[type(record)](record)
+    return item
+
+
+# Who and when, not what: a re-upload that differs only here changes nothing.
+BOOKKEEPING = {"version", "created_at", "created_by", "changed_by", "change", "source"}
+
+
+def _content(item: DiaryItem) -> dict[str, Any]:
+    return {k: v for k, v in item.serialize().items() if k not in BOOKKEEPING}
+
+
+def _identity(item: SchoolEvent | ParentMeeting) -> str:
+    """What an event or a meeting is, whatever its date (its key holds the date)."""
+    return f"event:{item.event_id}" if isinstance(item, SchoolEvent) else f"meeting:{item.meeting_id}"
+
+
+def _displaced(unique: dict[tuple[str, str], DiaryItem]) -> dict[str, DiaryItem]:
+    """Stored events and meetings that an item of this batch moves to another date (same id,
+    another key), by identity: one Query per school or class concerned, a year either side."""
+    movable = [i for i in unique.values() if isinstance(i, SchoolEvent | ParentMeeting)]
+    if not movable:
+        return {}
+    wanted = {_identity(i): (i.pk, i.sk) for i in movable}
+    dates = sorted(dt.date.fromisoformat(i.date) for i in movable)
+    first, last = (dates[0] - YEAR).isoformat(), (dates[-1] + YEAR).isoformat()
+    stored: list[SchoolEvent | ParentMeeting] = []
+    for school_id in {i.school_id for i in movable if isinstance(i, SchoolEvent)}:
+        stored += diary.events_between(school_id, first, last)
+    for class_id in {i.class_id for i in movable if isinstance(i, ParentMeeting)}:
+        stored += diary.meetings_between(class_id, first, last)
+    return {ident: item for item in stored
+            if (ident := _identity(item)) in wanted and (item.pk, item.sk) != wanted[ident]}
+
+
+def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
+    """Write only the items that differ from what is stored; returns how many rows that changed
+    and how many items were written. An event or a meeting the file dates otherwise is moved:
+    written at its new date, then removed from the old."""
+    row_of: dict[tuple[str, str], int] = {}
+    unique: dict[tuple[str, str], DiaryItem] = {}
+    for line, record in placed:  # two rows on one key: the later one is written
+        item = item_of(record)
+        row_of[(item.pk, item.sk)] = line
+        unique[(item.pk, item.sk)] = item
+    stored = uploads.get_many(unique)
+    displaced = _displaced(unique)
+    changed = []
+    for key, item in unique.items():
+        before = stored.get(key)
+        if before is not None and _content(before) == _content(item):
+            continue
+        moved_from = None
+        if before is None and isinstance(item, SchoolEvent | ParentMeeting):
+            moved_from = displaced.get(_identity(item))
+        item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
+        if isinstance(item, SchoolEvent | ParentMeeting):
+            item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
+            # "created" on an existing item is silent on the stream; a corrected or moved one tells families.
+            item.change = "corrected" if before is not None else "moved" if moved_from is not None else "created"
+        if isinstance(item, JournalItem):
+            # Batch writes carry no version condition; the school's file is the truth here.
+            item.version = int(getattr(before, "version", 0) or 0) + 1
+            item.change = "corrected" if before is not None else "created"
+            item.changed_by = item.source = f"upload:{upload_id}"
+        changed.append(item)
+    uploads.put_all(changed)
+    uploads.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
+    return len({row_of[(i.pk, i.sk)] for i in changed}), len(changed)

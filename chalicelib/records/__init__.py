@@ -1,0 +1,5 @@
+"""Domain records: the plain data the domain works with and the data layer stores.
+
+They import nothing from `dal` or `domain`, so the data layer can take and return them without
+an import cycle, and a domain rule can be run on them without a database.
+"""
