@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHOOL_SIDE = ["import_rows", "importer", "schools", "attestation", "school_life", "uploads", "credentials", "journal",
                "gradebook", "aggregates", "calendar_feed", "roster", "oneroster", "import_format"]
 FORBIDDEN = ("chalicelib.dal.models", "chalicelib.dal.store", "pynamodb", "boto3", "botocore")
