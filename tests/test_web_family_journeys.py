@@ -16,6 +16,7 @@ from ops.seed_demo import ADMIN, PARENT
 from tests.browser import axe_violations, screenshots, sign_in
 
 PASSWORD = "Parol-2026-secure"
+TUTOR = "Сидоров <img src=x onerror=alert(1)> Игорь"  # a name with markup in it stays text
 ACCESS_CODE = r"(?:код|code):\s*(?:<b>)?([A-Z2-9]{8})\b"  # the email's text or, locally, its HTML
 
 
@@ -153,7 +154,7 @@ def test_a_tutor_sees_grades_only_and_is_refused_once_revoked(browser, page, cab
         _clean(mother, "access")
 
         code = _mail(cabinet, tutor_email, ACCESS_CODE)
-        _register_and_verify(page, cabinet, tutor_email, "Сидоров Игорь Олегович")
+        _register_and_verify(page, cabinet, tutor_email, TUTOR)
         page.get_by_role("link", name="Ввести код").first.click()
         page.get_by_label("Код из письма").fill(code)
         page.get_by_role("button", name="Открыть дневник").click()
@@ -185,7 +186,11 @@ def test_a_tutor_sees_grades_only_and_is_refused_once_revoked(browser, page, cab
         mother.get_by_role("navigation", name=re.compile("Разделы")).get_by_role("link", name="Доступ").click()
         viewer = mother.locator(".card", has_text=tutor_email)
         viewer.get_by_role("button", name="Закрыть доступ").click()
-        viewer.get_by_text("Доступ для Сидоров Игорь Олегович закрыт.").wait_for()
+        viewer.get_by_text(f"Доступ для {TUTOR} закрыт.").wait_for()
+        # A name is text, never markup: shown as typed on the card and in the audit trail
+        mother.goto(mother.url)
+        mother.get_by_role("cell", name=re.compile("<img src=x")).first.wait_for()
+        assert mother.locator("main img").count() == 0
         assert mother.script_errors == []
     finally:
         parent.close()
@@ -196,6 +201,10 @@ def test_a_tutor_sees_grades_only_and_is_refused_once_revoked(browser, page, cab
 
 
 def test_the_language_follows_the_switch_and_the_account(browser, page, cabinet):
+    page.goto("/#/reset?email=forgot%40example.ru")
+    page.get_by_role("heading", name="Восстановление пароля").wait_for()
+    assert page.get_by_label("Электронная почта").first.input_value() == "forgot@example.ru"
+    _clean(page, "reset")
     page.goto("/#/register")
     page.get_by_role("heading", name="Регистрация").wait_for()
     page.get_by_role("button", name="Switch to English").click()
@@ -208,6 +217,8 @@ def test_the_language_follows_the_switch_and_the_account(browser, page, cabinet)
     assert page.evaluate("document.documentElement.lang") == "ru"
 
     # The profile's language is the account's: chosen there, the cabinet speaks it at once ...
+    page.goto("/#/signin")
+    page.get_by_role("heading", name="Вход").wait_for()  # not the register form's email field
     sign_in(page, PARENT.email, PARENT.password)
     try:
         page.get_by_role("link", name="Профиль").click()

@@ -16,7 +16,7 @@ const TEXT = {
     awaiting_school_data: "Одобрено; ждём, когда школа внесёт ребёнка в список класса. Код придёт на почту.",
     completed: "Одобрено, код отправлен вам на почту.",
     rejected: "Отклонено. Причина: {reason}", withdrawn: "Вы отозвали заявление.",
-    withdraw: "Отозвать заявление", withdrawn_ok: "Заявление отозвано.",
+    withdraw: "Отозвать заявление",
     renew: "Прислать новый код", renewed: "Новый код отправлен на почту; старый больше не действует.",
     born: "дата рождения {day}", classLabel: "класс {name}", filedAt: "подано {when}", state: "Состояние:",
     mother: "мать", father: "отец", guardian: "опекун", other: "другое",
@@ -29,7 +29,7 @@ const TEXT = {
     awaiting_school_data: "Approved; waiting for the school to add the child to the class roster. The code will come by email.",
     completed: "Approved; the code was emailed to you.",
     rejected: "Rejected. Reason: {reason}", withdrawn: "You withdrew this application.",
-    withdraw: "Withdraw the application", withdrawn_ok: "The application is withdrawn.",
+    withdraw: "Withdraw the application",
     renew: "Send me a new code", renewed: "A new code is on its way by email; the old one no longer works.",
     born: "born {day}", classLabel: "class {name}", filedAt: "filed {when}", state: "State:",
     mother: "mother", father: "father", guardian: "guardian", other: "other",
@@ -42,7 +42,7 @@ export function render(main, { query }) {
     h("a", { href: href("/code") }, tr(TEXT, "code")));
   const box = h("div");
   main.append(links, box);
-  if (query.filed) notice(main, tr(TEXT, "filed"));
+  if (query.filed) links.before(notice(main, tr(TEXT, "filed")));
   return paged(box, h("ul", { class: "cards" }), (cursor) => api.get("/applications", { limit: 50, cursor }),
     (items, list) => list.append(...items.map((item) => card(item))), () => h("p", {}, tr(TEXT, "none")));
 }
