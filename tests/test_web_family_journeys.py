@@ -92,6 +92,23 @@ def test_a_new_parent_registers_applies_and_sees_the_child_appear(page, cabinet)
     page.get_by_role("heading", name="Пока здесь никого нет").wait_for()
     _clean(page, "children-empty")
 
+    # A phone for SMS, confirmed by the texted code (the school's desk then sees it confirmed)
+    phone = "+7916" + str(uuid.uuid4().int)[:7]
+    page.get_by_role("link", name="Профиль").click()
+    page.get_by_label("Телефон для SMS").fill(phone)
+    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_text(f"Код отправлен по SMS на {phone}.").wait_for()
+    deadline = time.monotonic() + 90
+    while not (texted := cabinet.mailbox(phone)["sms"]):
+        assert time.monotonic() < deadline, "no SMS with the phone's code"
+        time.sleep(1)
+    sms_code = re.search(r"\b(\d{6})\b", texted[-1]["message"])
+    assert sms_code, texted
+    page.get_by_label("Код из SMS").fill(sms_code.group(1))
+    page.get_by_role("button", name="Подтвердить телефон").click()
+    page.get_by_text(f"Телефон {phone} подтверждён").wait_for()
+
+    page.get_by_role("link", name="Мои дети").first.click()
     page.get_by_role("link", name="Подать заявление").first.click()
     page.get_by_role("heading", name="Новое заявление").wait_for()
     page.get_by_label("Номер школы").fill("239")
