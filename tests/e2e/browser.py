@@ -33,6 +33,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
+SESSION_SETTINGS = ("DIARY_TABLE", "OUTBOX_QUEUE", "APPLICATIONS_QUEUE", "ALERTS_QUEUE", "SES_FEEDBACK_TOPIC",
+                    "UPLOADS_QUEUE", "UPLOAD_BUCKET", "SIGNING_SECRET", "STAGE", "AUDIT_LOG_FILE")
 
 
 @dataclass
@@ -59,7 +61,9 @@ class Cabinet:
 @pytest.fixture(scope="session")
 def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
     ports = {"PORT": free_port(), "DYNAMODB_PORT": free_port(), "MOTO_PORT": free_port(), "WEB_PORT": free_port()}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    # Not the test session's own stand-ins either (tests/conftest.py names its table and queues):
+    # the local system would send approved applications to a queue its moto does not have (a 503).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL") and k not in SESSION_SETTINGS}
     env.update({k: str(v) for k, v in ports.items()})
     env["LOCAL_STATE_DIR"] = str(tmp_path_factory.mktemp("local-system"))
     proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env,

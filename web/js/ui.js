@@ -3,7 +3,10 @@
 
 import { ApiError } from "./api.js";
 import { h, replace } from "./dom.js";
-import { tr } from "./i18n.js";
+import { language, tr } from "./i18n.js";
+import * as family from "./family.js";
+import { childNav, offers, sectionTitle } from "./child-nav.js";
+import { href } from "./router.js";
 
 const TEXT = {
   ru: {
@@ -171,11 +174,6 @@ export function notice(container, text) {
 }
 
 // --- a child's pages (week, grades, attendance, …: web-diary) ---------------------------------
-// Imports placed with the block they serve (ES modules hoist them), so this block stays an append.
-import { childNav, offers, sectionTitle } from "./child-nav.js";
-import { child as findChild } from "./family.js";
-import { href } from "./router.js";
-import { language } from "./i18n.js";
 
 const CHILD_TEXT = {
   ru: { missing: "Этого ребёнка нет среди ваших детей.", notOffered: "Этот раздел вам не открыт.",
@@ -191,7 +189,7 @@ const CHILD_TEXT = {
 export async function childPage(main, studentId, section) {
   let found;
   try {
-    found = await findChild(studentId);
+    found = await family.child(studentId);
   } catch (error) {
     heading(main, sectionTitle(section));
     const again = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -249,4 +247,54 @@ export function timeSpan(start, end) {
 export function shortDay(iso) {
   return new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "ru-RU",
     { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso.slice(0, 10) + "T00:00:00Z"));
+}
+
+// --- family pages (web-family): paged lists and a child's page frame --------------------------
+
+const MORE = { ru: { more: "Показать ещё", none: "Нет доступа к этому ребёнку." },
+  en: { more: "Show more", none: "You have no access to this child." } };
+
+/**
+ * A list read page by page (`next_cursor`): the first page with load()'s loading and retry, then
+ * a "Show more" button that appends the next. `showItems(items, list)` appends each page's items.
+ */
+export function paged(container, list, fetchPage, showItems, empty) {
+  const more = h("button", { type: "button", class: "secondary", hidden: true });
+  more.textContent = tr(MORE, "more");
+  let cursor = null;
+  const status = h("p", { class: "form-error", role: "alert", hidden: true });
+  const shown = (result) => {
+    showItems(result.items, list);
+    cursor = result.next_cursor;
+    more.hidden = !cursor;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    status.hidden = true;
+    try { shown(await fetchPage(cursor)); } catch (error) { status.textContent = errorText(error); status.hidden = false; }
+    more.disabled = false;
+  });
+  return load(container, () => fetchPage(null), (result) => {
+    if (!result.items.length && !result.next_cursor && empty) { container.append(empty()); return; }
+    container.append(list, status, more);
+    shown(result);
+  });
+}
+
+/**
+ * A child's section: the heading, the child's menu, then `show(child, box)`; the child comes from
+ * the shared list (family.js). An account that does not see the child is told so, politely.
+ */
+export function childFrame(main, studentId, section, title, show) {
+  const h1 = heading(main, title);
+  const box = h("div");
+  main.append(box);
+  return load(box, () => family.child(studentId), (child) => {
+    if (!child) { box.append(h("p", { class: "load-error", role: "alert" }, tr(MORE, "none"))); return; }
+    h1.textContent = `${title}: ${child.first_name} ${child.last_name}`;
+    document.title = `${h1.textContent} — Электронный дневник`;
+    const content = h("div");
+    box.append(childNav(child, section), content);
+    show(child, content);
+  });
 }
