@@ -48,6 +48,13 @@ def local_environment() -> dict[str, str]:
         "STAGE": "local",
         "DIARY_TABLE": "ediary-local",
         "OUTBOX_QUEUE": "ediary-local-outbox",
+        # every name the app reads, so a shell (or a test session) that set others cannot point the
+        # local system at queues its moto server does not have
+        "APPLICATIONS_QUEUE": "ediary-local-applications",
+        "ALERTS_QUEUE": "ediary-local-alerts",
+        "UPLOADS_QUEUE": "ediary-local-uploads",
+        "UPLOAD_BUCKET": "ediary-local-uploads",
+        "SES_FEEDBACK_TOPIC": "ediary-local-ses-feedback",
         "SIGNING_SECRET": _signing_secret(),
         "PUBLIC_URL": f"http://127.0.0.1:{API_PORT}",
         # the stand-in of the API's CloudWatch log group: openings of a diary go to the audit trail from it
