@@ -42,6 +42,7 @@ CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update"
                  "--no-first-run", "--disable-gpu", "--disable-quic"]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 TARGET_BYTES = 60 * 1024
+REPORT = ROOT / "build" / "bench-web" / "lighthouse.json"
 QUIET_SECONDS = 1.5  # no request under way or started for this long: the page has settled
 
 
@@ -180,6 +181,8 @@ def lighthouse(url: str, cookie: str) -> dict[str, float]:
         if done.returncode != 0 or not report.exists():
             raise SystemExit(f"lighthouse failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
         result = json.loads(report.read_text(encoding="utf-8"))
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
+        REPORT.write_text(report.read_text(encoding="utf-8"), encoding="utf-8")  # for review: what cost points
     categories = result["categories"]
     return {name: round(100 * float(categories[name]["score"] or 0)) for name in ("performance", "accessibility")}
 
@@ -214,6 +217,7 @@ def main() -> None:
             scores = lighthouse(f"{system['web']}/#/children/{calls['student_id']}/{args.page}", cookie)
             print(f"lighthouse_performance={scores['performance']}")
             print(f"lighthouse_accessibility={scores['accessibility']}")
+            print(f"lighthouse_report={REPORT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
