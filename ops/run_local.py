@@ -57,6 +57,8 @@ def local_environment() -> dict[str, str]:
         "SES_FEEDBACK_TOPIC": "ediary-local-ses-feedback",
         "SIGNING_SECRET": _signing_secret(),
         "PUBLIC_URL": f"http://127.0.0.1:{API_PORT}",
+        # where emails link to: the cabinet on WEB_PORT (its /api/* reaches this API too)
+        "CABINET_URL": f"http://127.0.0.1:{WEB_PORT}",
         # the stand-in of the API's CloudWatch log group: openings of a diary go to the audit trail from it
         "AUDIT_LOG_FILE": str(STATE / "logs" / "api-audit.log"),
     }

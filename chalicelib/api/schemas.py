@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, RootModel, ValidationInfo, field_validator
 from pydantic.functional_validators import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -189,9 +189,10 @@ class LoginRequest(Strict):
 
 
 class RefreshRequest(Strict):
-    """A refresh token from login or the previous refresh."""
+    """A refresh token from login or the previous refresh. Required, except from the cabinet
+    (header `X-Ediary-Client: web`), which sends `{}`: its token is the `ediary_refresh` cookie."""
 
-    refresh_token: str = Field(min_length=10, max_length=256)
+    refresh_token: str | None = Field(None, min_length=10, max_length=256)
 
 
 class TokenPair(BaseModel):
@@ -201,6 +202,19 @@ class TokenPair(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
     refresh_token: str
+
+
+class WebTokens(BaseModel):
+    """A browser sign-in (header `X-Ediary-Client: web`): the access token only; the refresh token
+    is set as the HttpOnly cookie `ediary_refresh` (Path=/api/auth), out of every script's reach."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+class SignInAnswer(RootModel[TokenPair | WebTokens]):
+    """A token pair for API clients; for the cabinet, the access token alone (and the cookie)."""
 
 
 class RoleOut(BaseModel):

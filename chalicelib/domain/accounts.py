@@ -127,11 +127,13 @@ def _tell_owner(account: Account, request_id: str) -> None:
 
 
 def _send_code(account: Account, code: str) -> None:
+    from chalicelib.mail.links import page  # the cabinet's page that takes the code
+
     outbox.send_email(
         to=account.email,
         template="verify_email",
         language=account.language,
-        data={"name": account.name, "code": code},
+        data={"name": account.name, "code": code, "link": page("/verify", email=account.email)},
         dedupe_key=f"verify:{account.account_id}:{secrets.digest(code, 'outbox')[:16]}",
     )
 

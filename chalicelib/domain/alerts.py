@@ -160,8 +160,10 @@ def list_unsubscribe(link: str) -> dict[str, str]:
 
 def unsubscribe_link(account_id: str, student_id: str, kind: str) -> str:
     """The one-click link that turns one kind off for one child."""
-    return f"{get_settings().public_url}/alerts/unsubscribe?token=" + \
-        unsubscribe_token(_key(), account_id, student_id, kind)
+    from chalicelib.mail.links import api
+
+    # Through the cabinet's origin (CloudFront forwards /api/*): the address families know.
+    return api("/alerts/unsubscribe?token=" + unsubscribe_token(_key(), account_id, student_id, kind))
 
 
 # --- production: stream → event jobs ----------------------------------------------------------
@@ -443,8 +445,11 @@ def deliver(job: dict[str, Any]) -> None:
             with sending():
                 send_email(job["to"], rendered)
         elif channel == "email":
+            from chalicelib.mail.links import alert_page
+
             link = unsubscribe_link(job["account_id"], job["student_id"], job["kind"])
-            rendered = render_email(f"alert_{job['kind']}", job["language"], {**job["data"], "unsubscribe": link})
+            rendered = render_email(f"alert_{job['kind']}", job["language"], {
+                **job["data"], "unsubscribe": link, "page": alert_page(job["kind"], job["student_id"], job["data"])})
             with sending():
                 send_email(job["to"], rendered, list_unsubscribe(link))
         elif not _texts_to(job["account_id"], job["to"]):
@@ -489,7 +494,9 @@ def deliver_digest(job: dict[str, Any]) -> None:
 
     if not marks.claim(job["key"], "email"):
         return
-    entries = [{**e["data"], "kind": e["kind"],
+    from chalicelib.mail.links import alert_page
+
+    entries = [{**e["data"], "kind": e["kind"], "page": alert_page(e["kind"], e["student_id"], e["data"]),
                 "unsubscribe": unsubscribe_link(e["account_id"], e["student_id"], e["kind"])}
                for e in job["entries"]]
     # One click can switch off one kind about one child: a digest of just that carries the headers.

@@ -17,7 +17,6 @@ from chalicelib.domain import search_words, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +219,11 @@ def result_email(application_id: str, state: str, reason: str, child_name: str, 
     data: dict[str, Any] = {"name": parent_name, "child_name": child_name, "school_name": school_name}
     if state == "rejected":
         return "application_rejected", {**data, "reason": reason}
-    return "access_code", {**data, "code": secrets.application_code(application_id, generation),
-                           "valid_days": CODE_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
+    from chalicelib.mail.links import page
+
+    code = secrets.application_code(application_id, generation)
+    # The link opens the cabinet's code page with the code filled in (after a sign-in if need be).
+    return "access_code", {**data, "code": code, "valid_days": CODE_VALID_DAYS, "link": page("/code", code=code)}
 
 
 def requeue_waiting(school_id: str, key: str) -> int:

@@ -30,7 +30,6 @@ from chalicelib.errors import (
     NotFoundError,
     TooManyAttemptsError,
 )
-from chalicelib.settings import get_settings
 
 # The parts of a child's diary a viewer may be given. "profile" (whose diary this is: name,
 # class, school) is not among them: every linked viewer sees it, or the rest would be nameless.
@@ -357,11 +356,13 @@ def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | No
     invitee_id = account_store.find_account_id(invitation.email)
     invitee = account_store.get_account(invitee_id) if invitee_id else None
     language = (invitee.language if invitee else inviter.language if inviter else None) or "ru"
+    from chalicelib.mail.links import page
+
+    code = secrets.invitation_code(invitation_id, int(invitation.code_generation or 0))
     data = {"inviter": inviter.name if inviter else "", "role": invitation.role,
             "child_name": f"{student.first_name} {student.last_name}" if student else "",
-            "scope": sorted(invitation.scope or ()),
-            "code": secrets.invitation_code(invitation_id, int(invitation.code_generation or 0)),
-            "valid_days": INVITATION_VALID_DAYS, "link": f"{get_settings().public_url}/children"}
+            "scope": sorted(invitation.scope or ()), "code": code,
+            "valid_days": INVITATION_VALID_DAYS, "link": page("/code", code=code)}
     return {"account_id": invitee_id or "", "to": invitation.email, "language": language,
             "suppressed": bool(invitee and invitee.email_suppressed), "template": "invitation", "data": data}
 

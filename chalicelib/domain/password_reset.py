@@ -42,11 +42,14 @@ def send_code(email: str) -> None:
     codes.save_code(account.account_id, secrets.digest(code, CODE_PURPOSE), now + VALID_MINUTES * 60)
     window, ends = throttle.CODE_GUESSES.window(now)
     store.fresh_code_guesses(email, window, ends)
+    from chalicelib.mail.links import page  # the cabinet's page that takes the code
+
     outbox.send_email(
         to=account.email,
         template="password_reset",
         language=account.language,
-        data={"name": account.name, "code": code, "minutes": VALID_MINUTES},
+        data={"name": account.name, "code": code, "minutes": VALID_MINUTES,
+              "link": page("/reset", email=account.email)},
         dedupe_key=f"password-reset:{account.account_id}:{secrets.digest(code, 'outbox')[:16]}",
     )
 

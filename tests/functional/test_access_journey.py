@@ -53,7 +53,7 @@ def test_roster_first_then_application_links_the_child(client, pump):
 
     code = emailed_access_code(pump, parent_email)
     assert _state(client, parent, application_id) == "completed"
-    assert "/children" in sent_emails(parent_email)[-1]["body"]
+    assert f"/#/code?code={code}" in sent_emails(parent_email)[-1]["text"]  # the cabinet's code page, filled in
     redeemed = post(client, "/children/redeem", {"code": code.lower()}, parent)
     assert redeemed.status_code == 200, redeemed.body
     children = get(client, "/children", parent).json_body["items"]

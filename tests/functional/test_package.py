@@ -136,7 +136,8 @@ def test_a_new_queue_in_the_config_gets_its_infrastructure(template):
 
 
 def test_upload_bucket_is_private_encrypted_and_notifies_the_uploads_queue(template):
-    [bucket] = of_type(template, "AWS::S3::Bucket").values()
+    # (the other bucket holds the cabinet's files: test_the_cabinet_is_served_from_a_private_bucket…)
+    [bucket] = [b for lid, b in of_type(template, "AWS::S3::Bucket").items() if lid != "WebBucket"]
     props = bucket["Properties"]
     assert props["BucketName"] == stage_env()["UPLOAD_BUCKET"]
     assert props["PublicAccessBlockConfiguration"] == {
@@ -245,3 +246,55 @@ def test_every_function_logs_to_a_group_that_expires(template):
     groups = {g["Properties"]["LogGroupName"]["Fn::Sub"]: g["Properties"]["RetentionInDays"]
               for g in of_type(template, "AWS::Logs::LogGroup").values()}
     assert groups == {f"/aws/lambda/${{{lid}}}": 90 for lid in functions}
+
+
+def test_the_cabinet_is_served_from_a_private_bucket_that_only_its_distribution_reads(template):
+    resources = template["Resources"]
+    web = resources["WebBucket"]["Properties"]
+    assert web["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert "WebsiteConfiguration" not in web  # never an S3 website: the distribution is the only way in
+    [allow] = [s for s in resources["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+               if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"} and allow["Action"] == "s3:GetObject"
+    assert "${CabinetDistribution}" in allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    config = resources["CabinetDistribution"]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    files = origins[config["DefaultCacheBehavior"]["TargetOriginId"]]
+    assert files["DomainName"] == {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]}
+    assert files["OriginAccessControlId"] == {"Fn::GetAtt": ["WebOriginAccessControl", "Id"]}
+    assert resources["WebOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert template["Outputs"]["CabinetUrl"] == {"Value": {"Fn::Sub": "https://${CabinetDistribution.DomainName}"}}
+    assert template["Outputs"]["CabinetBucket"] == {"Value": {"Ref": "WebBucket"}}
+
+
+def test_the_distribution_forwards_api_to_the_stage_uncached_with_every_header_and_cookie(template):
+    config = template["Resources"]["CabinetDistribution"]["Properties"]["DistributionConfig"]
+    [api] = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*"
+    origin = {o["Id"]: o for o in config["Origins"]}[api["TargetOriginId"]]
+    assert origin["DomainName"] == {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert "OriginPath" not in origin  # the stage is named api: /api/x is the stage's /x
+    assert template["Resources"]["RestAPI"]["Properties"]["StageName"] == "api"
+    assert api["CachePolicyId"] == packaging.CACHING_DISABLED
+    assert api["OriginRequestPolicyId"] == packaging.ALL_VIEWER_EXCEPT_HOST
+    assert {"POST", "PUT", "PATCH", "DELETE"} <= set(api["AllowedMethods"])
+
+
+def test_the_distribution_sends_the_local_systems_security_headers(template):
+    from ops.web_server import CONTENT_SECURITY_POLICY
+
+    resources = template["Resources"]
+    config = resources["CabinetDistribution"]["Properties"]["DistributionConfig"]
+    for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "CabinetSecurityHeaders"}
+    headers = resources["CabinetSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert csp == CONTENT_SECURITY_POLICY
+    assert "script-src 'self';" in csp and "unsafe" not in csp and "frame-ancestors 'none'" in csp
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "same-origin"

@@ -1,0 +1,224 @@
+"""`make bench-web`: what the families' cabinet weighs and costs (issue 13's targets).
+
+Standalone: starts its own local system on free ports (as tests/browser.py does), signs the demo
+parent in through the cabinet in Debian's Chromium (Playwright), and prints one figure a line,
+`name=value`:
+
+- `gzip_bytes[<file>]` for every JavaScript and CSS file of web/, and `gzip_bytes_total`
+  (target ≤ 60 KB = 61440 bytes, gzip level 6, what a CDN's on-the-fly compression gives);
+- `week_api_calls`: requests to /api/ after going from the children's page to a child's week
+  (target ≤ 2), and `week_api_calls_after_reload` (a reload signs in again from the cookie: for
+  information);
+- `lighthouse_performance` and `lighthouse_accessibility` for the week page (mobile, Lighthouse's
+  defaults; targets ≥ 95 and 100), signed in by a refresh cookie of a sign-in of its own.
+
+The page measured is the week (`--page week`); another child page can be named (`--page grades`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ops.services import free_port  # noqa: E402
+
+WEB = ROOT / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-gpu", "--disable-quic"]
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+TARGET_BYTES = 60 * 1024
+REPORT = ROOT / "build" / "bench-web" / "lighthouse.json"
+QUIET_SECONDS = 1.5  # no request under way or started for this long: the page has settled
+
+
+def compressed_sizes(root: Path = WEB) -> dict[str, int]:
+    """Gzip-compressed bytes of every JavaScript and CSS file under `root`, by path."""
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".js", ".css", ".mjs") and p.is_file())
+    return {str(p.relative_to(ROOT)): len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in files}
+
+
+@contextmanager
+def local_system() -> Iterator[dict[str, str]]:
+    """`make run` on free ports in a state directory of its own: {"web", "api"} addresses."""
+    ports = {"PORT": free_port(), "DYNAMODB_PORT": free_port(), "MOTO_PORT": free_port(), "WEB_PORT": free_port()}
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as state:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+        env.update({k: str(v) for k, v in ports.items()}, LOCAL_STATE_DIR=state)
+        proc = subprocess.Popen([sys.executable, "-m", "ops.run_local"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert proc.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        try:
+            if "Ctrl-C stops everything" not in "".join(lines):
+                raise SystemExit("the local system did not come up:\n" + "".join(lines))
+            yield {"web": f"http://127.0.0.1:{ports['WEB_PORT']}", "api": f"http://127.0.0.1:{ports['PORT']}"}
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def web_sign_in(web: str, email: str, password: str) -> tuple[str, str]:
+    """A browser sign-in made over HTTP: (access token, refresh cookie value)."""
+    import requests
+
+    answer = requests.post(f"{web}/api/auth/login", json={"email": email, "password": password},
+                           headers={"X-Ediary-Client": "web"}, timeout=90)
+    answer.raise_for_status()
+    return str(answer.json()["access_token"]), str(answer.cookies["ediary_refresh"])
+
+
+class ApiRequests:
+    """The page's requests to /api/, counted, and whether any is still under way."""
+
+    def __init__(self, page: Any) -> None:
+        self.urls: list[str] = []
+        self.pending = 0
+        self.last_event = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    @staticmethod
+    def _api(request: Any) -> bool:
+        return "/api/" in request.url.split("#")[0]
+
+    def _started(self, request: Any) -> None:
+        if self._api(request):
+            self.urls.append(request.method + " " + request.url.split("/api", 1)[1])
+            self.pending += 1
+        self.last_event = time.monotonic()
+
+    def _ended(self, request: Any) -> None:
+        if self._api(request):
+            self.pending -= 1
+        self.last_event = time.monotonic()
+
+    def settle(self, page: Any, limit: float = 60) -> None:
+        """Wait until nothing has been asked of the network for QUIET_SECONDS."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            page.wait_for_timeout(250)
+            if self.pending == 0 and time.monotonic() - self.last_event >= QUIET_SECONDS:
+                return
+
+    def since(self, mark: int) -> list[str]:
+        return self.urls[mark:]
+
+
+def api_calls(system: dict[str, str], section: str, email: str, password: str) -> dict[str, Any]:
+    """Requests to /api/ of a child's page: reached from the children's page, and on a reload."""
+    import requests
+    from playwright.sync_api import sync_playwright
+
+    token, _ = web_sign_in(system["web"], email, password)
+    children = requests.get(f"{system['api']}/children", headers={"Authorization": f"Bearer {token}"}, timeout=90)
+    student_id = children.json()["items"][0]["student_id"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=system["web"], viewport={"width": 360, "height": 640},
+                                      locale="ru-RU")
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        seen = ApiRequests(page)
+        page.goto("/#/signin")
+        page.get_by_label("Электронная почта").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.get_by_role("button", name="Войти").click()
+        page.wait_for_url("**/#/children**")
+        seen.settle(page)  # the children's page, as a parent sees it after signing in
+        mark = len(seen.urls)
+        page.evaluate("hash => { location.hash = hash; }", f"#/children/{student_id}/{section}")
+        page.wait_for_url(f"**/#/children/{student_id}/{section}**")
+        seen.settle(page)
+        navigated = seen.since(mark)
+        heading = page.locator("main h1").first.text_content(timeout=10_000) or ""
+        mark = len(seen.urls)
+        page.reload()
+        seen.settle(page)
+        reloaded = seen.since(mark)
+        browser.close()
+    return {"student_id": student_id, "navigated": navigated, "reloaded": reloaded, "heading": heading.strip()}
+
+
+def lighthouse(url: str, cookie: str) -> dict[str, float]:
+    """Lighthouse's mobile performance and accessibility scores (0–100) of a signed-in page."""
+    flags = ("--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+             "--disable-sync --no-first-run")
+    with tempfile.TemporaryDirectory(prefix="bench-web-lh-") as tmp:
+        report = Path(tmp) / "report.json"
+        done = subprocess.run(
+            [str(LIGHTHOUSE), url, "--only-categories=performance,accessibility", "--output=json",
+             f"--output-path={report}", f"--chrome-flags={flags}", "--quiet",
+             # the page signs itself in from this cookie, as a returning reader's browser does
+             "--extra-headers", json.dumps({"Cookie": f"ediary_refresh={cookie}"})],
+            env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=600, check=False)
+        if done.returncode != 0 or not report.exists():
+            raise SystemExit(f"lighthouse failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        result = json.loads(report.read_text(encoding="utf-8"))
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
+        REPORT.write_text(report.read_text(encoding="utf-8"), encoding="utf-8")  # for review: what cost points
+    categories = result["categories"]
+    return {name: round(100 * float(categories[name]["score"] or 0)) for name in ("performance", "accessibility")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--page", default="week", help="the child's section measured (default: week)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="leave Lighthouse out (about 30 s)")
+    args = parser.parse_args()
+    from ops.seed_demo import PARENT
+
+    sizes = compressed_sizes()
+    for name, size in sizes.items():
+        print(f"gzip_bytes[{name}]={size}")
+    total = sum(sizes.values())
+    print(f"gzip_bytes_total={total}")
+    print(f"gzip_target_bytes={TARGET_BYTES}")
+    print(f"gzip_within_target={'yes' if total <= TARGET_BYTES else 'no'}")
+    if not (WEB / "js" / "pages" / f"{args.page}.js").exists():
+        print(f"warning=web/js/pages/{args.page}.js does not exist yet: the figures below are of a missing page",
+              file=sys.stderr)
+    with local_system() as system:
+        calls = api_calls(system, args.page, PARENT.email, PARENT.password)
+        print(f"measured_page=#/children/{calls['student_id']}/{args.page}")
+        print(f"measured_heading={calls['heading']}")
+        print(f"{args.page}_api_calls={len(calls['navigated'])}")
+        print(f"{args.page}_api_requests={' | '.join(calls['navigated'])}")
+        print(f"{args.page}_api_calls_after_reload={len(calls['reloaded'])}")
+        print(f"{args.page}_api_requests_after_reload={' | '.join(calls['reloaded'])}")
+        if not args.no_lighthouse:
+            _, cookie = web_sign_in(system["web"], PARENT.email, PARENT.password)
+            scores = lighthouse(f"{system['web']}/#/children/{calls['student_id']}/{args.page}", cookie)
+            print(f"lighthouse_performance={scores['performance']}")
+            print(f"lighthouse_accessibility={scores['accessibility']}")
+            print(f"lighthouse_report={REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
