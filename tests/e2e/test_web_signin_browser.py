@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ops.seed_demo import PARENT
-from tests.browser import sign_in
+from tests.e2e.browser import sign_in
 
 
 def _refresh_cookies(page: Any) -> list[dict[str, Any]]:
