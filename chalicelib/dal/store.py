@@ -8,11 +8,8 @@ import hmac
 import json
 import logging
 import secrets
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -20,28 +17,16 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib import aws, settings
+from chalicelib.clock import epoch as epoch  # re-exported: the data layer reads the clock here
+from chalicelib.clock import iso_of_epoch as iso_of_epoch
+from chalicelib.clock import now_iso as now_iso
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError, UnstorableValueError
+from chalicelib.records.pages import PageCursor
 
 log = logging.getLogger(__name__)
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 VALIDATION_FAILED = "ValidationException"
-
-
-def now_iso() -> str:
-    """The current instant, ISO 8601 in UTC."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def epoch() -> int:
-    """Seconds since the epoch."""
-    return int(time.time())
-
-
-def iso_of_epoch(seconds: int | float) -> str:
-    """An instant kept as epoch seconds (TTL, validity checks) as the API shows every time:
-    ISO 8601 in UTC, `+00:00` (docs/api-conventions.md, "Times")."""
-    return datetime.fromtimestamp(int(seconds), UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=1)
@@ -99,15 +84,6 @@ def storing(conflict: DiaryError | None = None) -> Iterator[None]:
 
 
 CURSOR_NONCE = 12  # bytes, AES-GCM's standard nonce
-
-
-@dataclass(frozen=True)
-class PageCursor:
-    """A list request's cursor and what it may page: `scope` names the list (route, path, filters)
-    and the caller, so a cursor handed out for one list or one caller does not open under another."""
-
-    text: str | None
-    scope: str
 
 
 @lru_cache(maxsize=1)
