@@ -8,22 +8,16 @@ from typing import Literal
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.dal.children import audit_entry, code_sk, holder_pk, student_pk
+from chalicelib.dal.children import audit_entry
+from chalicelib.dal.keys import account_holder as account_holder  # its old home
+from chalicelib.dal.keys import address_holder as address_holder
+from chalicelib.dal.keys import code_sk, holder_pk, link_key
 from chalicelib.dal.models import AccessCode, Application, Guardianship, Invitation
 from chalicelib.dal.store import connection, now_iso, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records.family import HeldCode
 
 Attempt = Literal["counted", "spent", "gone"]
-
-
-def account_holder(account_id: str) -> str:
-    """Who holds an application's code: the parent's account."""
-    return f"ACCOUNT#{account_id}"
-
-
-def address_holder(email: str) -> str:
-    """Who holds an invitation's code: the invited address (whichever account registers it)."""
-    return f"EMAIL#{email}"
 
 
 def get_code(holder: str, purpose: str, ref_id: str) -> AccessCode | None:
@@ -35,16 +29,17 @@ def get_code(holder: str, purpose: str, ref_id: str) -> AccessCode | None:
             return None
 
 
-def take_attempt(code: AccessCode, limit: int) -> Attempt:
+def take_attempt(code: HeldCode, limit: int) -> Attempt:
     """Count one guess at this very code before it is compared, atomically: "counted"; "spent" when
     its `limit` guesses are used; "gone" when it was redeemed or replaced since it was read."""
     try:
         with storing():
-            code.update(actions=[AccessCode.attempts.add(1)],
-                        condition=(AccessCode.code_hash == code.code_hash)
-                        & (AccessCode.attempts.does_not_exist() | (AccessCode.attempts < limit)))
+            AccessCode(holder_pk(code.holder), code_sk(code.purpose, code.ref_id)).update(
+                actions=[AccessCode.attempts.add(1)],
+                condition=(AccessCode.code_hash == code.code_hash)
+                & (AccessCode.attempts.does_not_exist() | (AccessCode.attempts < limit)))
     except ConflictError:
-        current = get_code(code.pk.removeprefix("HOLDER#"), code.purpose, code.ref_id)
+        current = get_code(code.holder, code.purpose, code.ref_id)
         return "spent" if current is not None and current.code_hash == code.code_hash else "gone"
     return "counted"
 
@@ -67,7 +62,7 @@ def renew_application_code(application: Application, code: AccessCode, actor_id:
         tx.update(application, actions=[Application.code_generation.set(generation + 1)],
                   condition=(Application.state == "completed") & _generation_is(Application, generation))
         # No guardianship yet (absent, or a viewer's link, has no relation): a used code is not renewed.
-        tx.condition_check(Guardianship, student_pk(student_id), f"ACCESS#{application.account_id}",
+        tx.condition_check(Guardianship, *link_key(student_id, application.account_id),
                            condition=Guardianship.relation.does_not_exist())
         tx.save(code)
         tx.save(entry)

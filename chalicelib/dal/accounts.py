@@ -8,6 +8,19 @@ from typing import Any
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.keys import (
+    ROLE_PREFIX,
+    account_key,
+    account_pk,
+    code_guesses_key,
+    email_claim_key,
+    rate_counter_key,
+    role_sk,
+    session_key,
+    staff_pk,
+    throttle_key,
+    verification_key,
+)
 from chalicelib.dal.models import (
     Account,
     CodeGuesses,
@@ -24,23 +37,14 @@ from chalicelib.errors import ConflictError
 VERIFICATION_TTL = timedelta(hours=24)  # a pending registration lives this long
 
 
-def _account_pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
-
-
-def account_key(account_id: str) -> tuple[str, str]:
-    """Where an account is stored (for a read batched with others)."""
-    return _account_pk(account_id), "ACCOUNT"
-
-
 def save_registration(account: Account, code_hash: str | None, replacing_id: str | None) -> bool:
     """Store a registration, all or nothing: pending (with its code, expiring) unless `code_hash`
     is None (an address already trusted). `replacing_id` is the unverified account the address is
     claimed for: it is deleted with its code. False when the claim changed meanwhile."""
     pending = code_hash is not None
-    account.pk, account.sk = _account_pk(account.account_id), "ACCOUNT"
+    account.pk, account.sk = account_key(account.account_id)
     account.created_at = now_iso()
-    claim = EmailClaim(f"EMAIL#{account.email}", "EMAIL", account_id=account.account_id)
+    claim = EmailClaim(*email_claim_key(account.email), account_id=account.account_id)
     if pending:
         # DynamoDB deletes expired items late (hours); readers check the time themselves.
         account.expires_at = claim.expires_at = VERIFICATION_TTL
@@ -51,9 +55,9 @@ def save_registration(account: Account, code_hash: str | None, replacing_id: str
             else:
                 tx.save(claim, condition=EmailClaim.account_id == replacing_id)
                 # Gone already if DynamoDB's expiry took the account before its claim.
-                tx.delete(Account(_account_pk(replacing_id), "ACCOUNT"),
+                tx.delete(Account(*account_key(replacing_id)),
                           condition=Account.pk.does_not_exist() | (Account.verified == False))  # noqa: E712
-                tx.delete(EmailVerification(_account_pk(replacing_id), "VERIFICATION"))
+                tx.delete(EmailVerification(*verification_key(replacing_id)))
             tx.save(account, condition=Account.pk.does_not_exist())
             if code_hash is not None:
                 tx.save(_verification(account.account_id, code_hash))
@@ -63,7 +67,7 @@ def save_registration(account: Account, code_hash: str | None, replacing_id: str
 
 
 def _verification(account_id: str, code_hash: str) -> EmailVerification:
-    item = EmailVerification(_account_pk(account_id), "VERIFICATION", code_hash=code_hash, attempts=0)
+    item = EmailVerification(*verification_key(account_id), code_hash=code_hash, attempts=0)
     item.expires_at = VERIFICATION_TTL  # TTLAttribute reads a timedelta as "from now"
     return item
 
@@ -72,7 +76,7 @@ def get_account(account_id: str) -> Account | None:
     """An account by id."""
     with storing():
         try:
-            return Account.get(_account_pk(account_id), "ACCOUNT")
+            return Account.get(*account_key(account_id))
         except Account.DoesNotExist:
             return None
 
@@ -81,7 +85,7 @@ def find_account_id(email: str) -> str | None:
     """The account registered with this email, if any."""
     with storing():
         try:
-            return EmailClaim.get(f"EMAIL#{email}", "EMAIL").account_id
+            return EmailClaim.get(*email_claim_key(email)).account_id
         except EmailClaim.DoesNotExist:
             return None
 
@@ -96,7 +100,7 @@ def get_verification(account_id: str) -> EmailVerification | None:
     """The account's pending verification code."""
     with storing():
         try:
-            return EmailVerification.get(_account_pk(account_id), "VERIFICATION")
+            return EmailVerification.get(*verification_key(account_id))
         except EmailVerification.DoesNotExist:
             return None
 
@@ -104,7 +108,7 @@ def get_verification(account_id: str) -> EmailVerification | None:
 def complete_verification(account: Account, password_hash: str) -> bool:
     """The owner confirmed the address and chose the password: the account is theirs for good (no
     expiry), the code is spent. False when the registration was replaced or verified meanwhile."""
-    claim = EmailClaim(f"EMAIL#{account.email}", "EMAIL")
+    claim = EmailClaim(*email_claim_key(account.email))
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
             tx.update(account, actions=[Account.verified.set(True), Account.password_hash.set(password_hash),
@@ -112,7 +116,7 @@ def complete_verification(account: Account, password_hash: str) -> bool:
                       condition=Account.pk.exists() & (Account.verified == False))  # noqa: E712
             tx.update(claim, actions=[EmailClaim.expires_at.remove()],
                       condition=EmailClaim.account_id == account.account_id)
-            tx.delete(EmailVerification(_account_pk(account.account_id), "VERIFICATION"))
+            tx.delete(EmailVerification(*verification_key(account.account_id)))
     except ConflictError:
         return False
     return True
@@ -127,7 +131,7 @@ def _window_ttl(ends: int) -> datetime:
 
 def take_quota(scope: str, key: str, limit: int, window: int, ends: int) -> bool:
     """Count one more use in this window, atomically, unless `limit` is reached (then False)."""
-    counter = RateCounter(f"RATE#{scope}#{key}", f"WINDOW#{window}")
+    counter = RateCounter(*rate_counter_key(scope, key, window))
     try:
         with storing():
             counter.update(actions=[RateCounter.times.add(1), RateCounter.expires_at.set(_window_ttl(ends))],
@@ -140,13 +144,13 @@ def take_quota(scope: str, key: str, limit: int, window: int, ends: int) -> bool
 def forget_quota(scope: str, key: str, window: int) -> None:
     """Drop a window's count (tests and operators starting a key afresh)."""
     with storing():
-        RateCounter(f"RATE#{scope}#{key}", f"WINDOW#{window}").delete()
+        RateCounter(*rate_counter_key(scope, key, window)).delete()
 
 
 def take_code_guess(email: str, limit: int, per_code: int, window: int, ends: int) -> str:
     """Count a guess at the address's code before it is compared, atomically: "counted", or why not:
     "exhausted" (the window's total is spent) or "spent" (this code's guesses are)."""
-    guesses = CodeGuesses(f"GUESSES#{email}", f"WINDOW#{window}")
+    guesses = CodeGuesses(*code_guesses_key(email, window))
     try:
         with storing():
             guesses.update(
@@ -165,7 +169,7 @@ def take_code_guess(email: str, limit: int, per_code: int, window: int, ends: in
 def fresh_code_guesses(email: str, window: int, ends: int) -> None:
     """A new code is on its way: it gets its own guesses, within the window's total."""
     with storing():
-        CodeGuesses(f"GUESSES#{email}", f"WINDOW#{window}").update(
+        CodeGuesses(*code_guesses_key(email, window)).update(
             actions=[CodeGuesses.since_code.set(0), CodeGuesses.expires_at.set(_window_ttl(ends))])
 
 
@@ -188,18 +192,16 @@ def update_profile(account: Account, changes: dict[str, str | None]) -> None:
 def roles_of(account_id: str) -> list[RoleGrant]:
     """Every role the account holds."""
     with storing():
-        return list(RoleGrant.query(_account_pk(account_id), RoleGrant.sk.startswith("ROLE#")))
+        return list(RoleGrant.query(account_pk(account_id), RoleGrant.sk.startswith(ROLE_PREFIX)))
 
 
-def _role_sk(role: str, school_id: str | None) -> str:
-    return f"ROLE#{school_id or 'CITY'}#{role}"
 
 
 def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
     """Give the account a role (operator city-wide; admin/teacher at a school)."""
     grant = RoleGrant(
-        _account_pk(account.account_id),
-        _role_sk(role, school_id),
+        account_pk(account.account_id),
+        role_sk(role, school_id),
         account_id=account.account_id,
         role=role,
         school_id=school_id,
@@ -208,7 +210,7 @@ def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
         created_at=now_iso(),
     )
     if school_id:
-        grant.gsi1pk = f"STAFF#{school_id}#{role}"
+        grant.gsi1pk = staff_pk(school_id, role)
         grant.gsi1sk = f"{account.name}#{account.account_id}"
     with storing(conflict=ConflictError(field="email", code="already_member")):
         grant.save(condition=RoleGrant.pk.does_not_exist())
@@ -218,14 +220,14 @@ def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
 def staff_of(school_id: str, role: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a school's administrators or teachers, by name."""
     with storing():
-        return Reading(RoleGrant.gsi1.query(f"STAFF#{school_id}#{role}", limit=limit, last_evaluated_key=start))
+        return Reading(RoleGrant.gsi1.query(staff_pk(school_id, role), limit=limit, last_evaluated_key=start))
 
 
 def has_role(account_id: str, role: str, school_id: str) -> bool:
     """Whether the account holds this role at this school."""
     with storing():
         try:
-            RoleGrant.get(_account_pk(account_id), _role_sk(role, school_id))
+            RoleGrant.get(account_pk(account_id), role_sk(role, school_id))
             return True
         except RoleGrant.DoesNotExist:
             return False
@@ -236,23 +238,23 @@ def standing_roles(account_id: str, roles: list[tuple[str, str | None]]) -> set[
     one BatchGetItem for several."""
     from chalicelib.dal.store import get_many
 
-    pk = _account_pk(account_id)
+    pk = account_pk(account_id)
     if len(roles) == 1:
         role, school_id = roles[0]
         with storing():
             try:
-                RoleGrant.get(pk, _role_sk(role, school_id), consistent_read=True)
+                RoleGrant.get(pk, role_sk(role, school_id), consistent_read=True)
                 return {roles[0]}
             except RoleGrant.DoesNotExist:
                 return set()
-    found = get_many([(pk, _role_sk(role, school_id)) for role, school_id in roles], consistent=True)
-    return {(role, school_id) for role, school_id in roles if (pk, _role_sk(role, school_id)) in found}
+    found = get_many([(pk, role_sk(role, school_id)) for role, school_id in roles], consistent=True)
+    return {(role, school_id) for role, school_id in roles if (pk, role_sk(role, school_id)) in found}
 
 
 def remove_role(account_id: str, role: str, school_id: str | None) -> None:
     """Take a role from the account (its tokens lose it on their next request)."""
     with storing():
-        RoleGrant(_account_pk(account_id), _role_sk(role, school_id)).delete()
+        RoleGrant(account_pk(account_id), role_sk(role, school_id)).delete()
 
 
 # --- sessions (refresh-token families) ------------------------------------------------
@@ -261,7 +263,7 @@ def remove_role(account_id: str, role: str, school_id: str | None) -> None:
 def create_session(family_id: str, account_id: str, token_hash: str, lifetime: timedelta,
                    generation: int = 0) -> None:
     """A new login: the first token of a family, of the account's current session generation."""
-    session = Session(f"SESSION#{family_id}", "SESSION", account_id=account_id, current_hash=token_hash,
+    session = Session(*session_key(family_id), account_id=account_id, current_hash=token_hash,
                       generation=generation)
     session.created_at = now_iso()
     session.expires_at = lifetime
@@ -273,7 +275,7 @@ def get_session(family_id: str) -> Session | None:
     """A refresh-token family."""
     with storing():
         try:
-            return Session.get(f"SESSION#{family_id}", "SESSION")
+            return Session.get(*session_key(family_id))
         except Session.DoesNotExist:
             return None
 
@@ -310,14 +312,14 @@ def get_throttle(scope: str, key: str) -> Throttle | None:
     """The failed-login counter of an account or a client."""
     with storing():
         try:
-            return Throttle.get(f"THROTTLE#{scope}#{key}", "THROTTLE")
+            return Throttle.get(*throttle_key(scope, key))
         except Throttle.DoesNotExist:
             return None
 
 
 def record_failure(scope: str, key: str, window: timedelta) -> int:
     """Count one more failure atomically; returns the new count."""
-    item = Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE")
+    item = Throttle(*throttle_key(scope, key))
     with storing():
         item.update(
             actions=[
@@ -332,20 +334,20 @@ def record_failure(scope: str, key: str, window: timedelta) -> int:
 def lock(scope: str, key: str, until: int) -> None:
     """Refuse logins for this account or client until `until` (epoch seconds)."""
     with storing():
-        Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE").update(actions=[Throttle.locked_until.set(until)])
+        Throttle(*throttle_key(scope, key)).update(actions=[Throttle.locked_until.set(until)])
 
 
 def clear_throttle(scope: str, key: str) -> None:
     """Forget the failures after a successful login."""
     with storing():
-        Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE").delete()
+        Throttle(*throttle_key(scope, key)).delete()
 
 
 def take_login_attempt(scope: str, key: str, seen: Throttle | None, failures: int, locked_until: int,
                        now: int, window: timedelta) -> bool:
     """Count an attempt as a failure before the password is checked, only if the counter is still
     what the caller judged (`seen`): parallel attempts are admitted one at a time. False if it moved."""
-    item = Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE")
+    item = Throttle(*throttle_key(scope, key))
     actions: list[Action] = [Throttle.failures.set(failures), Throttle.last_failure_at.set(now),
                              Throttle.locked_until.set(locked_until),
                              Throttle.expires_at.set(datetime.fromtimestamp(now, UTC) + window)]
@@ -362,7 +364,7 @@ def give_back_attempt(scope: str, key: str) -> None:
     """An attempt counted in advance turned out not to be a failure (right password, or refused)."""
     try:
         with storing():
-            Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE").update(
+            Throttle(*throttle_key(scope, key)).update(
                 actions=[Throttle.failures.add(-1)], condition=Throttle.failures > 0)
     except ConflictError:
         pass  # cleared meanwhile: nothing to give back

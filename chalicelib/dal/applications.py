@@ -9,35 +9,40 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, settings
+from chalicelib.dal.keys import (
+    APPLICATION_PREFIX,
+    account_key,
+    account_pk,
+    application_key,
+    application_ref_key,
+    applications_pk,
+    applying_key,
+    roster_match_key,
+    roster_student_key,
+)
 from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, ApplicationRef, RosterEntry
 from chalicelib.dal.search import READ_SIZE, FilteredPage, word_prefixes
-from chalicelib.dal.store import Reading, connection, get_many, now_iso, storing
+from chalicelib.dal.store import PageCursor, Reading, connection, decode_cursor, get_many, now_iso, page, storing
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
 
 
-def _account_pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
-
-
 def _claim(application: Application) -> ApplicationClaim:
-    return ApplicationClaim(_account_pk(application.account_id),
-                            f"APPLYING#{application.school_id}#{application.roster_key}",
+    return ApplicationClaim(*applying_key(application.account_id, application.school_id, application.roster_key),
                             application_id=application.application_id)
 
 
 def _index(state: str, application: Application) -> tuple[str, str]:
     # The school's list by state; the roster key first so waiting ones are found per child.
-    return (f"APPLICATIONS#{application.school_id}#{state}",
+    return (applications_pk(application.school_id, state),
             f"{application.roster_key}#{application.application_id}")
 
 
 def create(application: Application) -> None:
     """File an application, refused while the same parent has a live one for the same child."""
-    application.pk = _account_pk(application.account_id)
-    application.sk = f"APPLICATION#{application.application_id}"
+    application.pk, application.sk = application_key(application.account_id, application.application_id)
     application.gsi1pk, application.gsi1sk = _index(application.state, application)
     application.created_at = now_iso()
-    ref = ApplicationRef(f"APPLICATION#{application.application_id}", "APPLICATION",
+    ref = ApplicationRef(*application_ref_key(application.application_id),
                          account_id=application.account_id, school_id=application.school_id)
     with storing(conflict=ConflictError(code="application_exists")), TransactWrite(connection=connection()) as tx:
         tx.save(_claim(application), condition=ApplicationClaim.pk.does_not_exist())
@@ -49,7 +54,7 @@ def get(account_id: str, application_id: str) -> Application | None:
     """One of a parent's applications."""
     with storing():
         try:
-            return Application.get(_account_pk(account_id), f"APPLICATION#{application_id}")
+            return Application.get(*application_key(account_id, application_id))
         except Application.DoesNotExist:
             return None
 
@@ -58,7 +63,7 @@ def get_by_id(application_id: str) -> Application | None:
     """An application by id alone (school administrators, the queue handler)."""
     with storing():
         try:
-            ref = ApplicationRef.get(f"APPLICATION#{application_id}", "APPLICATION")
+            ref = ApplicationRef.get(*application_ref_key(application_id))
         except ApplicationRef.DoesNotExist:
             return None
     return get(ref.account_id, application_id)
@@ -67,15 +72,26 @@ def get_by_id(application_id: str) -> Application | None:
 def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a parent's applications."""
     with storing():
-        return Reading(Application.query(_account_pk(account_id), Application.sk.startswith("APPLICATION#"),
+        return Reading(Application.query(account_pk(account_id), Application.sk.startswith(APPLICATION_PREFIX),
                                          limit=limit, last_evaluated_key=start))
+
+
+def of_parent_page(account_id: str, limit: int, cursor: PageCursor | None) -> tuple[list[Application], str | None]:
+    """A page of a parent's applications and the cursor after it."""
+    return page(of_parent(account_id, limit, decode_cursor(cursor)), cursor)
+
+
+def of_school_page(school_id: str, state: str, limit: int, cursor: PageCursor | None,
+                   words: list[str] | None = None) -> tuple[list[Application], str | None]:
+    """A page of a school's applications in one state (see `of_school`) and the cursor after it."""
+    return page(of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
 
 
 def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None,
               words: list[str] | None = None) -> Any:
     """A page of a school's applications in one state, by child's name; with `words`, only those
     whose child's or applicant's name has a word beginning with each (a filtered Query, bounded)."""
-    pk = f"APPLICATIONS#{school_id}#{state}"
+    pk = applications_pk(school_id, state)
     with storing():
         if not words:
             return Reading(Application.gsi1.query(pk, limit=limit, last_evaluated_key=start))
@@ -103,16 +119,17 @@ def details_of(applications: list[Application]) -> tuple[dict[str, dict[str, Any
     plain values by id, only the fields the school's list shows (never a password hash)."""
     from boto3.dynamodb.types import TypeDeserializer
 
-    keys = [(_account_pk(a.account_id), "ACCOUNT") for a in applications if not a.applicant_name]
-    keys += [(f"SCHOOL#{a.school_id}", f"STUDENT#{a.student_id}") for a in applications if a.student_id]
+    accounts_wanted = {account_key(a.account_id) for a in applications if not a.applicant_name}
+    keys = sorted(accounts_wanted)
+    keys += [roster_student_key(a.school_id, a.student_id) for a in applications if a.student_id]
     if not keys:
         return {}, {}
     des = TypeDeserializer()
     accounts: dict[str, dict[str, Any]] = {}
     students: dict[str, dict[str, Any]] = {}
-    for (pk, _), raw in get_many(keys, attributes=tuple(dict.fromkeys(APPLICANT_FIELDS + STUDENT_FIELDS))).items():
+    for key, raw in get_many(keys, attributes=tuple(dict.fromkeys(APPLICANT_FIELDS + STUDENT_FIELDS))).items():
         plain = {k: des.deserialize(v) for k, v in raw.items() if k not in ("PK", "SK")}
-        if pk.startswith("ACCOUNT#"):
+        if key in accounts_wanted:
             accounts[str(plain.get("account_id"))] = plain
         else:
             students[str(plain.get("student_id"))] = plain
@@ -122,21 +139,30 @@ def details_of(applications: list[Application]) -> tuple[dict[str, dict[str, Any
 def waiting_for(school_id: str, roster_key: str) -> list[Application]:
     """Applications waiting for this child to appear on the school's roster."""
     with storing():
-        items = Application.gsi1.query(f"APPLICATIONS#{school_id}#awaiting_school_data",
+        items = Application.gsi1.query(applications_pk(school_id, "awaiting_school_data"),
                                        Application.gsi1sk.startswith(f"{roster_key}#"))
         return [item for item in items if isinstance(item, Application)]
 
 
+# What a state change may write beside the state: who checked or decided, when, and why not.
+DECISION_FIELDS = {"checked_by": Application.checked_by, "checked_at": Application.checked_at,
+                   "decided_by": Application.decided_by, "decided_at": Application.decided_at,
+                   "reject_reason": Application.reject_reason}
+
+
 def transition(application: Application, from_states: tuple[str, ...], to_state: str,
-               changes: list[Action] | None = None, refused: DiaryError | None = None,
-               release_claim: bool = False, extra_condition: Any = None) -> None:
-    """Move an application between states only from the expected ones (races and replays lose)."""
+               changes: dict[str, str] | None = None, refused: DiaryError | None = None,
+               release_claim: bool = False, only_if_checked: bool = False) -> None:
+    """Move an application between states only from the expected ones (races and replays lose),
+    writing `changes` (of DECISION_FIELDS) with it; `only_if_checked`: refused unless the school
+    recorded its in-person check."""
     gsi1pk, gsi1sk = _index(to_state, application)
-    actions = [Application.state.set(to_state), Application.gsi1pk.set(gsi1pk), Application.gsi1sk.set(gsi1sk),
-               *(changes or [])]
+    actions: list[Action] = [Application.state.set(to_state), Application.gsi1pk.set(gsi1pk),
+                             Application.gsi1sk.set(gsi1sk),
+                             *(DECISION_FIELDS[name].set(value) for name, value in (changes or {}).items())]
     condition = Application.state.is_in(*from_states)
-    if extra_condition is not None:
-        condition &= extra_condition
+    if only_if_checked:
+        condition &= Application.checked_at.exists()
     conflict = refused or ConflictError(code="application_state")
     with storing(conflict=conflict), TransactWrite(connection=connection()) as tx:
         tx.update(application, actions=actions, condition=condition)
@@ -164,7 +190,8 @@ def complete_with_code(application: Application, student_id: str, code: AccessCo
 def roster_match(school_id: str, roster_key: str) -> list[str]:
     """Students of the school with this normalised name and birth date."""
     with storing():
-        entries = RosterEntry.query(f"SCHOOL#{school_id}", RosterEntry.sk.startswith(f"ROSTER#{roster_key}#"))
+        pk, prefix = roster_match_key(school_id, roster_key)
+        entries = RosterEntry.query(pk, RosterEntry.sk.startswith(prefix))
         return [entry.student_id for entry in entries]
 
 

@@ -9,11 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import aws, settings
+from chalicelib.dal import journal as journal_store
+from chalicelib.dal import keys
+from chalicelib.dal.children import links_among
 from chalicelib.dal.journal import class_pk, student_pk
+from chalicelib.dal.keys import directory_key
+from chalicelib.dal.keys import stat_sk as stat_sk  # its old home, where the stream's code reads it
+from chalicelib.dal.keys import week_page_key as week_page_key
 from chalicelib.dal.models import (
+    AttendanceMark,
     CalendarPointer,
     CalendarToken,
     DiaryItem,
+    Grade,
     Homework,
     ParentMeeting,
     School,
@@ -23,6 +31,16 @@ from chalicelib.dal.models import (
 )
 from chalicelib.dal.schools import school_pk
 from chalicelib.dal.store import Found, connection, epoch, get_many, now_iso, storing
+from chalicelib.records.family import (
+    DEFAULT_TIMEZONE,
+    ChildContext,
+    ChildReading,
+    Entry,
+    Pupil,
+    SchoolPlace,
+    WeekPage,
+)
+from chalicelib.records.family import Term as TermRecord
 
 ContextItems = tuple[Student | None, School | None, dict[str, Any]]
 
@@ -40,45 +58,108 @@ def _plain(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: des.deserialize(v) for k, v in raw.items()}
 
 
-def directory_key(school_id: str) -> tuple[str, str]:
-    """Where a school's names live."""
-    return school_pk(school_id), "DIRECTORY"
-
-
-def stat_sk(term_id: str, subject_id: str) -> str:
-    """Sort key of a term aggregate of one subject (under STUDENT#… or CLASS#…)."""
-    return f"STAT#{term_id}#{subject_id}"
-
-
 # --- the child's context: one BatchGetItem ---------------------------------------------
+#
+# `Found`, the raw items of one BatchGetItem by key, never leaves the data layer: the domain gets
+# records (chalicelib/records/family.py).
 
 
 def context_keys(school_id: str, student_id: str) -> list[tuple[str, str]]:
     """The student (for the class), the school (for its time zone) and the school's names."""
-    return [(school_pk(school_id), f"STUDENT#{student_id}"), (school_pk(school_id), "SCHOOL"),
+    return [keys.roster_student_key(school_id, student_id), keys.school_item_key(school_id),
             directory_key(school_id)]
 
 
 def context_of(found: Found, school_id: str, student_id: str) -> ContextItems:
-    """The context items among items read together."""
+    """The context items among items read together, as stored models."""
     student_key, school_key, names_key = context_keys(school_id, student_id)
     student, school = found.get(student_key), found.get(school_key)
     return (Student.from_raw_data(student) if student else None, School.from_raw_data(school) if school else None,
             _plain(found[names_key]) if names_key in found else {})
 
 
-def child_context(school_id: str, student_id: str) -> ContextItems:
-    """The student, the school and its names, in one call."""
-    return context_of(get_many(context_keys(school_id, student_id)), school_id, student_id)
+def _pupil(student: Student) -> Pupil:
+    return Pupil(student.student_id, student.school_id, student.class_id, student.last_name, student.first_name,
+                 student.middle_name)
+
+
+def _school_place(school: School) -> SchoolPlace:
+    return SchoolPlace(school.school_id, school.name, school.timezone or DEFAULT_TIMEZONE)
+
+
+def _context(found: Found, school_id: str, student_id: str) -> ChildContext:
+    student, school, directory = context_of(found, school_id, student_id)
+    names = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
+    return ChildContext(_pupil(student) if student else None, _school_place(school) if school else None, names)
+
+
+def child_context(school_id: str, student_id: str) -> ChildContext:
+    """The child on the roster, the school and its names, in one call."""
+    return _context(get_many(context_keys(school_id, student_id)), school_id, student_id)
+
+
+def contexts_of(children: list[tuple[str, str]]) -> dict[str, ChildContext]:
+    """Several children (school id, student id) on their rosters, and their schools, in one
+    BatchGetItem (without the names); by student id."""
+    if not children:
+        return {}
+    found = get_many([key for school_id, student_id in children for key in context_keys(school_id, student_id)[:2]])
+    return {student_id: _context(found, school_id, student_id) for school_id, student_id in children}
+
+
+def class_names(classes: list[tuple[str, str]]) -> dict[str, str]:
+    """The names of classes (school id, class id), in one BatchGetItem; by class id."""
+    found = get_many([keys.class_item_key(school_id, class_id) for school_id, class_id in classes]) if classes else {}
+    return {class_id: str(_plain(raw).get("name", ""))
+            for school_id, class_id in classes if (raw := found.get(keys.class_item_key(school_id, class_id)))}
+
+
+def _week_keys(class_id: str, student_id: str, monday: str) -> list[tuple[str, str]]:
+    return [week_page_key(keys.class_week_pk(class_id), monday),
+            week_page_key(keys.student_week_pk(student_id), monday)]
+
+
+def _week_record(found: Found, pk: str, monday: str) -> WeekPage:
+    entries = sorted(week_page(found, pk, monday).items())
+
+    def kind(prefix: str) -> tuple[dict[str, Any], ...]:
+        return tuple(v for k, v in entries if k.startswith(prefix))
+
+    return WeekPage(kind(keys.WEEK_LESSON), kind(keys.WEEK_HOMEWORK), kind(keys.WEEK_GRADE), kind(keys.WEEK_MARK))
+
+
+def _weeks(found: Found, class_id: str, student_id: str, monday: str) -> tuple[WeekPage, WeekPage]:
+    return (_week_record(found, keys.class_week_pk(class_id), monday),
+            _week_record(found, keys.student_week_pk(student_id), monday))
+
+
+def week_pages(class_id: str, student_id: str, monday: str) -> tuple[WeekPage, WeekPage]:
+    """The class's and the student's pages of the week starting `monday`, in one BatchGetItem."""
+    return _weeks(get_many(_week_keys(class_id, student_id, monday)), class_id, student_id, monday)
+
+
+def read_for_child(student_id: str, accounts: tuple[str, ...], school_id: str,
+                   week: tuple[str, str] | None = None) -> ChildReading:
+    """Everything a child's page needs in ONE consistent BatchGetItem: the links of `accounts`
+    (the caller, and the parent who invited a viewer), the child's context at `school_id` and,
+    with `week` (class id, monday), the class's and the student's pages of that week. Context and
+    pages are read where the caller's token says the child is; the domain checks that it still is."""
+    wanted = [keys.link_key(student_id, who) for who in accounts if who] + context_keys(school_id, student_id)
+    if week:
+        wanted += _week_keys(week[0], student_id, week[1])
+    found = get_many(wanted, consistent=True)
+    class_week, student_week = _weeks(found, week[0], student_id, week[1]) if week else (WeekPage(), WeekPage())
+    return ChildReading(links_among(found, student_id, *accounts), _context(found, school_id, student_id),
+                        class_week, student_week)
 
 
 def names(school_id: str, subject_ids: set[str], teacher_ids: set[str]) -> dict[str, str]:
     """Names the directory did not have yet (the stream lags a write by a moment): one BatchGetItem,
     of the names only (an account item holds more than a page should read)."""
-    keys = [(school_pk(school_id), f"SUBJECT#{s}") for s in sorted(subject_ids)]
-    keys += [(f"ACCOUNT#{t}", "ACCOUNT") for t in sorted(teacher_ids)]
+    wanted = [keys.subject_item_key(school_id, s) for s in sorted(subject_ids)]
+    wanted += [keys.account_key(t) for t in sorted(teacher_ids)]
     out: dict[str, str] = {}
-    for raw in get_many(keys, attributes=("name", "subject_id", "account_id")).values():
+    for raw in get_many(wanted, attributes=("name", "subject_id", "account_id")).values():
         item = _plain(raw)
         if "subject_id" in item:
             out[f"s:{item['subject_id']}"] = item.get("name", "")
@@ -107,17 +188,13 @@ def set_names(school_id: str, entries: dict[str, str]) -> None:
 PAGE_ENTRIES_PER_UPDATE = 40  # keeps one UpdateItem's expression well inside DynamoDB's limits
 
 
-def week_page_key(pk: str, monday: str) -> tuple[str, str]:
-    """The week page of a class (CLASS#…) or a student (STUDENT#…)."""
-    return pk, f"WEEK#{monday}"
-
-
 def week_page(found: Found, pk: str, monday: str) -> dict[str, Any]:
     """A week page's entries among items read together ({} when the week has none)."""
     raw = found.get(week_page_key(pk, monday))
     if not raw:
         return {}
-    return {k: v for k, v in _plain(raw).items() if k[:2] in ("L#", "H#", "G#", "A#")}
+    prefixes = (keys.WEEK_LESSON, keys.WEEK_HOMEWORK, keys.WEEK_GRADE, keys.WEEK_MARK)
+    return {k: v for k, v in _plain(raw).items() if k[:2] in prefixes}
 
 
 def save_week_pages(pages: dict[tuple[str, str], dict[str, dict[str, Any] | None]]) -> None:
@@ -188,12 +265,24 @@ def _query_all(pk: str, prefix: str) -> list[dict[str, Any]]:
 
 def student_stats(student_id: str, term_id: str) -> list[dict[str, Any]]:
     """The student's aggregates for a term, one item per subject."""
-    return _query_all(student_pk(student_id), f"STAT#{term_id}#")
+    return _query_all(student_pk(student_id), keys.stat_prefix(term_id))
 
 
 def class_stats(class_id: str, term_id: str) -> list[dict[str, Any]]:
     """The class's aggregates for a term, one item per subject."""
-    return _query_all(class_pk(class_id), f"STAT#{term_id}#")
+    return _query_all(class_pk(class_id), keys.stat_prefix(term_id))
+
+
+def _by_subject(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {keys.subject_of_stat(str(i["SK"])): {k: v for k, v in i.items() if k not in ("PK", "SK", "kind")}
+            for i in items}
+
+
+def term_counts(class_id: str, student_id: str,
+                term_id: str) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The student's and the class's aggregates of a term, each by subject (what they count: the
+    stream's counters, domain/aggregates.py)."""
+    return _by_subject(student_stats(student_id, term_id)), _by_subject(class_stats(class_id, term_id))
 
 
 def apply_once(event_id: str, updates: list[tuple[str, str, dict[str, int]]]) -> bool:
@@ -287,3 +376,19 @@ def replace_calendar_token(account_id: str, student_id: str, token_hash: str) ->
             tx.delete(CalendarToken(f"CALENDAR#{old.token_hash}", "CALENDAR"))
         tx.save(token)
         tx.save(pointer)
+
+
+# --- a term's grades and marks, as records ----------------------------------------------
+
+
+def terms_of(school_id: str) -> list[TermRecord]:
+    """The school's terms (a handful a year), as records."""
+    return [TermRecord(t.term_id, t.name, t.starts_on, t.ends_on) for t in terms(school_id)]
+
+
+def term_journal(student_id: str, first: str, last: str) -> tuple[list[Entry], list[Entry]]:
+    """A student's grades and attendance marks between two dates (one Query), each as the stored
+    attributes by name (what a week page keeps of them too)."""
+    found = journal_store.student_days(student_id, first, last)
+    return ([g.attribute_values for g in found if isinstance(g, Grade)],
+            [m.attribute_values for m in found if isinstance(m, AttendanceMark)])

@@ -239,3 +239,270 @@ def week_entry(kind: str, entry_id: str) -> str:
     """The attribute of a week page that shows one lesson, homework, grade or mark."""
     return WEEK_ENTRIES[kind] + entry_id
 
+
+# --- accounts, children, diary, messages ---
+
+
+def account_pk(account_id: str) -> str:
+    """Partition of an account: the account item, its roles, the codes it holds as a holder."""
+    return f"ACCOUNT#{account_id}"
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    """Where an account is stored (for a read batched with others)."""
+    return account_pk(account_id), "ACCOUNT"
+
+
+def child_pk(student_id: str) -> str:
+    """Partition of everything about who may see a child (links, invitations, the audit trail)."""
+    return f"STUDENT#{student_id}"
+
+
+def link_key(student_id: str, account_id: str) -> tuple[str, str]:
+    """Where an account's link to a child (a guardianship or a viewer) is stored."""
+    return child_pk(student_id), f"ACCESS#{account_id}"
+
+
+LINK_PREFIX = "ACCESS#"
+
+
+def children_pk(account_id: str) -> str:
+    """GSI1 partition of an account's links to children."""
+    return f"CHILDREN#{account_id}"
+
+
+def former_viewer_key(student_id: str, account_id: str) -> tuple[str, str]:
+    """Where a revoked viewer is remembered."""
+    return child_pk(student_id), f"FORMER_VIEWER#{account_id}"
+
+
+def invitation_key(student_id: str, invitation_id: str) -> tuple[str, str]:
+    """One invitation of a child."""
+    return child_pk(student_id), f"INVITATION#{invitation_id}"
+
+
+INVITATION_PREFIX = "INVITATION#"
+AUDIT_PREFIX = "AUDIT#"
+
+
+def audit_sk(stamp: str, suffix: str) -> str:
+    """Sort key of an audit entry: the instant (microseconds), then a random suffix."""
+    return f"{AUDIT_PREFIX}{stamp}#{suffix}"
+
+
+def account_holder(account_id: str) -> str:
+    """Who holds an application's code: the parent's account."""
+    return account_pk(account_id)
+
+
+def address_holder(email: str) -> str:
+    """Who holds an invitation's code: the invited address (whichever account registers it)."""
+    return f"EMAIL#{email}"
+
+
+def holder_pk(holder: str) -> str:
+    """Partition of the codes held by an account or an address (`account_holder`, `address_holder`)."""
+    return f"HOLDER#{holder}"
+
+
+def holder_of(pk: str) -> str:
+    """The holder whose partition this is."""
+    return pk.removeprefix("HOLDER#")
+
+
+CODE_PREFIX = "CODE#"
+
+
+def code_sk(purpose: str, ref_id: str) -> str:
+    """Key of one code within its holder's partition."""
+    return f"{CODE_PREFIX}{purpose}#{ref_id}"
+
+
+def child_quota(student_id: str) -> str:
+    """Whose counter a send about a child is charged to (invitations per child)."""
+    return child_pk(student_id)
+
+
+def number_quota(phone: str) -> str:
+    """Whose counter a text to a phone number is charged to."""
+    return f"PHONE#{phone}"
+
+
+def _school_pk(school_id: str) -> str:
+    return f"SCHOOL#{school_id}"
+
+
+def directory_key(school_id: str) -> tuple[str, str]:
+    """Where a school's names live."""
+    return _school_pk(school_id), "DIRECTORY"
+
+
+def school_item_key(school_id: str) -> tuple[str, str]:
+    """The school item (its name and time zone)."""
+    return _school_pk(school_id), "SCHOOL"
+
+
+def roster_student_key(school_id: str, student_id: str) -> tuple[str, str]:
+    """A student on the school's roster (the class the child is in)."""
+    return _school_pk(school_id), f"STUDENT#{student_id}"
+
+
+def class_item_key(school_id: str, class_id: str) -> tuple[str, str]:
+    """A class of the school (its name)."""
+    return _school_pk(school_id), f"CLASS#{class_id}"
+
+
+def subject_item_key(school_id: str, subject_id: str) -> tuple[str, str]:
+    """A subject of the school (its name)."""
+    return _school_pk(school_id), f"SUBJECT#{subject_id}"
+
+
+def class_week_pk(class_id: str) -> str:
+    """Partition of a class's lessons, homework, week pages and aggregates."""
+    return f"CLASS#{class_id}"
+
+
+def student_week_pk(student_id: str) -> str:
+    """Partition of a student's grades, marks, week pages and aggregates."""
+    return child_pk(student_id)
+
+
+def week_page_key(pk: str, monday: str) -> tuple[str, str]:
+    """The week page of a class (`class_week_pk`) or a student (`student_week_pk`)."""
+    return pk, f"WEEK#{monday}"
+
+
+# Entries of a week page are attributes named by kind and id.
+WEEK_LESSON, WEEK_HOMEWORK, WEEK_GRADE, WEEK_MARK = "L#", "H#", "G#", "A#"
+
+
+def stat_prefix(term_id: str) -> str:
+    """Sort-key prefix of a term's aggregates (under a class's or a student's partition)."""
+    return f"STAT#{term_id}#"
+
+
+def stat_sk(term_id: str, subject_id: str) -> str:
+    """Sort key of a term aggregate of one subject."""
+    return f"{stat_prefix(term_id)}{subject_id}"
+
+
+def subject_of_stat(sk: str) -> str:
+    """The subject an aggregate's sort key names."""
+    return sk.rsplit("#", 1)[1]
+
+
+def thread_pk(thread_id: str) -> str:
+    """Partition of a thread: the thread item, its participants' inbox items and its messages."""
+    return f"THREAD#{thread_id}"
+
+
+def inbox_sk(account_id: str) -> str:
+    """Sort key of a participant's inbox item within the thread."""
+    return f"INBOX#{account_id}"
+
+
+def inbox_pk(account_id: str) -> str:
+    """GSI1 partition of an account's threads."""
+    return f"THREADS#{account_id}"
+
+
+EMAIL_SK, VERIFICATION_SK, SESSION_SK, THROTTLE_SK = "EMAIL", "VERIFICATION", "SESSION", "THROTTLE"
+
+
+def email_claim_key(email: str) -> tuple[str, str]:
+    """The claim that makes an address unique and finds its account."""
+    return f"EMAIL#{email}", EMAIL_SK
+
+
+def verification_key(account_id: str) -> tuple[str, str]:
+    """A pending registration's emailed code."""
+    return account_pk(account_id), VERIFICATION_SK
+
+
+def phone_code_key(account_id: str) -> tuple[str, str]:
+    """The code texted to an account's unconfirmed number."""
+    return account_pk(account_id), "PHONE_VERIFICATION"
+
+
+def rate_counter_key(scope: str, key: str, window: int) -> tuple[str, str]:
+    """A fixed window's counter of sends or guesses for one client or address."""
+    return f"RATE#{scope}#{key}", f"WINDOW#{window}"
+
+
+def code_guesses_key(email: str, window: int) -> tuple[str, str]:
+    """An address's code guesses in one window."""
+    return f"GUESSES#{email}", f"WINDOW#{window}"
+
+
+ROLE_PREFIX = "ROLE#"
+
+
+def role_sk(role: str, school_id: str | None) -> str:
+    """A role granted to an account (city-wide for the operator)."""
+    return f"{ROLE_PREFIX}{school_id or 'CITY'}#{role}"
+
+
+def staff_pk(school_id: str, role: str) -> str:
+    """GSI1 partition of a school's staff in one role."""
+    return f"STAFF#{school_id}#{role}"
+
+
+def session_key(family_id: str) -> tuple[str, str]:
+    """A login's refresh-token family."""
+    return f"SESSION#{family_id}", SESSION_SK
+
+
+def throttle_key(scope: str, key: str) -> tuple[str, str]:
+    """Failed logins of one client or one account."""
+    return f"THROTTLE#{scope}#{key}", THROTTLE_SK
+
+
+def quota_window_key(whose: str, quota: str, number: int) -> tuple[str, str]:
+    """A send quota's counter for one sender or target in one window (domain/quotas.py)."""
+    return f"RATE#{whose}", f"{quota}#{number}"
+
+
+THREAD_SK, MESSAGE_PREFIX, INBOX_PREFIX = "THREAD", "MSG#", "INBOX#"
+
+
+def message_sk(stamp: str) -> str:
+    """A message within its thread, by its sort stamp."""
+    return f"{MESSAGE_PREFIX}{stamp}"
+
+
+def send_counter_key(account_id: str, window: int) -> tuple[str, str]:
+    """An account's messages sent in one window."""
+    return f"RATE#{account_id}", f"MESSAGES#{window}"
+
+
+def password_reset_key(account_id: str) -> tuple[str, str]:
+    """An account's emailed password-reset code."""
+    return account_pk(account_id), "PASSWORD_RESET"
+
+
+APPLICATION_PREFIX = "APPLICATION#"
+
+
+def application_key(account_id: str, application_id: str) -> tuple[str, str]:
+    """A parent's application, under the parent's account."""
+    return account_pk(account_id), f"{APPLICATION_PREFIX}{application_id}"
+
+
+def application_ref_key(application_id: str) -> tuple[str, str]:
+    """Finds an application by its id alone (the school's side, the queue)."""
+    return f"{APPLICATION_PREFIX}{application_id}", "APPLICATION"
+
+
+def applying_key(account_id: str, school_id: str, roster_key: str) -> tuple[str, str]:
+    """A parent's live application for one child at one school (one at a time)."""
+    return account_pk(account_id), f"APPLYING#{school_id}#{roster_key}"
+
+
+def applications_pk(school_id: str, state: str) -> str:
+    """GSI1 partition of a school's applications in one state."""
+    return f"APPLICATIONS#{school_id}#{state}"
+
+
+def roster_match_key(school_id: str, roster_key: str) -> tuple[str, str]:
+    """The school's roster entries of one normalised name and birth date: partition and prefix."""
+    return _school_pk(school_id), f"ROSTER#{roster_key}#"

@@ -12,26 +12,24 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.keys import (
+    INBOX_PREFIX,
+    MESSAGE_PREFIX,
+    THREAD_SK,
+    inbox_pk,
+    inbox_sk,
+    message_sk,
+    send_counter_key,
+    thread_pk,
+)
 from chalicelib.dal.models import Message, MessageThread, RateCounter, ThreadInbox
-from chalicelib.dal.store import Reading, connection, now_iso, storing
+from chalicelib.dal.store import PageCursor, Reading, connection, decode_cursor, now_iso, page, storing
 from chalicelib.errors import ConflictError
 
 PREVIEW_CHARS = 120
 
 
-def thread_pk(thread_id: str) -> str:
-    """Partition of a thread: the thread item, its participants' inbox items and its messages."""
-    return f"THREAD#{thread_id}"
-
-
-def inbox_sk(account_id: str) -> str:
-    """Sort key of a participant's inbox item within the thread."""
-    return f"INBOX#{account_id}"
-
-
-def inbox_pk(account_id: str) -> str:
-    """GSI1 partition of an account's threads."""
-    return f"THREADS#{account_id}"
+UNREAD_THREADS_READ = 100  # the most recently active threads; an older one with unread news is rare
 
 
 def message_stamp() -> str:
@@ -44,7 +42,7 @@ def new_message(thread: MessageThread, sender_id: str, body: str) -> Message:
     """An unsaved message of the thread from `sender_id` to every other participant."""
     stamp = message_stamp()
     recipients = set(thread.participant_ids) - {sender_id}
-    message = Message(thread_pk(thread.thread_id), f"MSG#{stamp}", message_id=stamp.rsplit("#", 1)[1],
+    message = Message(thread_pk(thread.thread_id), message_sk(stamp), message_id=stamp.rsplit("#", 1)[1],
                       thread_id=thread.thread_id, school_id=thread.school_id, class_id=thread.class_id,
                       student_id=thread.student_id, sender_account_id=sender_id, recipient_account_ids=recipients,
                       body=body)
@@ -58,7 +56,7 @@ def _preview(body: str) -> str:
 
 def start_thread(thread: MessageThread, inboxes: list[ThreadInbox], message: Message) -> None:
     """Store a new thread, its participants' inbox items and its first message, all or nothing."""
-    thread.pk, thread.sk = thread_pk(thread.thread_id), "THREAD"
+    thread.pk, thread.sk = thread_pk(thread.thread_id), THREAD_SK
     thread.created_at = message.created_at
     thread.last_message_sk, thread.message_count = message.sk, 1
     for inbox in inboxes:
@@ -101,7 +99,7 @@ def get_thread(thread_id: str) -> MessageThread | None:
     """A thread by id."""
     with storing():
         try:
-            return MessageThread.get(thread_pk(thread_id), "THREAD")
+            return MessageThread.get(thread_pk(thread_id), THREAD_SK)
         except MessageThread.DoesNotExist:
             return None
 
@@ -118,7 +116,7 @@ def get_inbox(thread_id: str, account_id: str) -> ThreadInbox | None:
 def inboxes_of_thread(thread_id: str) -> list[ThreadInbox]:
     """Every participant's inbox item of a thread (a handful)."""
     with storing():
-        return list(ThreadInbox.query(thread_pk(thread_id), ThreadInbox.sk.startswith("INBOX#"),
+        return list(ThreadInbox.query(thread_pk(thread_id), ThreadInbox.sk.startswith(INBOX_PREFIX),
                                       consistent_read=True))
 
 
@@ -129,11 +127,20 @@ def threads_of(account_id: str, limit: int, start: dict[str, Any] | None) -> Any
                                               last_evaluated_key=start))
 
 
+def unread_by_child(account_id: str, side: str) -> dict[str, int]:
+    """Unread messages in the account's threads of one side, per child (one Query of its threads)."""
+    unread: dict[str, int] = {}
+    for inbox in threads_of(account_id, UNREAD_THREADS_READ, None):
+        if inbox.side == side and inbox.unread:
+            unread[inbox.student_id] = unread.get(inbox.student_id, 0) + int(inbox.unread)
+    return unread
+
+
 def messages_of(thread_id: str, limit: int, start: dict[str, Any] | None) -> Any:
     """A page of a thread's messages, newest first."""
     with storing():
-        return Reading(Message.query(thread_pk(thread_id), Message.sk.startswith("MSG#"), scan_index_forward=False,
-                                     limit=limit, last_evaluated_key=start))
+        return Reading(Message.query(thread_pk(thread_id), Message.sk.startswith(MESSAGE_PREFIX),
+                                     scan_index_forward=False, limit=limit, last_evaluated_key=start))
 
 
 def mark_read(inbox: ThreadInbox) -> None:
@@ -150,8 +157,18 @@ def count_send(account_id: str, window_seconds: int, now: int) -> tuple[int, int
     count so far and the second the window ends."""
     window = now // window_seconds
     ends = (window + 1) * window_seconds
-    counter = RateCounter(f"RATE#{account_id}", f"MESSAGES#{window}")
+    counter = RateCounter(*send_counter_key(account_id, window))
     with storing():
         counter.update(actions=[RateCounter.times.add(1),
                                 RateCounter.expires_at.set(datetime.fromtimestamp(ends, UTC) + timedelta(hours=1))])
     return int(counter.times), ends
+
+
+def threads_page(account_id: str, limit: int, cursor: PageCursor | None) -> tuple[list[ThreadInbox], str | None]:
+    """A page of the account's threads (their inbox items) and the cursor after it."""
+    return page(threads_of(account_id, limit, decode_cursor(cursor)), cursor)
+
+
+def messages_page(thread_id: str, limit: int, cursor: PageCursor | None) -> tuple[list[Message], str | None]:
+    """A page of a thread's messages, newest first, and the cursor after it."""
+    return page(messages_of(thread_id, limit, decode_cursor(cursor)), cursor)

@@ -6,20 +6,15 @@ from datetime import UTC, datetime
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.keys import password_reset_key, throttle_key
 from chalicelib.dal.models import Account, PasswordReset, Throttle
 from chalicelib.dal.store import connection, storing
 from chalicelib.errors import ConflictError
 
-SK = "PASSWORD_RESET"
-
-
-def _account_pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
-
 
 def save_code(account_id: str, code_hash: str, valid_until: int) -> None:
     """Store the account's reset code; an earlier one stops working."""
-    item = PasswordReset(_account_pk(account_id), SK, code_hash=code_hash, valid_until=valid_until)
+    item = PasswordReset(*password_reset_key(account_id), code_hash=code_hash, valid_until=valid_until)
     item.expires_at = datetime.fromtimestamp(valid_until, UTC)
     with storing():
         item.save()
@@ -29,7 +24,7 @@ def get_code(account_id: str) -> PasswordReset | None:
     """The account's reset code, if one was sent (maybe expired: the caller checks `valid_until`)."""
     with storing():
         try:
-            return PasswordReset.get(_account_pk(account_id), SK, consistent_read=True)
+            return PasswordReset.get(*password_reset_key(account_id), consistent_read=True)
         except PasswordReset.DoesNotExist:
             return None
 
@@ -43,9 +38,9 @@ def complete(account: Account, code_hash: str, password_hash: str, lockout_key: 
         with storing(), TransactWrite(connection=connection()) as tx:
             tx.update(account, actions=[Account.password_hash.set(password_hash), Account.session_generation.add(1)],
                       condition=Account.pk.exists() & (Account.verified == True))  # noqa: E712
-            tx.delete(PasswordReset(_account_pk(account.account_id), SK),
+            tx.delete(PasswordReset(*password_reset_key(account.account_id)),
                       condition=PasswordReset.code_hash == code_hash)
-            tx.delete(Throttle(f"THROTTLE#{scope}#{key}", "THROTTLE"))
+            tx.delete(Throttle(*throttle_key(scope, key)))
     except ConflictError:
         return False
     return True

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.keys import account_key, phone_code_key
 from chalicelib.dal.models import Account, PhoneVerification
 from chalicelib.dal.store import connection, storing
 from chalicelib.errors import ConflictError
@@ -13,12 +14,8 @@ from chalicelib.errors import ConflictError
 KEEP_CODE = timedelta(days=1)  # TTL only tidies up: validity is `valid_until`, checked on every use
 
 
-def _pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
-
-
 def _code(account_id: str, phone: str, code_hash: str, valid_until: int) -> PhoneVerification:
-    item = PhoneVerification(_pk(account_id), "PHONE_VERIFICATION", phone=phone, code_hash=code_hash, attempts=0,
+    item = PhoneVerification(*phone_code_key(account_id), phone=phone, code_hash=code_hash, attempts=0,
                              valid_until=valid_until)
     item.expires_at = KEEP_CODE
     return item
@@ -35,7 +32,7 @@ def clear_phone(account: Account) -> None:
     """No number: nothing to confirm either."""
     with storing(), TransactWrite(connection=connection()) as tx:
         tx.update(account, actions=[Account.phone.remove(), Account.phone_verified.remove()])
-        tx.delete(PhoneVerification(_pk(account.account_id), "PHONE_VERIFICATION"))
+        tx.delete(PhoneVerification(*phone_code_key(account.account_id)))
 
 
 def replace_code(account_id: str, phone: str, code_hash: str, valid_until: int) -> None:
@@ -49,7 +46,7 @@ def get_code(account_id: str) -> PhoneVerification | None:
     """The code waiting to be typed, read consistently (attempts are counted on it)."""
     with storing():
         try:
-            return PhoneVerification.get(_pk(account_id), "PHONE_VERIFICATION", consistent_read=True)
+            return PhoneVerification.get(*phone_code_key(account_id), consistent_read=True)
         except PhoneVerification.DoesNotExist:
             return None
 
@@ -81,5 +78,5 @@ def confirm(account: Account, item: PhoneVerification) -> bool:
 def set_verified_phone(account_id: str, phone: str) -> None:
     """A number already confirmed elsewhere (demo data, benchmarks, test setup)."""
     with storing():
-        Account(_pk(account_id), "ACCOUNT").update(
+        Account(*account_key(account_id)).update(
             actions=[Account.phone.set(phone), Account.phone_verified.set(True)], condition=Account.pk.exists())

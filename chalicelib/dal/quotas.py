@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.keys import quota_window_key
 from chalicelib.dal.models import RateCounter
 from chalicelib.dal.store import connection, storing
 
@@ -35,7 +36,7 @@ class Window:
 
 def counter_key(window: Window) -> tuple[str, str]:
     """Where a window's counter is stored."""
-    return f"RATE#{window.whose}", f"{window.quota}#{window.number}"
+    return quota_window_key(window.whose, window.quota, window.number)
 
 
 def take(windows: list[Window]) -> list[Window] | None:

@@ -8,10 +8,8 @@ import hmac
 import json
 import logging
 import secrets
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -19,6 +17,9 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib import aws, settings
+from chalicelib.clock import epoch as epoch  # re-exported: the data layer reads the clock here
+from chalicelib.clock import iso_of_epoch as iso_of_epoch
+from chalicelib.clock import now_iso as now_iso
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError, UnstorableValueError
 from chalicelib.records.paging import Page
 from chalicelib.records.paging import PageCursor as PageCursor  # re-exported: the API builds cursors
@@ -27,22 +28,6 @@ log = logging.getLogger(__name__)
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 VALIDATION_FAILED = "ValidationException"
-
-
-def now_iso() -> str:
-    """The current instant, ISO 8601 in UTC."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def epoch() -> int:
-    """Seconds since the epoch."""
-    return int(time.time())
-
-
-def iso_of_epoch(seconds: int | float) -> str:
-    """An instant kept as epoch seconds (TTL, validity checks) as the API shows every time:
-    ISO 8601 in UTC, `+00:00` (docs/api-conventions.md, "Times")."""
-    return datetime.fromtimestamp(int(seconds), UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=1)

@@ -12,14 +12,14 @@ invitation email (domain/alert_rules.py), with the code derived from the id and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.clock import iso_of_epoch
 from chalicelib.dal import access_codes as store
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as child_store
-from chalicelib.dal.models import AccessCode, Application, Guardianship, Invitation
+from chalicelib.dal.models import AccessCode, Application, Invitation
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.applications import CODE_VALID_DAYS
 from chalicelib.domain.children import INVITATION_VALID_DAYS, MAX_CODE_ATTEMPTS, require_guardian
@@ -30,7 +30,7 @@ CODE_PURPOSE = "access-code"  # the hash purpose every access code shares (domai
 
 def _issued(code: AccessCode) -> dict[str, Any]:
     return {"purpose": code.purpose, "ref_id": code.ref_id, "attempts_left": MAX_CODE_ATTEMPTS,
-            "valid_until": datetime.fromtimestamp(int(code.valid_until), UTC).isoformat(timespec="seconds")}
+            "valid_until": iso_of_epoch(code.valid_until)}
 
 
 def _charge(caller_id: str, target: str) -> None:
@@ -78,7 +78,8 @@ def renew_by_school(school_id: str, application_id: str, admin_id: str) -> dict[
 def _renew_application(application: Application, actor: _Actor) -> dict[str, Any]:
     if application.state != "completed" or not application.student_id:
         raise ConflictError(code="application_not_completed")  # no code was ever issued
-    if isinstance(child_store.access_of(application.student_id, application.account_id), Guardianship):
+    link = child_store.access_of(application.student_id, application.account_id)
+    if link is not None and link.is_parent:
         raise ConflictError(code="code_already_used")
     _charge(actor.account_id, application.application_id)
     generation = int(application.code_generation or 0) + 1

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
+from chalicelib.dal import children as child_store
 from chalicelib.dal import outbox
 from chalicelib.dal.models import Account
-from chalicelib.dal.store import epoch
-from chalicelib.domain import secrets, throttle
+from chalicelib.domain import phones, secrets, throttle
+from chalicelib.domain.children import hints_of
+from chalicelib.domain.ids import new_id  # also read as accounts.new_id by older callers
 from chalicelib.domain.tokens import issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, ForbiddenError, TooManyAttemptsError
 from chalicelib.settings import get_settings
@@ -28,11 +30,6 @@ class Tokens:
     access_token: str
     expires_in: int
     refresh_token: str
-
-
-def new_id() -> str:
-    """A fresh identifier for any entity."""
-    return uuid.uuid4().hex
 
 
 # --- registration: the same answer and the same work for any address ---------------------------
@@ -229,8 +226,6 @@ def _role_claims(account_id: str) -> list[str]:
 
 
 def _tokens(account_id: str, family_id: str, secret: str) -> Tokens:
-    from chalicelib.domain.children import hints_of  # children builds on accounts
-
     access, ttl = issue_access_token(account_id, _role_claims(account_id), children=hints_of(account_id))
     return Tokens(access_token=access, expires_in=ttl, refresh_token=f"{family_id}.{secret}")
 
@@ -307,14 +302,10 @@ def update_profile(account_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     # Only the phone can be cleared (null); a null name or language means "leave it".
     changes = {k: v for k, v in changes.items() if v is not None or k == "phone"}
     if "phone" in changes:  # first: a refused code (429) leaves the rest unchanged too
-        from chalicelib.domain import phones
-
         phones.change(account, changes.pop("phone"))
     renamed = changes.get("name", account.name) != account.name
     store.update_profile(account, changes)
     if renamed:
-        from chalicelib.dal import children as child_store
-
         child_store.rename_links(account_id, changes["name"])  # the audit trail names people as they are
     return profile(account_id)
 

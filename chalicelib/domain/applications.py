@@ -7,16 +7,18 @@ import datetime as dt
 import logging
 from typing import Any
 
+from chalicelib.clock import now_iso
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
+from chalicelib.dal import keys
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Account, Application
-from chalicelib.dal.store import PageCursor, decode_cursor, now_iso, page
 from chalicelib.domain import search_words, secrets
-from chalicelib.domain.accounts import new_id
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.records.paging import PageCursor
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,7 @@ def view(item: Application) -> dict[str, Any]:
     }
 
 
-def _page(results: Any, cursor: PageCursor | None) -> dict[str, Any]:
-    items, next_cursor = page(results, cursor)
+def _page(items: list[Application], next_cursor: str | None) -> dict[str, Any]:
     return {"items": [view(item) for item in items], "next_cursor": next_cursor}
 
 
@@ -86,7 +87,7 @@ def keep_applicant(item: Application) -> None:
 
 def list_mine(account_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The parent's own applications."""
-    return _page(store.of_parent(account_id, limit, decode_cursor(cursor)), cursor)
+    return _page(*store.of_parent_page(account_id, limit, cursor))
 
 
 def withdraw(account_id: str, application_id: str) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor |
     """A school's applications in one state (pending by default), by child's name, with who applied;
     `search`: only those whose child's or applicant's name has words beginning with each word given."""
     words = search_words.words(search)
-    items, next_cursor = page(store.of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
+    items, next_cursor = store.of_school_page(school_id, state, limit, cursor, words)
     accounts, students = store.details_of(items)
     return {"items": [desk_view(item, accounts, students) for item in items], "next_cursor": next_cursor}
 
@@ -148,7 +149,7 @@ def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str
     """The administrator saw the parent and their documents in person: who and when, nothing else."""
     item = _of_school(school_id, application_id)
     store.transition(item, ("pending",), "pending",
-                     changes=[Application.checked_by.set(admin_id), Application.checked_at.set(now_iso())],
+                     changes={"checked_by": admin_id, "checked_at": now_iso()},
                      refused=ConflictError(code="application_not_pending"))
     return view(item)
 
@@ -161,9 +162,8 @@ def approve(school_id: str, application_id: str, admin_id: str) -> dict[str, Any
     # Approving an approved one again only re-queues it: processing is idempotent, and this
     # recovers an approval whose queue message was never sent.
     store.transition(item, ("pending", "approved"), "approved",
-                     changes=[Application.decided_by.set(admin_id), Application.decided_at.set(now_iso())],
-                     refused=ConflictError(code="application_not_pending"),
-                     extra_condition=Application.checked_at.exists())
+                     changes={"decided_by": admin_id, "decided_at": now_iso()},
+                     refused=ConflictError(code="application_not_pending"), only_if_checked=True)
     store.enqueue(item.application_id)
     return view(item)
 
@@ -172,8 +172,7 @@ def reject(school_id: str, application_id: str, admin_id: str, reason: str) -> d
     """Refuse an application with a reason the parent reads by email."""
     item = _of_school(school_id, application_id)
     store.transition(item, ("pending",), "rejected", release_claim=True,
-                     changes=[Application.decided_by.set(admin_id), Application.decided_at.set(now_iso()),
-                              Application.reject_reason.set(reason)],
+                     changes={"decided_by": admin_id, "decided_at": now_iso(), "reject_reason": reason},
                      refused=ConflictError(code="application_not_pending"))
     # The parent's email is an alert made from this change on the table's stream (domain/alerts.py).
     return view(item)
@@ -206,7 +205,7 @@ def process(application_id: str) -> None:
         return
     code = secrets.derived_access_code(item.application_id)
     stored = child_store.new_code_item(
-        f"ACCOUNT#{item.account_id}", "application", item.application_id, secrets.digest(code, CODE_PURPOSE),
+        keys.account_holder(item.account_id), "application", item.application_id, secrets.digest(code, CODE_PURPOSE),
         matches[0], item.school_id, CODE_VALID_DAYS * 86_400)
     store.complete_with_code(item, matches[0], stored)  # False: a redelivery, already completed
 

@@ -7,20 +7,22 @@ request. A page may read the link itself, consistently, together with its own da
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import i18n
+from chalicelib.clock import epoch, iso_of_epoch
 from chalicelib.dal import access_codes as code_store
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
+from chalicelib.dal import keys
+from chalicelib.dal import messages as message_store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import DEFAULT_TIMEZONE, AccessCode, AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, iso_of_epoch, page
 from chalicelib.domain import quotas, secrets
-from chalicelib.domain.accounts import new_id
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint
 from chalicelib.errors import (
     AuthenticationError,
@@ -30,6 +32,18 @@ from chalicelib.errors import (
     NotFoundError,
     TooManyAttemptsError,
 )
+from chalicelib.records.family import (
+    FAMILY_SIDE,
+    PARENT,
+    VIEWER,
+    AuditEntryRecord,
+    AuditPeople,
+    ChildReading,
+    HeldCode,
+    InvitationShown,
+    Link,
+)
+from chalicelib.records.paging import PageCursor
 
 # The parts of a child's diary a viewer may be given. "profile" (whose diary this is: name,
 # class, school) is not among them: every linked viewer sees it, or the rest would be nameless.
@@ -78,13 +92,12 @@ def may_see(role: str, scope: frozenset[str] | set[str], part: str) -> bool:
     return part in scope
 
 
-def _access(link: Guardianship | Viewer) -> ChildAccess:
-    unseen = frozenset(link.unseen_grade_ids or ())
-    if isinstance(link, Guardianship):
-        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS), unseen,
-                           link.name, link.relation)
-    return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, frozenset(link.scope or ()),
-                       unseen, link.name, link.role)
+def _access(link: Link) -> ChildAccess:
+    if link.is_parent:
+        return ChildAccess(link.account_id, link.student_id, link.school_id, "parent", frozenset(PARTS),
+                           link.unseen_grade_ids, link.name, link.relation)
+    return ChildAccess(link.account_id, link.student_id, link.school_id, link.role, link.scope,
+                       link.unseen_grade_ids, link.name, link.role)
 
 
 def grade_watchers(student_id: str) -> list[str]:
@@ -98,38 +111,37 @@ def grades_seen(access: ChildAccess, shown: set[str]) -> None:
     store.note_grades(access.student_id, access.account_id, set(access.unseen_grades & shown), unseen=False)
 
 
-Links = Mapping[str, Guardianship | Viewer | None]
+Links = Mapping[str, Link | None]
+
+
+def decide(link_of_account: Callable[[str], Link | None], account_id: str) -> ChildAccess:
+    """The caller's access as its links decide it (no I/O: `link_of_account` answers from what was
+    read). A viewer sees the child only through the parent who invited them: no parent, no viewer."""
+    link = link_of_account(account_id)
+    if link is None:
+        raise ForbiddenError(code="child_not_linked")
+    if link.kind == VIEWER and not _is_parent(link_of_account(link.invited_by)):
+        raise ForbiddenError(code="child_not_linked")
+    return _access(link)
+
+
+def _is_parent(link: Link | None) -> bool:
+    return link is not None and link.kind == PARENT
 
 
 def _link(account_id: str, student_id: str, known: Links | None = None) -> ChildAccess:
-    def link_of_account(who: str) -> Guardianship | Viewer | None:
+    def link_of_account(who: str) -> Link | None:
         if known is not None and who in known:
             return known[who]
         return store.access_of(student_id, who)
 
-    link = link_of_account(account_id)
-    if link is None:
-        raise ForbiddenError(code="child_not_linked")
-    # A viewer sees the child only through the parent who invited them: no parent, no viewer.
-    if isinstance(link, Viewer) and not isinstance(link_of_account(link.invited_by), Guardianship):
-        raise ForbiddenError(code="child_not_linked")
-    return _access(link)
+    return decide(link_of_account, account_id)
 
 
 def link_of(caller_account_id: str, student_id: str) -> ChildAccess:
     """The caller's live link to the child (parent or viewer), without auditing an opening:
     for settings about the child, such as alert preferences."""
     return _link(caller_account_id, student_id)
-
-
-def link_keys(caller_account_id: str, student_id: str, invited_by: str = "") -> list[tuple[str, str]]:
-    """The links deciding the caller's access, for a page that reads them with its data."""
-    return [store.access_key(student_id, who) for who in (caller_account_id, invited_by) if who]
-
-
-def links_among(found: Mapping[tuple[str, str], dict[str, Any]], student_id: str, *accounts: str) -> Links:
-    """The links of these accounts among items read together (None: read, and not there)."""
-    return {who: store.link_from_raw(found.get(store.access_key(student_id, who))) for who in accounts if who}
 
 
 def open_child(caller_account_id: str, student_id: str, part: str, known: Links | None = None) -> ChildAccess:
@@ -149,33 +161,28 @@ def open_child(caller_account_id: str, student_id: str, part: str, known: Links 
 def hints_of(account_id: str) -> dict[str, ChildHint]:
     """Where each of the account's children is, for its next access token (domain/tokens.py):
     the account's links (one Query), then the students and their schools (one BatchGetItem)."""
-    links, _ = page(store.children_of(account_id, MAX_CHILD_HINTS, None))
-    links = [link for link in links if isinstance(link, Guardianship | Viewer)]
-    if not links:
-        return {}
-    found = get_many([key for link in links for key in diary_store.context_keys(link.school_id, link.student_id)[:2]])
+    links, _ = store.child_links(account_id, MAX_CHILD_HINTS)
+    contexts = diary_store.contexts_of([(link.school_id, link.student_id) for link in links])
     hints = {}
     for link in links:
-        student, school, _ = diary_store.context_of(found, link.school_id, link.student_id)
-        if student is not None:
-            hints[link.student_id] = ChildHint(
-                school_id=link.school_id, class_id=student.class_id,
-                timezone=school.timezone if school and school.timezone else DEFAULT_TIMEZONE,
-                invited_by=link.invited_by if isinstance(link, Viewer) else "")
+        context = contexts[link.student_id]
+        if context.pupil is not None:
+            hints[link.student_id] = ChildHint(school_id=link.school_id, class_id=context.pupil.class_id,
+                                               timezone=context.timezone, invited_by=link.invited_by)
     return hints
 
 
-def open_child_reading(caller_account_id: str, student_id: str, part: str, invited_by: str,
-                       keys: list[tuple[str, str]]) -> tuple[ChildAccess, Found]:
-    """`open_child` for a caller whose token says where the child is: the links are read
-    (consistently) in the page's own BatchGetItem, decide exactly as in `open_child`, and the
-    opening is recorded before anything is shown. One call for the whole page.
+def open_child_reading(caller_account_id: str, student_id: str, part: str, invited_by: str, school_id: str,
+                       week: tuple[str, str] | None = None) -> tuple[ChildAccess, ChildReading]:
+    """`open_child` for a caller whose token says where the child is (`school_id`; with `week`,
+    class id and monday, the week's pages too): the links are read (consistently) in the page's
+    own BatchGetItem, decide exactly as in `open_child`, and the opening is recorded before
+    anything is shown. One call for the whole page.
 
     (The entry used to be a PutItem after the read: the week cost 1.4-2 times two bare Queries.
     Written on a thread beside the read it measured no faster on DynamoDB Local.)"""
-    found = get_many(link_keys(caller_account_id, student_id, invited_by) + keys, consistent=True)
-    known = links_among(found, student_id, caller_account_id, invited_by)
-    return open_child(caller_account_id, student_id, part, known), found
+    reading = diary_store.read_for_child(student_id, (caller_account_id, invited_by), school_id, week)
+    return open_child(caller_account_id, student_id, part, reading.links), reading
 
 
 def require_guardian(caller_account_id: str, student_id: str) -> ChildAccess:
@@ -188,20 +195,18 @@ def require_guardian(caller_account_id: str, student_id: str) -> ChildAccess:
 
 def _cards(accesses: list[ChildAccess]) -> list[dict[str, Any]]:
     """The children's cards: their records and schools in one BatchGetItem, their classes in one more."""
-    found = get_many([key for a in accesses for key in diary_store.context_keys(a.school_id, a.student_id)[:2]])
-    students = {a.student_id: diary_store.context_of(found, a.school_id, a.student_id)[:2] for a in accesses}
-    classes = get_many([school_store.class_key(a.school_id, student.class_id)
-                        for a in accesses if (student := students[a.student_id][0]) is not None])
+    contexts = diary_store.contexts_of([(a.school_id, a.student_id) for a in accesses])
+    classes = diary_store.class_names([(a.school_id, pupil.class_id) for a in accesses
+                                       if (pupil := contexts[a.student_id].pupil) is not None])
     cards = []
     for access in accesses:
-        student, school = students[access.student_id]
+        student, school = contexts[access.student_id].pupil, contexts[access.student_id].school
         if student is None:
             continue  # a record removed under a live link: nothing to show
-        klass = classes.get(school_store.class_key(access.school_id, student.class_id), {})
         cards.append({
             "student_id": student.student_id, "school_id": access.school_id,
             "school_name": school.name if school else "", "class_id": student.class_id,
-            "class_name": klass.get("name", {}).get("S", ""), "last_name": student.last_name,
+            "class_name": classes.get(student.class_id, ""), "last_name": student.last_name,
             "first_name": student.first_name, "middle_name": student.middle_name,
             "role": access.role, "scope": sorted(access.scope),
         })
@@ -223,11 +228,9 @@ def child_profile(caller_account_id: str, student_id: str) -> dict[str, Any]:
 def list_children(account_id: str, lang: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The children this account is linked to, as a parent or a viewer, each with a one-line
     summary: grades posted since this account last saw them, and unread messages about the child."""
-    from chalicelib.domain.messages import unread_by_child
-
-    items, next_cursor = page(store.children_of(account_id, limit, decode_cursor(cursor)), cursor)
-    accesses = [_access(link) for link in items]
-    unread = unread_by_child(account_id) if accesses else {}
+    links, next_cursor = store.child_links(account_id, limit, cursor)
+    accesses = [_access(link) for link in links]
+    unread = message_store.unread_by_child(account_id, FAMILY_SIDE) if accesses else {}
     cards = []
     for access, card in zip(accesses, _cards(accesses), strict=False):
         new_grades = len(access.unseen_grades) if may_see(access.role, access.scope, "grades") else 0
@@ -239,8 +242,6 @@ def list_children(account_id: str, lang: str, limit: int, cursor: PageCursor | N
 
 def summary_line(new_grades: int, unread_messages: int, lang: str) -> str:
     """E.g. «Новые оценки: 2 · Непрочитанные сообщения: 1»: a label and a number, so no plural forms."""
-    from chalicelib import i18n
-
     parts = [i18n.message(code, lang, n=n) for code, n in (("summary_new_grades", new_grades),
                                                            ("summary_unread_messages", unread_messages)) if n]
     return " · ".join(parts) if parts else i18n.message("summary_nothing_new", lang)
@@ -264,7 +265,7 @@ def redeem(caller_account_id: str, code: str, application_id: str | None = None,
     typed = secrets.normalise_access_code(code)
     # Invitation codes are held by the address they were sent to, so only the account
     # registered with that address finds them.
-    codes = store.codes_of([f"ACCOUNT#{account.account_id}", f"EMAIL#{account.email}"])
+    codes = store.codes_held_by(account.account_id, account.email)
     now = epoch()
     match = _aimed_at(codes, typed, now, application_id, invitation_id)
     if match is None:
@@ -276,30 +277,27 @@ def redeem(caller_account_id: str, code: str, application_id: str | None = None,
         raise TooManyAttemptsError(retry_after=0, code="code_attempts_exceeded")
     if attempt == "gone" or not secrets.same_digest(typed, CODE_PURPOSE, match.code_hash):
         raise DiaryError(field="code", code="code_invalid")
-    holder = match.pk.removeprefix("HOLDER#")
     existing = store.access_of(match.student_id, account.account_id)
     if match.purpose == "application":
         application = application_store.get(account.account_id, match.ref_id)
-        link: Guardianship | Viewer = Guardianship(
-            account_id=account.account_id, student_id=match.student_id, school_id=match.school_id,
-            relation=application.relation if application else "other", application_id=match.ref_id,
-            name=account.name)
-        store.link(link, match, holder, "guardian_linked")
+        link = Link(PARENT, account.account_id, match.student_id, match.school_id, account.name,
+                    relation=application.relation if application else "other", application_id=match.ref_id)
+        store.link(link, match, "guardian_linked")
     else:
         invitation = store.get_invitation(match.student_id, match.ref_id)
         if invitation is None or invitation.state != "pending":
             raise DiaryError(field="code", code="code_invalid")
-        if isinstance(existing, Guardianship):
+        if _is_parent(existing):
             raise ConflictError(field="code", code="already_linked")
-        link = Viewer(account_id=account.account_id, student_id=match.student_id, school_id=match.school_id,
-                      role=invitation.role, scope=set(invitation.scope), invitation_id=invitation.invitation_id,
-                      invited_by=invitation.invited_by, name=account.name, email=account.email)
-        store.link(link, match, holder, "invitation_accepted", invitation=invitation)
+        link = Link(VIEWER, account.account_id, match.student_id, match.school_id, account.name,
+                    role=invitation.role, scope=frozenset(invitation.scope), invitation_id=invitation.invitation_id,
+                    invited_by=invitation.invited_by, email=account.email)
+        store.link(link, match, "invitation_accepted", invitation=invitation)
     return _card(_access(link))
 
 
-def _aimed_at(codes: list[AccessCode], typed: str, now: int, application_id: str | None,
-              invitation_id: str | None) -> AccessCode | None:
+def _aimed_at(codes: list[HeldCode], typed: str, now: int, application_id: str | None,
+              invitation_id: str | None) -> HeldCode | None:
     """The code a try is spent on: the one named, else the one it matches, else the only live
     code the account holds (a mistype of it); None when it cannot be told (nothing is spent)."""
     if application_id or invitation_id:
@@ -313,7 +311,7 @@ def _aimed_at(codes: list[AccessCode], typed: str, now: int, application_id: str
 # --- invitations and viewers (parents only) -------------------------------------------
 
 
-def invitation_view(item: Invitation) -> dict[str, Any]:
+def invitation_view(item: InvitationShown) -> dict[str, Any]:
     """An invitation as its parent sees it."""
     return {"invitation_id": item.invitation_id, "student_id": item.student_id, "email": item.email,
             "role": item.role, "scope": sorted(item.scope or ()), "state": item.state,
@@ -330,14 +328,13 @@ def invite(caller_account_id: str, student_id: str, email: str, role: str, scope
     if inviter is None or student is None:
         raise NotFoundError(code="child_not_found")
     valid = INVITATION_VALID_DAYS * 86_400
-    invitation = Invitation(invitation_id=new_id(), student_id=student_id, school_id=access.school_id,
-                            email=email, role=role, scope=set(scope), state="pending",
-                            invited_by=caller_account_id, valid_until=epoch() + valid)
+    invitation = store.new_invitation(new_id(), student_id, access.school_id, email, role, set(scope),
+                                      caller_account_id, epoch() + valid)
     # Counted before storing: a refused invitation leaves nothing for the stream to email.
     quotas.spend("too_many_invitations", (quotas.INVITATIONS_PER_PARENT_HOUR, caller_account_id),
                  (quotas.INVITATIONS_PER_PARENT_DAY, caller_account_id),
-                 (quotas.INVITATIONS_PER_CHILD_DAY, f"STUDENT#{student_id}"))
-    stored = store.new_code_item(f"EMAIL#{email}", "invitation", invitation.invitation_id,
+                 (quotas.INVITATIONS_PER_CHILD_DAY, keys.child_quota(student_id)))
+    stored = store.new_code_item(keys.address_holder(email), "invitation", invitation.invitation_id,
                                  secrets.digest(secrets.invitation_code(invitation.invitation_id), CODE_PURPOSE),
                                  student_id, access.school_id, valid)
     # The email with the code is an alert made from the new invitation on the table's stream
@@ -370,7 +367,7 @@ def invitation_email(student_id: str, invitation_id: str) -> dict[str, Any] | No
 def list_invitations(caller_account_id: str, student_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The child's invitations still waiting to be accepted."""
     require_guardian(caller_account_id, student_id)
-    items, next_cursor = page(store.pending_invitations(student_id, limit, decode_cursor(cursor)), cursor)
+    items, next_cursor = store.invitations_page(student_id, limit, cursor)
     return {"items": [invitation_view(i) for i in items], "next_cursor": next_cursor}
 
 
@@ -383,7 +380,7 @@ def revoke_invitation(caller_account_id: str, student_id: str, invitation_id: st
     store.revoke_invitation(invitation, caller_account_id, access.name, access.relation)
 
 
-def viewer_view(item: Viewer) -> dict[str, Any]:
+def viewer_view(item: Link) -> dict[str, Any]:
     """A viewer as the child's parent sees them."""
     return {"account_id": item.account_id, "name": item.name, "email": item.email, "role": item.role,
             "scope": sorted(item.scope or ()), "since": item.created_at}
@@ -392,7 +389,7 @@ def viewer_view(item: Viewer) -> dict[str, Any]:
 def list_viewers(caller_account_id: str, student_id: str) -> dict[str, Any]:
     """Everyone a parent let see the child, with what they see."""
     require_guardian(caller_account_id, student_id)
-    viewers = [link for link in store.links_of_child(student_id) if isinstance(link, Viewer)]
+    viewers = [link for link in store.links_of_child(student_id) if link.kind == VIEWER]
     return {"items": [viewer_view(v) for v in viewers], "next_cursor": None}
 
 
@@ -400,15 +397,13 @@ def revoke_viewer(caller_account_id: str, student_id: str, account_id: str) -> N
     """End a viewer's access; their very next request is refused."""
     access = require_guardian(caller_account_id, student_id)
     link = store.access_of(student_id, account_id)
-    if not isinstance(link, Viewer):
+    if link is None or link.kind != VIEWER:
         raise NotFoundError(code="viewer_not_found")
     store.revoke_viewer(link, caller_account_id, access.name, access.relation)
 
 
 def role_label(role: str, lang: str) -> str:
     """A role's name in the reader's language («мать», «репетитор», «администратор школы»)."""
-    from chalicelib import i18n
-
     return i18n.message(f"audit_role_{role if role in AUDIT_ROLES else UNKNOWN_ROLE}", lang)
 
 
@@ -417,25 +412,21 @@ class People:
     """Who the accounts of an audit page are now (dal `people_of`): names for entries written
     without one, and whether a viewer's access has since been revoked."""
 
-    items: Mapping[tuple[str, str], Any]
-    student_id: str
+    found: AuditPeople
 
     def name_now(self, account_id: str) -> str | None:
         """The account's current name; None when it was not read or the account is gone."""
-        return getattr(self.items.get(account_store.account_key(account_id)), "name", None)
-
-    def _former(self, account_id: str) -> Any:
-        return self.items.get(store.former_viewer_key(self.student_id, account_id))
+        return self.found.names.get(account_id)
 
     def revoked_at(self, account_id: str) -> str | None:
         """When a parent ended this viewer's access, unless they are linked again since."""
-        if store.access_key(self.student_id, account_id) in self.items:
+        if account_id in self.found.linked:
             return None
-        return getattr(self._former(account_id), "revoked_at", None)
+        return self.found.revoked.get(account_id, (None, None))[0]
 
     def role_then(self, account_id: str) -> str | None:
         """A revoked viewer's role, for an entry written before roles were kept."""
-        return getattr(self._former(account_id), "role", None)
+        return self.found.revoked.get(account_id, (None, None))[1]
 
 
 def _person(people: People, account_id: str | None, name: str | None, role: str | None,
@@ -448,7 +439,7 @@ def _person(people: People, account_id: str | None, name: str | None, role: str 
             "revoked_at": people.revoked_at(account_id) if account_id else None}
 
 
-def audit_view(item: AuditEntry, people: People, lang: str) -> dict[str, Any]:
+def audit_view(item: AuditEntryRecord, people: People, lang: str) -> dict[str, Any]:
     """One audit entry, naming who acted and whom it concerned, as they were at the time."""
     subject_id = item.subject if item.action in PERSON_SUBJECTS else None
     named_subject = subject_id is not None or item.subject_role is not None
@@ -459,7 +450,7 @@ def audit_view(item: AuditEntry, people: People, lang: str) -> dict[str, Any]:
             if named_subject else None}
 
 
-def _to_look_up(items: list[AuditEntry]) -> tuple[set[str], set[str]]:
+def _to_look_up(items: list[AuditEntryRecord]) -> tuple[set[str], set[str]]:
     """The accounts an audit page must read: those named nowhere on their entries, and those that
     acted or were linked as viewers (or in an unknown role), who may have been revoked since.
     A page of a parent's own openings reads nothing."""
@@ -482,6 +473,6 @@ def audit(caller_account_id: str, student_id: str, limit: int, cursor: PageCurso
     """Who opened the child's data and who changed access to it, newest first (parents only),
     each named with their role; the page's people are read in one BatchGetItem."""
     require_guardian(caller_account_id, student_id)
-    items, next_cursor = page(store.audit_of(student_id, limit, decode_cursor(cursor)), cursor)
-    people = People(store.people_of(student_id, *_to_look_up(items)), student_id)
+    items, next_cursor = store.audit_page(student_id, limit, cursor)
+    people = People(store.people_of(student_id, *_to_look_up(items)))
     return {"items": [audit_view(i, people, lang) for i in items], "next_cursor": next_cursor}

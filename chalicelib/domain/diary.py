@@ -20,18 +20,18 @@ Numbers, the same everywhere (statistics, grades, the teacher's journal):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chalicelib.dal import diary as store
-from chalicelib.dal import journal as journal_store
-from chalicelib.dal.journal import class_pk, student_pk
-from chalicelib.dal.models import DEFAULT_TIMEZONE, AttendanceMark, Grade, School, Student, Term
-from chalicelib.dal.store import Found, get_many
 from chalicelib.domain.children import ChildAccess, grades_seen, may_see, open_child, open_child_reading
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
+from chalicelib.records.family import ChildContext, Entry, Pupil, SchoolPlace, Term, TermDates, WeekPage
+
+Week = tuple[WeekPage, WeekPage]  # the class's page and the student's
+NO_WEEK: Week = (WeekPage(), WeekPage())
 
 # The parts a week shows beside the schedule; a viewer without one gets the week without it.
 WEEK_EXTRAS = ("homework", "grades", "attendance")
@@ -85,43 +85,38 @@ def _num(value: Decimal | None) -> float | None:
 class Context:
     """Who the child is for a page: class, school time zone, names."""
 
-    def __init__(self, access: ChildAccess, read: store.ContextItems | None = None) -> None:
-        student, school, directory = read or store.child_context(access.school_id, access.student_id)
-        if student is None:
+    def __init__(self, access: ChildAccess, read: ChildContext | None = None) -> None:
+        context = read or store.child_context(access.school_id, access.student_id)
+        if context.pupil is None:
             raise NotFoundError(code="child_not_found")
         self.access = access
-        self.student: Student = student
-        self.school: School | None = school
-        self.timezone = school.timezone if school and school.timezone else DEFAULT_TIMEZONE
+        self.student: Pupil = context.pupil
+        self.school: SchoolPlace | None = context.school
+        self.timezone = context.timezone
         self.today = school_today(self.timezone)
-        self._names: dict[str, str] = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
+        self._names: dict[str, str] = dict(context.names)
 
     @classmethod
-    def open(cls, caller: Caller, student_id: str, part: str,
-             page_keys: Callable[[str, str, dt.date], list[tuple[str, str]]] | None = None,
-             day: dt.date | None = None) -> tuple[Context, Found]:
+    def open(cls, caller: Caller, student_id: str, part: str, weekly: bool = False,
+             day: dt.date | None = None) -> tuple[Context, Week]:
         """Open the child for a page (`open_child`: the access check and the audit entry) and read
-        its context. A token that knows where the child is lets the link, the context and the
-        page's own items (`page_keys(class_id, student_id, monday of the day)`) come in one
-        BatchGetItem; a stale hint, or none, costs the reads it saved."""
-        def keys(class_id: str, first: dt.date) -> list[tuple[str, str]]:
-            return page_keys(class_id, student_id, first) if page_keys else []
-
+        its context; `weekly`: the week's pages of the day's week too. A token that knows where
+        the child is lets the links, the context and the pages come in one BatchGetItem; a stale
+        hint, or none, costs the reads it saved."""
         hint = caller.children.get(student_id)
         if hint is None:  # a token issued before the link: the link, then the context, then the page
             ctx = cls(open_child(caller.account_id, student_id, part))
-            wanted = keys(ctx.class_id, monday(day or ctx.today))
-            return ctx, get_many(wanted) if wanted else {}
+            first = monday(day or ctx.today)
+            return ctx, store.week_pages(ctx.class_id, student_id, first.isoformat()) if weekly else NO_WEEK
         guessed = monday(day or school_today(hint.timezone))
-        access, found = open_child_reading(caller.account_id, student_id, part, hint.invited_by,
-                                           store.context_keys(hint.school_id, student_id)
-                                           + keys(hint.class_id, guessed))
-        read = store.context_of(found, hint.school_id, student_id) if access.school_id == hint.school_id else None
-        ctx = cls(access, read)
+        access, reading = open_child_reading(caller.account_id, student_id, part, hint.invited_by, hint.school_id,
+                                             (hint.class_id, guessed.isoformat()) if weekly else None)
+        ctx = cls(access, reading.context if access.school_id == hint.school_id else None)
         first = monday(day or ctx.today)
-        if page_keys and (ctx.class_id, first) != (hint.class_id, guessed):  # moved since the token
-            found = get_many(keys(ctx.class_id, first))
-        return ctx, found
+        week = (reading.class_week, reading.student_week)
+        if weekly and (ctx.class_id, first) != (hint.class_id, guessed):  # moved since the token
+            week = store.week_pages(ctx.class_id, student_id, first.isoformat())
+        return ctx, week
 
     @property
     def class_id(self) -> str:
@@ -149,7 +144,7 @@ class Context:
 
     def term(self, term_id: str | None) -> Term:
         """The term asked for, or the one today falls in (else the latest that has begun)."""
-        terms = sorted(store.terms(self.access.school_id), key=lambda t: t.starts_on)
+        terms = sorted(store.terms_of(self.access.school_id), key=lambda t: t.starts_on)
         if term_id:
             found = next((t for t in terms if t.term_id == term_id), None)
         else:
@@ -161,7 +156,7 @@ class Context:
         return found
 
 
-def term_view(term: Term) -> dict[str, Any]:
+def term_view(term: TermDates) -> dict[str, Any]:
     """A term as pages show it."""
     return {"term_id": term.term_id, "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
 
@@ -187,29 +182,22 @@ def week(caller: Caller, student_id: str, day: dt.date | None) -> dict[str, Any]
     """The school week holding `day` (default: today at the school): each day's lessons with topic,
     room, teacher, homework set, grades received and the attendance mark. Parts outside a viewer's
     scope are left out (and named in `omitted`) rather than refusing the whole week."""
-    ctx, found = Context.open(caller, student_id, "schedule", _page_keys, day)
+    ctx, pages = Context.open(caller, student_id, "schedule", weekly=True, day=day)
     first = monday(day or ctx.today)
-    return _week_view(ctx, first, found)
+    return week_view(ctx, first, pages)
 
 
-def _page_keys(class_id: str, student_id: str, first: dt.date) -> list[tuple[str, str]]:
-    return [store.week_page_key(class_pk(class_id), first.isoformat()),
-            store.week_page_key(student_pk(student_id), first.isoformat())]
-
-
-def _week_view(ctx: Context, first: dt.date, found: Found) -> dict[str, Any]:
+def week_view(ctx: Context, first: dt.date, pages: Week) -> dict[str, Any]:
+    """The week from its two pages (no I/O but the names the directory lacks)."""
     last = first + dt.timedelta(days=6)
     shown = [p for p in WEEK_EXTRAS if ctx.sees(p)]
-    class_page = store.week_page(found, class_pk(ctx.class_id), first.isoformat())
-    student_page = store.week_page(found, student_pk(ctx.access.student_id), first.isoformat())
-    lessons = sorted((v for k, v in class_page.items() if k.startswith("L#")),
-                     key=lambda x: (x["date"], x.get("starts_at") or "", x["lesson_id"]))
-    homework = {v["lesson_id"]: v for k, v in class_page.items() if k.startswith("H#")}
-    grades: dict[str, list[dict[str, Any]]] = {}
-    for key, entry in sorted(student_page.items()):
-        if key.startswith("G#"):
-            grades.setdefault(entry.get("lesson_id") or "", []).append(entry)
-    marks = {v["lesson_id"]: v for k, v in student_page.items() if k.startswith("A#")}
+    class_page, student_page = pages
+    lessons = sorted(class_page.lessons, key=lambda x: (x["date"], x.get("starts_at") or "", x["lesson_id"]))
+    homework = {v["lesson_id"]: v for v in class_page.homework}
+    grades: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in student_page.grades:
+        grades.setdefault(entry.get("lesson_id") or "", []).append(entry)
+    marks = {v["lesson_id"]: v for v in student_page.marks}
     ctx.learn({x.get("subject_id") or "" for x in lessons}, {x.get("teacher_id") or "" for x in lessons})
     days: list[dict[str, Any]] = []
     for offset in range(7):
@@ -246,34 +234,39 @@ def _week_view(ctx: Context, first: dt.date, found: Found) -> dict[str, Any]:
 # --- a term: grades, attendance ---------------------------------------------------------
 
 
-def _term_items(ctx: Context, term: Term) -> list[Any]:
-    return journal_store.student_days(ctx.access.student_id, term.starts_on, term.ends_on)
+def _term_items(ctx: Context, term: Term) -> tuple[list[Entry], list[Entry]]:
+    return store.term_journal(ctx.access.student_id, term.starts_on, term.ends_on)
 
 
 def grades(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
     """Every grade of the term by subject, with weights, kinds of work, remarks and the average."""
     ctx, _ = Context.open(caller, student_id, "grades")
     term = ctx.term(term_id)
-    found = [i for i in _term_items(ctx, term) if isinstance(i, Grade)]
-    ctx.learn({g.subject_id or "" for g in found}, set())
-    by_subject: dict[str, list[Grade]] = {}
+    found, _ = _term_items(ctx, term)
+    ctx.learn({g.get("subject_id") or "" for g in found}, set())
+    by_subject: dict[str, list[Entry]] = {}
     for g in found:
-        by_subject.setdefault(g.subject_id or "", []).append(g)
+        by_subject.setdefault(g.get("subject_id") or "", []).append(g)
     subjects = []
     for subject_id, items in by_subject.items():
-        avg = average(sum(int(g.value) * int(g.weight) for g in items), sum(int(g.weight) for g in items))
+        avg = average(sum(int(g["value"]) * _weight(g) for g in items), sum(_weight(g) for g in items))
         subjects.append({"subject_id": subject_id, "subject_name": ctx.subject(subject_id), "average": _num(avg),
                          "projected_grade": projected(avg),
-                         "grades": [_grade(g.attribute_values, ctx.access.unseen_grades)
-                                    for g in sorted(items, key=lambda g: g.grade_id)]})
+                         "grades": [_grade(g, ctx.access.unseen_grades)
+                                    for g in sorted(items, key=lambda g: g["grade_id"])]})
     subjects.sort(key=lambda s: (s["subject_name"], s["subject_id"]))
-    grades_seen(ctx.access, {g.grade_id for g in found})
+    grades_seen(ctx.access, {g["grade_id"] for g in found})
     return {"student_id": student_id, "term": term_view(term), "subjects": subjects}
 
 
-def _totals(marks: list[AttendanceMark]) -> dict[str, int]:
-    return {"absent": sum(m.mark == "absent" for m in marks), "late": sum(m.mark == "late" for m in marks),
-            "excused": sum(bool(m.excused) for m in marks), "unexcused": sum(not m.excused for m in marks)}
+def _weight(g: Entry) -> int:
+    return int(g.get("weight") or 1)
+
+
+def _totals(marks: list[Entry]) -> dict[str, int]:
+    return {"absent": sum(m["mark"] == "absent" for m in marks), "late": sum(m["mark"] == "late" for m in marks),
+            "excused": sum(bool(m.get("excused")) for m in marks),
+            "unexcused": sum(not m.get("excused") for m in marks)}
 
 
 def attendance(caller: Caller, student_id: str, term_id: str | None) -> dict[str, Any]:
@@ -281,17 +274,17 @@ def attendance(caller: Caller, student_id: str, term_id: str | None) -> dict[str
     (excused/unexcused count both absences and late arrivals)."""
     ctx, _ = Context.open(caller, student_id, "attendance")
     term = ctx.term(term_id)
-    marks = [i for i in _term_items(ctx, term) if isinstance(i, AttendanceMark)]
-    ctx.learn({m.subject_id or "" for m in marks}, set())
-    marks.sort(key=lambda m: m.lesson_id or "", reverse=True)
-    subjects = sorted({m.subject_id or "" for m in marks}, key=lambda s: (ctx.subject(s), s))
+    _, marks = _term_items(ctx, term)
+    ctx.learn({m.get("subject_id") or "" for m in marks}, set())
+    marks.sort(key=lambda m: m.get("lesson_id") or "", reverse=True)
+    subjects = sorted({m.get("subject_id") or "" for m in marks}, key=lambda s: (ctx.subject(s), s))
     return {
         "student_id": student_id, "term": term_view(term),
-        "items": [{"date": m.date, "lesson_id": m.lesson_id, "subject_id": m.subject_id,
-                   "subject_name": ctx.subject(m.subject_id), **_mark(m.attribute_values)} for m in marks],
+        "items": [{"date": m["date"], "lesson_id": m.get("lesson_id"), "subject_id": m.get("subject_id"),
+                   "subject_name": ctx.subject(m.get("subject_id")), **_mark(m)} for m in marks],
         "totals": _totals(marks),
         "by_subject": [{"subject_id": s, "subject_name": ctx.subject(s),
-                        **_totals([m for m in marks if m.subject_id == s])} for s in subjects],
+                        **_totals([m for m in marks if m.get("subject_id") == s])} for s in subjects],
     }
 
 
@@ -335,8 +328,7 @@ def statistics(caller: Caller, student_id: str, term_id: str | None, lang: str =
     stream's aggregates."""
     ctx, _ = Context.open(caller, student_id, "statistics")
     term = ctx.term(term_id)
-    mine = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.student_stats(student_id, term.term_id)}
-    klass = {str(i["SK"]).rsplit("#", 1)[1]: i for i in store.class_stats(ctx.class_id, term.term_id)}
+    mine, klass = store.term_counts(ctx.class_id, student_id, term.term_id)
     ctx.learn(set(mine) | set(klass), set())
     today = ctx.today.isoformat()
     weeks = _weeks(term, ctx.today)

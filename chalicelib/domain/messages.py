@@ -22,23 +22,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import children as children_store
+from chalicelib.dal import diary as diary_store
 from chalicelib.dal import messages as store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import Guardianship, Message, MessageThread, Student, ThreadInbox
-from chalicelib.dal.store import PageCursor, decode_cursor, epoch, page
-from chalicelib.domain.accounts import new_id
+from chalicelib.dal.models import Message, MessageThread, Student, ThreadInbox
 from chalicelib.domain.children import require_guardian
 from chalicelib.domain.grants import still_admin_of
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import ConflictError, DiaryError, ForbiddenError, NotFoundError, TooManyAttemptsError
+from chalicelib.records.family import FAMILY_SIDE, SCHOOL_SIDE
+from chalicelib.records.paging import PageCursor
 
 # Enough for a busy exchange, too few for a flood: a fixed window, so at a window's edge up to
 # twice the limit may pass in a short burst, which is acceptable for a human-paced channel.
 SEND_LIMIT = 20
 SEND_WINDOW_SECONDS = 10 * 60
-FAMILY, SCHOOL = "family", "school"
+FAMILY, SCHOOL = FAMILY_SIDE, SCHOOL_SIDE
 MARK_READ_ATTEMPTS = 3
 
 
@@ -59,7 +62,8 @@ def _speaks_for_school(caller: Caller, school_id: str, class_id: str) -> bool:
 
 
 def _is_guardian(account_id: str, student_id: str) -> bool:
-    return isinstance(children_store.access_of(student_id, account_id), Guardianship)
+    link = children_store.access_of(student_id, account_id)
+    return link is not None and link.is_parent
 
 
 def _still_entitled(caller: Caller, inbox: ThreadInbox) -> bool:
@@ -80,7 +84,7 @@ def _enter(caller: Caller, thread_id: str) -> ThreadInbox:
 
 def _guardians(student: Student) -> list[str]:
     return sorted(link.account_id for link in children_store.links_of_child(student.student_id)
-                  if isinstance(link, Guardianship) and link.school_id == student.school_id)
+                  if link.is_parent and link.school_id == student.school_id)
 
 
 # --- views ----------------------------------------------------------------------------
@@ -146,17 +150,16 @@ def _start(student: Student, sender_id: str, sides: dict[str, str], subject: str
 def teachers_of_child(caller: Caller, student_id: str) -> dict[str, Any]:
     """The teachers a parent may write to about the child (exactly those `write_to_teacher` takes:
     whoever teaches the child's class any subject, but the parent themself), with their subjects."""
-    from chalicelib.dal import diary as diary_store
-
     access = require_guardian(caller.account_id, student_id)
-    student, _, directory = diary_store.child_context(access.school_id, student_id)
+    context = diary_store.child_context(access.school_id, student_id)
+    student = context.pupil
     if student is None:
         raise NotFoundError(code="child_not_found")
     subjects: dict[str, set[str]] = {}
     for teaching in school_store.teachings_of_class(student.school_id, student.class_id):
         if teaching.teacher_id != caller.account_id:
             subjects.setdefault(teaching.teacher_id, set()).add(teaching.subject_id)
-    names = {k: str(v) for k, v in directory.items() if k[:2] in ("s:", "t:")}
+    names = dict(context.names)
     missing_s = {s for ids in subjects.values() for s in ids if f"s:{s}" not in names}
     missing_t = {t for t in subjects if f"t:{t}" not in names}
     if missing_s or missing_t:  # the directory is kept by the stream, a moment behind a new teaching
@@ -204,7 +207,7 @@ def write_to_class(caller: Caller, school_id: str, class_id: str, subject: str |
     start = None
     while True:
         results = school_store.students_of_class(school_id, class_id, 100, start)
-        students, _ = page(results)
+        students = list(results)
         for student in students:
             parents = [p for p in _guardians(student) if p != caller.account_id]
             if parents:
@@ -240,7 +243,7 @@ def reply(caller: Caller, thread_id: str, body: str) -> dict[str, Any]:
 def list_threads(caller: Caller, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """The caller's threads, most recently active first, each with its unread count. Threads the
     caller no longer has the right to (a class they stopped teaching) are left out."""
-    items, next_cursor = page(store.threads_of(caller.account_id, limit, decode_cursor(cursor)), cursor)
+    items, next_cursor = store.threads_page(caller.account_id, limit, cursor)
     entitled: dict[tuple[str, str, str], bool] = {}
     shown = []
     for inbox in items:
@@ -252,24 +255,16 @@ def list_threads(caller: Caller, limit: int, cursor: PageCursor | None) -> dict[
     return {"items": shown, "next_cursor": next_cursor}
 
 
-UNREAD_THREADS_READ = 100  # the most recently active threads; an older one with unread news is rare
-
-
 def unread_by_child(account_id: str) -> dict[str, int]:
     """Unread messages in the account's family threads, per child (one Query of its threads)."""
-    items, _ = page(store.threads_of(account_id, UNREAD_THREADS_READ, None))
-    unread: dict[str, int] = {}
-    for inbox in items:
-        if inbox.side == FAMILY and inbox.unread:
-            unread[inbox.student_id] = unread.get(inbox.student_id, 0) + int(inbox.unread)
-    return unread
+    return store.unread_by_child(account_id, FAMILY)
 
 
 def thread_messages(caller: Caller, thread_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
     """A page of a thread's messages, newest first, with who has read each."""
     mine = _enter(caller, thread_id)
     inboxes = store.inboxes_of_thread(thread_id)
-    items, next_cursor = page(store.messages_of(thread_id, limit, decode_cursor(cursor)), cursor)
+    items, next_cursor = store.messages_page(thread_id, limit, cursor)
     return {"thread": thread_view(mine), "participants": [participant_view(i) for i in inboxes],
             "items": [message_view(m, inboxes) for m in items], "next_cursor": next_cursor}
 

@@ -7,11 +7,11 @@ has confirmed, so each is charged to the account and to the number (domain/quota
 
 from __future__ import annotations
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as account_store
-from chalicelib.dal import outbox
+from chalicelib.dal import keys, outbox
 from chalicelib.dal import phones as store
 from chalicelib.dal.models import Account
-from chalicelib.dal.store import epoch
 from chalicelib.domain import quotas, secrets
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, TooManyAttemptsError
 
@@ -28,7 +28,7 @@ def sms_allowed(account: Account | None) -> bool:
 def _charge(account_id: str, phone: str) -> None:
     quotas.spend("too_many_codes", (quotas.PHONE_CODES_PER_ACCOUNT_HOUR, account_id),
                  (quotas.PHONE_CODES_PER_ACCOUNT_DAY, account_id),
-                 (quotas.PHONE_CODES_PER_NUMBER_DAY, f"PHONE#{phone}"))
+                 (quotas.PHONE_CODES_PER_NUMBER_DAY, keys.number_quota(phone)))
 
 
 def _text(account: Account, phone: str, code: str) -> None:
