@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import oneroster
-from chalicelib.domain.plain_text import one_line, refused_character
+from chalicelib.text import one_line, refused_character
 from tests import test_uploads
 from tests.journeys import post
 from tests.test_uploads import CLASSES, upload, zipped
