@@ -1,5 +1,5 @@
 """Alert rules with no I/O: kinds, preferences and their defaults, what a journal change is worth
-telling a family, quiet hours and digests, SMS length, unsubscribe tokens.
+telling a family, quiet hours and digests, unsubscribe tokens (SMS length: chalicelib/text.py).
 
 Everything here takes plain values (and `now` where time matters) so it is tested without I/O.
 """
