@@ -8,7 +8,6 @@ import hmac
 import json
 import logging
 import secrets
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,22 +19,14 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib import aws, settings
+from chalicelib.clock import epoch as epoch  # the one clock, as the data layer reads it
+from chalicelib.clock import now_iso as now_iso
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError, UnstorableValueError
 
 log = logging.getLogger(__name__)
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 VALIDATION_FAILED = "ValidationException"
-
-
-def now_iso() -> str:
-    """The current instant, ISO 8601 in UTC."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def epoch() -> int:
-    """Seconds since the epoch."""
-    return int(time.time())
 
 
 def iso_of_epoch(seconds: int | float) -> str:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.dal.models import (
     DiaryItem,
     MachineCredential,
@@ -71,7 +72,7 @@ def create_upload(upload: Upload) -> None:
     upload.pk, upload.sk = f"UPLOAD#{upload.upload_id}", "UPLOAD"
     upload.created_at = now_iso()
     upload.gsi1pk, upload.gsi1sk = f"UPLOADS#{upload.school_id}", f"{upload.created_at}#{upload.upload_id}"
-    upload.expires_at = datetime.now(UTC) + UPLOAD_KEEP
+    upload.expires_at = clock.now() + UPLOAD_KEEP
     with storing():
         upload.save(condition=Upload.pk.does_not_exist())
 
@@ -87,7 +88,7 @@ def get_upload(upload_id: str, consistent: bool = False) -> Upload | None:
 
 def expiry_of(upload: Upload) -> datetime:
     """When the upload and everything of it go (an upload made before it had one: from now)."""
-    return upload.expires_at or datetime.now(UTC) + UPLOAD_KEEP
+    return upload.expires_at or clock.now() + UPLOAD_KEEP
 
 
 def uploads_of(school_id: str, limit: int, start: dict[str, Any] | None) -> Any:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
 from chalicelib.dal import outbox
 from chalicelib.dal.models import Account
-from chalicelib.dal.store import epoch
 from chalicelib.domain import secrets, throttle
 from chalicelib.domain.tokens import issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, ForbiddenError, TooManyAttemptsError

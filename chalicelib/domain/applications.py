@@ -7,12 +7,13 @@ import datetime as dt
 import logging
 from typing import Any
 
+from chalicelib.clock import now_iso
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Account, Application
-from chalicelib.dal.store import PageCursor, decode_cursor, now_iso, page
+from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain import search_words, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.roster import roster_key

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.clock import now_iso
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import AttestationResult, DiaryItem, Term
-from chalicelib.dal.store import now_iso, storing
+from chalicelib.dal.store import storing
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import ForbiddenError, NotFoundError
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.clock import epoch
 from chalicelib.dal import access_codes as code_store
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
@@ -18,7 +19,7 @@ from chalicelib.dal import children as store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import DEFAULT_TIMEZONE, AccessCode, AuditEntry, Guardianship, Invitation, Viewer
-from chalicelib.dal.store import Found, PageCursor, decode_cursor, epoch, get_many, iso_of_epoch, page
+from chalicelib.dal.store import Found, PageCursor, decode_cursor, get_many, iso_of_epoch, page
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.tokens import MAX_CHILD_HINTS, ChildHint

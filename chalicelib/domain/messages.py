@@ -22,12 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import children as children_store
 from chalicelib.dal import messages as store
 from chalicelib.dal import schools as school_store
 from chalicelib.dal.models import Guardianship, Message, MessageThread, Student, ThreadInbox
-from chalicelib.dal.store import PageCursor, decode_cursor, epoch, page
+from chalicelib.dal.store import PageCursor, decode_cursor, page
 from chalicelib.domain.accounts import new_id
 from chalicelib.domain.children import require_guardian
 from chalicelib.domain.grants import still_admin_of

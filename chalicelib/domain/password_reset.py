@@ -10,10 +10,10 @@ and reads the claim, the account and the code whether or not they exist.
 
 from __future__ import annotations
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
 from chalicelib.dal import outbox
 from chalicelib.dal import password_reset as codes
-from chalicelib.dal.store import epoch
 from chalicelib.domain import secrets, throttle
 from chalicelib.domain.accounts import NO_CODE, _take, _take_mail_quotas, new_id
 from chalicelib.errors import DiaryError, TooManyAttemptsError

@@ -7,11 +7,11 @@ has confirmed, so each is charged to the account and to the number (domain/quota
 
 from __future__ import annotations
 
+from chalicelib.clock import epoch
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import outbox
 from chalicelib.dal import phones as store
 from chalicelib.dal.models import Account
-from chalicelib.dal.store import epoch
 from chalicelib.domain import quotas, secrets
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, TooManyAttemptsError
 
