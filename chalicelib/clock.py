@@ -7,7 +7,11 @@ every stamp, lease, window and quiet hour moves with it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
+
+_last_stamp = [datetime.min.replace(tzinfo=UTC)]
+_stamping = threading.Lock()
 
 
 def now() -> datetime:
@@ -23,3 +27,13 @@ def epoch() -> int:
 def now_iso() -> str:
     """The current instant as the API and the table show it: ISO 8601 in UTC, to the second."""
     return now().isoformat(timespec="seconds")
+
+
+def ordered_stamp() -> str:
+    """Now to the microsecond, strictly later than the last stamp this process gave: sort keys
+    built of it (audit entries, messages) keep the order things happened in, even while a test
+    stands the clock still or moves it back."""
+    with _stamping:
+        at = max(now(), _last_stamp[0] + timedelta(microseconds=1))
+        _last_stamp[0] = at
+    return at.isoformat(timespec="microseconds")

@@ -38,7 +38,7 @@ def inbox_pk(account_id: str) -> str:
 def message_stamp() -> str:
     """A sort stamp for a new message: microseconds keep messages of one second in order, the
     suffix keeps two of the same microsecond apart."""
-    return f"{clock.now().isoformat(timespec='microseconds')}#{uuid.uuid4().hex[:12]}"
+    return f"{clock.ordered_stamp()}#{uuid.uuid4().hex[:12]}"
 
 
 def new_message(thread: MessageThread, sender_id: str, body: str) -> Message:
