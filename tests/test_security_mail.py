@@ -22,12 +22,14 @@ base, school, daytime = test_alerts.base, test_alerts.school, test_alerts.daytim
 
 @pytest.fixture
 def mid_hour(monkeypatch):
-    """The one clock stands still where the test starts, so no quota window ends inside it
-    (never ahead of the real time: the stream stamps changes with that, and a link made "later"
-    than a change would hear nothing of it)."""
+    """The one clock stands still in the middle of an hour, so no quota window ends inside a test:
+    this hour's middle, or the last hour's when this one's is still ahead (never ahead of the real
+    time: the stream stamps changes with that, and a link made "later" than a change hears nothing)."""
     from chalicelib import clock
 
-    at = int(time.time())
+    at = int(time.time()) // 3600 * 3600 + 1800
+    if at > time.time():
+        at -= 3600
     monkeypatch.setattr(clock, "now", lambda: datetime.fromtimestamp(at, UTC))
     return at
 
