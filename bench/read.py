@@ -158,8 +158,7 @@ def run() -> None:
     from chalice.test import Client
 
     from app import app
-    from chalicelib import aws, settings
-    from chalicelib.domain import diary
+    from chalicelib import aws, clock, settings
     from chalicelib.domain.children import hints_of
     from chalicelib.domain.tokens import issue_access_token
     from ops.provision import provision
@@ -172,7 +171,7 @@ def run() -> None:
     print(f"loaded {school['items']} items and their aggregates in {time.perf_counter() - started:.1f} s")
     # The school's "today": inside the term, so every page has data
     now = dt.datetime.combine(TERM_START + dt.timedelta(weeks=WEEKS // 2, days=2), dt.time(9), dt.UTC)
-    diary.clock = lambda: now
+    clock.now = lambda: now  # the one clock: the school's "today" moves with it
     # the token a parent gets at login: it knows where the child is (domain/tokens.py)
     token, _ = issue_access_token(school["parent"], [], children=hints_of(school["parent"]))
     headers = {"Authorization": f"Bearer {token}"}

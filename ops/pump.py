@@ -297,7 +297,7 @@ class Pump:
                 raise
         # The place is gone (the pump was stopped longer than the stream keeps records, or the data
         # was replaced): go on from the oldest record still there, as Lambda does. What was trimmed
-        # is lost; alerts never tell of a change older than the reader's link (domain/alerts.py).
+        # is lost; alerts never tell of a change older than the reader's link (domain/alerts/expansion.py).
         log.warning("%s: the saved place in shard %s is gone; reading from its oldest record",
                     source.name, cursor.shard_id)
         cursor.retry_at = cursor.last_sequence = None

@@ -165,13 +165,13 @@ def _text_the_parent(student_id: str) -> None:
     (unless the parent chose otherwise in a kept demo), so `make mailbox` shows SMS too."""
     from chalicelib.dal import alerts as alert_store
     from chalicelib.dal import phones
-    from chalicelib.dal.models import AlertPreferences
+    from chalicelib.records.alerts import StoredPreferences
 
     parent_id = _account_id(PARENT.email)
     phones.set_verified_phone(parent_id, PARENT_PHONE)
     if alert_store.get_preferences(student_id, parent_id) is None:
-        alert_store.save_preferences(AlertPreferences(account_id=parent_id, student_id=student_id,
-                                                      channels='{"absence": "both", "new_grade": "both"}'))
+        alert_store.save_preferences(student_id, parent_id,
+                                     StoredPreferences(channels={"absence": "both", "new_grade": "both"}))
 
 
 def school_days(today: dt.date) -> list[dt.date]:

@@ -11,7 +11,7 @@ from pydantic.functional_validators import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.days import FIRST_DAY, LAST_DAY
-from chalicelib.domain.plain_text import multiline_text, refused_character
+from chalicelib.text import multiline_text, refused_character
 
 
 def _text(multiline: bool) -> AfterValidator:

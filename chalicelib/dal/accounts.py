@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.dal.keys import (
     ROLE_PREFIX,
     account_key,
@@ -325,7 +326,7 @@ def record_failure(scope: str, key: str, window: timedelta) -> int:
             actions=[
                 Throttle.failures.add(1),
                 Throttle.last_failure_at.set(epoch()),
-                Throttle.expires_at.set(datetime.now(UTC) + window),
+                Throttle.expires_at.set(clock.now() + window),
             ]
         )
     return int(item.failures)

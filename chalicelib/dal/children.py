@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import aws, settings
+from chalicelib import aws, clock, settings
 from chalicelib.dal.keys import (
     AUDIT_PREFIX,
     CODE_PREFIX,
@@ -152,7 +152,7 @@ def _audit(student_id: str, actor_id: str, action: str, part: str | None, subjec
            subject_role: str | None = None) -> AuditEntry:
     at = now_iso()
     # Microseconds in the key keep entries of the same second in the order they happened.
-    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    stamp = clock.ordered_stamp()
     entry = AuditEntry(student_pk(student_id), audit_sk(stamp, uuid.uuid4().hex[:8]), student_id=student_id,
                        actor_id=actor_id, action=action, part=part, subject=subject, actor_name=actor_name,
                        actor_role=actor_role, subject_name=subject_name, subject_role=subject_role)

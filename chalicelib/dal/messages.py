@@ -12,6 +12,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.dal.keys import (
     INBOX_PREFIX,
     MESSAGE_PREFIX,
@@ -35,7 +36,7 @@ UNREAD_THREADS_READ = 100  # the most recently active threads; an older one with
 def message_stamp() -> str:
     """A sort stamp for a new message: microseconds keep messages of one second in order, the
     suffix keeps two of the same microsecond apart."""
-    return f"{datetime.now(UTC).isoformat(timespec='microseconds')}#{uuid.uuid4().hex[:12]}"
+    return f"{clock.ordered_stamp()}#{uuid.uuid4().hex[:12]}"
 
 
 def new_message(thread: MessageThread, sender_id: str, body: str) -> Message:

@@ -79,7 +79,7 @@ Messages between families and the school (chalicelib/domain/messages.py):
 - invitations / phone codes in a window: TransactWriteItems of UpdateItem ADD (condition: under the limit)
                                         PK=RATE#<account> | RATE#STUDENT#<id> | RATE#PHONE#<e164>,
                                         SK=<quota>#<window>  (TTL; chalicelib/dal/quotas.py)
-Alerts (chalicelib/domain/alerts.py; produced from the stream, delivered from the alerts queue):
+Alerts (chalicelib/domain/alerts/; produced from the stream, delivered from the alerts queue):
 - a child's family and its alert choices: Query  PK=STUDENT#<id>, SK between ACCESS# and ALERTS#~
                                         (Guardianship | Viewer links and AlertPreferences in one Query)
 - one person's alert choices for a child: GetItem PK=STUDENT#<id>, SK=ALERTS#<account>

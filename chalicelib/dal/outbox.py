@@ -11,9 +11,10 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from chalicelib import aws, settings
+from chalicelib import aws, clock, settings
+from chalicelib.dal import keys
 from chalicelib.dal.models import SentMessage
-from chalicelib.dal.store import epoch, storing
+from chalicelib.dal.store import storing
 from chalicelib.errors import ConflictError, UnavailableError
 
 LEASE_SECONDS = 60
@@ -51,8 +52,8 @@ def _enqueue(message: dict[str, Any]) -> None:
 
 def claim(dedupe_key: str, channel: str) -> bool:
     """Take the right to send this message; False when it was sent or is being sent."""
-    now = epoch()
-    mark = SentMessage(f"SENT#{dedupe_key}", "SENT", channel=channel)
+    now = clock.epoch()
+    mark = SentMessage(*keys.sent_mark(dedupe_key), channel=channel)
     mark.state = "sending"
     mark.lease_until = now + LEASE_SECONDS
     mark.expires_at = KEEP_MARK
@@ -70,10 +71,10 @@ def claim(dedupe_key: str, channel: str) -> bool:
 def mark_sent(dedupe_key: str) -> None:
     """The message left: never send it again."""
     with storing():
-        SentMessage(f"SENT#{dedupe_key}", "SENT").update(actions=[SentMessage.state.set("sent")])
+        SentMessage(*keys.sent_mark(dedupe_key)).update(actions=[SentMessage.state.set("sent")])
 
 
 def release(dedupe_key: str) -> None:
     """Sending failed: let the retry claim it."""
     with storing():
-        SentMessage(f"SENT#{dedupe_key}", "SENT").delete()
+        SentMessage(*keys.sent_mark(dedupe_key)).delete()

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.dal import keys
 from chalicelib.dal.models import (
     DiaryItem,
@@ -99,7 +100,7 @@ def _stored(upload: records.Upload) -> Upload:
 def create_upload(upload: records.Upload) -> None:
     """An upload waiting for its file."""
     upload.created_at = now_iso()
-    upload.expires_at = datetime.now(UTC) + UPLOAD_KEEP
+    upload.expires_at = clock.now() + UPLOAD_KEEP
     item = Upload(*keys.upload(upload.upload_id), upload_id=upload.upload_id, school_id=upload.school_id,
                   filename=upload.filename, requested_by=upload.requested_by, created_at=upload.created_at,
                   expires_at=upload.expires_at)
@@ -125,7 +126,7 @@ def find_upload(upload_id: str, consistent: bool = False) -> records.Upload | No
 
 def expiry_of(upload: records.Upload) -> datetime:
     """When the upload and everything of it go (an upload made before it had one: from now)."""
-    return upload.expires_at or datetime.now(UTC) + UPLOAD_KEEP
+    return upload.expires_at or clock.now() + UPLOAD_KEEP
 
 
 def uploads_page(school_id: str, limit: int, cursor: PageCursor | None) -> Page[records.Upload]:

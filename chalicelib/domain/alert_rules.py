@@ -1,5 +1,5 @@
 """Alert rules with no I/O: kinds, preferences and their defaults, what a journal change is worth
-telling a family, quiet hours and digests, SMS length, unsubscribe tokens.
+telling a family, quiet hours and digests, unsubscribe tokens (SMS length: chalicelib/text.py).
 
 Everything here takes plain values (and `now` where time matters) so it is tested without I/O.
 """
@@ -368,39 +368,6 @@ def slots_until(now: datetime, since: str | None, limit: int = 96) -> list[str]:
         out.append(first.strftime("%Y-%m-%dT%H:%M"))
         first += timedelta(minutes=SLOT_MINUTES)
     return out
-
-
-# --- SMS length --------------------------------------------------------------------------------
-
-GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENSION = set("^{}\\[~]|€\f")
-SMS_LIMIT_UCS2 = 70
-
-
-def sms_segments(text: str) -> int:
-    """How many SMS parts a text costs: GSM-7 (160, then 153 a part) or UCS-2 (70, then 67)."""
-    if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text):
-        septets = sum(2 if ch in GSM7_EXTENSION else 1 for ch in text)
-        return 1 if septets <= 160 else -(-septets // 153)
-    units = len(text.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
-
-
-def fit_one_segment(render: Any, data: dict[str, Any], shrinkable: tuple[str, ...]) -> str:
-    """Render, shortening the longest free-text fields with "…" until the SMS is one segment."""
-    data = dict(data)
-    text = render(data)
-    while sms_segments(text) > 1:
-        names = [n for n in shrinkable if isinstance(data.get(n), str) and len(data[n]) > 4]
-        if not names:
-            break
-        longest = max(names, key=lambda n: len(data[n]))
-        data[longest] = data[longest].rstrip("…")[:-2].rstrip() + "…"
-        text = render(data)
-    return text
 
 
 # --- unsubscribe links -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.dal import children as child_store
 from chalicelib.dal import diary as store
 from chalicelib.domain import secrets
@@ -62,7 +63,7 @@ def feed(token: str) -> str:
     cal.add("prodid", "-//ediary//calendar feed//RU")
     cal.add("version", "2.0")
     cal.add("x-wr-timezone", ctx.timezone)
-    stamp = dt.datetime.now(dt.UTC)
+    stamp = clock.now()
 
     def add(uid: str, summary: str, start: dt.date | dt.datetime, description: str | None = None,
             location: str | None = None) -> None:

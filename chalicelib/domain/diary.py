@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.dal import diary as store
 from chalicelib.domain.children import ChildAccess, grades_seen, may_see, open_child, open_child_reading
 from chalicelib.domain.tokens import Caller
@@ -39,16 +40,11 @@ SCHOOL_DAYS = 6  # Monday to Saturday are always listed; Sunday only when it has
 HOMEWORK_PAGE = 50
 
 
-def clock() -> dt.datetime:
-    """The current instant (tests move it)."""
-    return dt.datetime.now(dt.UTC)
-
-
 def school_today(timezone: str) -> dt.date:
     """Today where the school is: 23:30 UTC is already tomorrow in Moscow."""
     from zoneinfo import ZoneInfo
 
-    return clock().astimezone(ZoneInfo(timezone)).date()
+    return clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
 def monday(day: dt.date) -> dt.date:

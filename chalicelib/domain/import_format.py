@@ -21,7 +21,7 @@ from functools import partial
 from typing import IO, Any
 
 from chalicelib.domain.days import within_bounds
-from chalicelib.domain.plain_text import multiline_text, refused_character
+from chalicelib.text import multiline_text, refused_character
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # A zip bomb stops at these (a whole school's year is ~45 MB unpacked, its biggest file ~32 MB,

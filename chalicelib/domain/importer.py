@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from chalicelib import clock
 from chalicelib.dal import files, imported
 from chalicelib.dal import uploads as store
 from chalicelib.domain import import_format as fmt
@@ -315,11 +316,6 @@ def finish(upload_id: str) -> None:
         store.mark_done(upload)
 
 
-def clock() -> dt.datetime:
-    """Now, in UTC (tests move it)."""
-    return dt.datetime.now(dt.UTC)
-
-
 def _since(stamp: str | None, now: dt.datetime) -> dt.timedelta | None:
     try:
         return now - dt.datetime.fromisoformat(stamp or "")
@@ -332,7 +328,7 @@ def settle(upload: Upload) -> Upload:
     came before its URL lapsed (plus ARRIVAL_GRACE) ends `expired`; one left processing with no
     progress for STALLED_AFTER ends `failed`, `stalled` (unless a chunk is recorded meanwhile).
     So none waits for ever, and no sweep (no Scan) is needed."""
-    now = clock()
+    now = clock.now()
     if upload.state == "awaiting_file":
         waited = _since(upload.created_at, now)
         if waited is not None and waited < dt.timedelta(seconds=files.PUT_URL_SECONDS) + ARRIVAL_GRACE:

@@ -4,9 +4,9 @@ within a short time, which the longer window (a day) bounds."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
+from chalicelib import clock
 from chalicelib.dal import quotas as store
 from chalicelib.errors import TooManyAttemptsError
 
@@ -32,11 +32,6 @@ PHONE_CODES_PER_ACCOUNT_DAY = Quota("PHONE-CODES-DAY", 10, DAY)
 PHONE_CODES_PER_NUMBER_DAY = Quota("PHONE-CODES-NUMBER-DAY", 5, DAY)
 
 
-def now() -> int:
-    """Seconds since the epoch; tests pin it so a window edge never falls inside a test."""
-    return int(time.time())
-
-
 def windows(charges: list[tuple[Quota, str]], at: int) -> list[store.Window]:
     """The counters a send is charged to: one per (quota, whose), in the window holding `at`."""
     return [store.Window(whose, quota.name, at // quota.seconds, quota.times, (at // quota.seconds + 1) * quota.seconds)
@@ -46,7 +41,7 @@ def windows(charges: list[tuple[Quota, str]], at: int) -> list[store.Window]:
 def spend(code: str, *charges: tuple[Quota, str]) -> None:
     """Count one send against every charge, all or none; refused with 429 `code` and Retry-After
     (until the fullest window ends) when any of them is used up."""
-    at = now()
+    at = clock.epoch()  # tests stand the one clock still, so no window edge falls inside a test
     full = store.take(windows(list(charges), at))
     if full is None:
         raise TooManyAttemptsError(retry_after=1, code=code)

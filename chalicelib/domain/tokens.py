@@ -115,6 +115,8 @@ def issue_access_token(account_id: str, roles: list[str], now: float | None = No
 
     token_kind(kind, frozenset(roles))  # never sign a token that would be refused
     settings = get_settings()
+    # The one exception to chalicelib/clock.py: PyJWT checks `exp` against the wall clock, so a
+    # token is issued on it too (a test that moves the service's clock keeps its sessions).
     issued = int(now if now is not None else time.time())
     ttl = ttl_seconds or settings.access_token_minutes * 60
     claims = {

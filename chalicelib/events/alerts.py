@@ -1,5 +1,5 @@
 """Alerts: the table's stream → event jobs; the alerts queue → expansion and delivery; SES
-feedback (SNS) → suppressed addresses; a quarter-hourly release of held alerts (domain/alerts.py)."""
+feedback (SNS) → suppressed addresses; a quarter-hourly release of held alerts (domain/alerts/)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def produce_alerts(event: Any) -> None:
     """A failure raises and Lambda retries the batch; a redelivered record makes the same jobs,
     whose keys were already claimed, so nobody hears twice, and a replayed one tells nobody
-    linked since the change (domain/alerts.py)."""
+    linked since the change (domain/alerts/expansion.py)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     from chalicelib.domain.alerts import produce

@@ -23,7 +23,7 @@ def deliver_outbox(event: Any) -> dict[str, Any]:
 
 def deliver(record: Any) -> None:
     """Send one queued message unless it was already sent."""
-    from chalicelib.dal import outbox as marks
+    from chalicelib.domain.send_once import send_once
     from chalicelib.mail.render import render_email
     from chalicelib.mail.send import send_email
     from chalicelib.mail.sms import render_sms, send_sms
@@ -41,36 +41,24 @@ def deliver(record: Any) -> None:
     language, data = message.get("language", "ru"), message.get("data", {})
     if channel not in ("email", "sms"):
         raise PermanentError(f"unknown channel {channel!r}")
-    if not marks.claim(key, channel):
-        return
-    try:
-        if channel == "sms":
+    with send_once(key, channel) as mine:
+        if mine and channel == "sms":
             send_sms(to, render_sms(template, language, data))
-        else:
+        elif mine:
             send_email(to, render_email(template, language, data))
-    except Exception:
-        marks.release(key)
-        raise
-    marks.mark_sent(key)
 
 
 def _account_step(message: dict[str, Any], key: str) -> None:
     """A registration, resend or password reset, done once even if the queue delivers it twice."""
-    from chalicelib.dal import outbox as marks
     from chalicelib.domain import accounts, password_reset
+    from chalicelib.domain.send_once import send_once
 
     data = message.get("data")
     steps = (*accounts.ACCOUNT_STEPS, password_reset.STEP)
     if message.get("step") not in steps or not isinstance(data, dict) or "email" not in data:
         raise PermanentError(f"malformed account step {message.get('step')!r}")
-    if not marks.claim(key, "account"):
-        return
-    try:
-        if message["step"] == password_reset.STEP:
+    with send_once(key, "account") as mine:
+        if mine and message["step"] == password_reset.STEP:
             password_reset.send_code(data["email"])
-        else:
+        elif mine:
             accounts.carry_out(message["step"], data, key)
-    except Exception:
-        marks.release(key)
-        raise
-    marks.mark_sent(key)

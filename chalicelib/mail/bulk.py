@@ -14,6 +14,7 @@ from chalicelib import aws
 from chalicelib.mail.failures import sending
 from chalicelib.mail.render import render_email
 from chalicelib.settings import get_settings
+from chalicelib.text import one_line
 
 BULK_LIMIT = 50
 _created: set[str] = set()
@@ -50,8 +51,6 @@ def subject_fields(name: str, language: str) -> frozenset[str]:
 
 def _one_line_subject(name: str, language: str, data: dict[str, Any]) -> dict[str, Any]:
     # SES fills the subject, not render_email: a line break in a stored title stops here as well.
-    from chalicelib.domain.plain_text import one_line
-
     fields = subject_fields(name, language)
     return {k: one_line(v) if k in fields and isinstance(v, str) else v for k, v in data.items()}
 

@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.text import one_line
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "messages"
 LANGUAGES = ("ru", "en")
 
@@ -44,8 +46,6 @@ def _blocks(template: str, html: bool, language: str, data: dict[str, Any]) -> d
 
 def render_email(template: str, language: str, data: dict[str, Any]) -> Rendered:
     """Render the subject and plain-text body as text, the HTML body escaped; the subject on one line."""
-    from chalicelib.domain.plain_text import one_line
-
     lang = language if language in LANGUAGES else "ru"
     name = f"{template}.{lang}.j2"
     plain, html = _blocks(name, False, lang, data), _blocks(name, True, lang, data)

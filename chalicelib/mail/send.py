@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from chalicelib import aws
@@ -15,9 +14,10 @@ def send_email(to: str, message: Rendered, headers: Mapping[str, str] | None = N
     List-Unsubscribe) the message goes as raw MIME, which carries them the same way to SES and
     to moto locally (moto drops the headers of Simple content)."""
     # The configuration set routes bounces and complaints to SNS (created by the stack).
-    configuration = os.environ.get("SES_CONFIGURATION_SET")
+    settings = get_settings()
+    configuration = settings.ses_configuration_set
     extra = {"ConfigurationSetName": configuration} if configuration else {}
-    sender = get_settings().mail_sender
+    sender = settings.mail_sender
     content = {"Raw": {"Data": _mime(sender, to, message, headers)}} if headers else {
         "Simple": {
             "Subject": {"Data": message.subject, "Charset": "UTF-8"},

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib import aws, settings
 from chalicelib.mail.failures import sending
 from chalicelib.mail.render import LANGUAGES, TEMPLATES
+from chalicelib.text import fit_one_segment
 
 # Free-text fields that may be shortened with "…" to keep an SMS in one segment.
 SHRINKABLE = ("subject", "title", "sender", "child", "school", "text")
@@ -32,8 +33,6 @@ def _environment(language: str) -> Any:
 
 def render_sms(template: str, language: str, data: dict[str, Any]) -> str:
     """The SMS text, shortened where needed so it costs one segment."""
-    from chalicelib.domain.alert_rules import fit_one_segment
-
     lang = language if language in LANGUAGES else "ru"
     tpl = _environment(lang).get_template(f"sms_{template}.{lang}.j2")
     return fit_one_segment(lambda values: " ".join(tpl.render(values).split()), data, SHRINKABLE)

@@ -64,17 +64,18 @@ def test_the_readme_curl_command_uploads_the_file_whole(client, pump, school, tm
 
 
 def test_an_upload_whose_file_never_comes_ends_expired_once_its_url_lapsed(client, school, monkeypatch):
+    from chalicelib import clock
     from chalicelib.dal import files
     from chalicelib.domain import importer
 
     ticket = _ask(client, school, "grades.csv")
     asked = dt.datetime.now(dt.UTC)
     # While its URL is good (and a little after: a PUT begun in time may still be arriving) it waits
-    monkeypatch.setattr(importer, "clock", lambda: asked + dt.timedelta(seconds=files.PUT_URL_SECONDS))
+    monkeypatch.setattr(clock, "now", lambda: asked + dt.timedelta(seconds=files.PUT_URL_SECONDS))
     assert _status(client, school, ticket["upload_id"])["state"] == "awaiting_file"
     # Once the URL has lapsed and nothing came, reading it ends it
     lapsed = asked + dt.timedelta(seconds=files.PUT_URL_SECONDS) + importer.ARRIVAL_GRACE + dt.timedelta(seconds=5)
-    monkeypatch.setattr(importer, "clock", lambda: lapsed)
+    monkeypatch.setattr(clock, "now", lambda: lapsed)
     status = _status(client, school, ticket["upload_id"])
     assert (status["state"], status["reason"]) == ("expired", "url_expired") and status["finished_at"]
     listed = get(client, f"/schools/{school['id']}/uploads", school["system"]).json_body["items"]
@@ -84,12 +85,13 @@ def test_an_upload_whose_file_never_comes_ends_expired_once_its_url_lapsed(clien
 def test_a_file_that_comes_after_the_upload_expired_changes_nothing(client, pump, school, monkeypatch):
     import requests
 
+    from chalicelib import clock
     from chalicelib.dal import files
     from chalicelib.domain import importer
 
     ticket = _ask(client, school, "classes.csv")
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=files.PUT_URL_SECONDS) + importer.ARRIVAL_GRACE * 2
-    monkeypatch.setattr(importer, "clock", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     assert _status(client, school, ticket["upload_id"])["state"] == "expired"
     assert requests.put(ticket["upload_url"], data=CLASSES.encode(), timeout=10).status_code == 200
     pump.drain(timeout=60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import jwt
 
@@ -119,8 +120,7 @@ def test_failed_logins_are_slowed_then_locked(client, pump, monkeypatch):
     email = verified_account(client, pump)
     # The clock stands still, so "too soon" does not depend on how busy the machine is.
     frozen = int(time.time())
-    monkeypatch.setattr("chalicelib.dal.accounts.epoch", lambda: frozen)
-    monkeypatch.setattr("chalicelib.domain.accounts.epoch", lambda: frozen)
+    monkeypatch.setattr("chalicelib.clock.now", lambda: datetime.fromtimestamp(frozen, UTC))
     for _ in range(3):
         response = post(client, "/auth/login", {"email": email, "password": "wrong-password-1"})
         assert response.status_code == 401

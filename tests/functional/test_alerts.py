@@ -104,10 +104,10 @@ def grade(client, school, value, remark=None):
 @pytest.fixture
 def daytime(monkeypatch):
     """Production happens at 12:00 Moscow time unless a test moves the clock."""
-    from chalicelib.domain import alerts
+    from chalicelib import clock
 
     now = {"at": datetime(2026, 9, 7, 9, 0, tzinfo=UTC)}
-    monkeypatch.setattr(alerts, "clock", lambda: now["at"])
+    monkeypatch.setattr(clock, "now", lambda: now["at"])
     return now
 
 

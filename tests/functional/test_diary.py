@@ -33,9 +33,9 @@ def put(client, path, body, token):
 
 @pytest.fixture(autouse=True)
 def _school_clock(monkeypatch):
-    from chalicelib.domain import diary
+    from chalicelib import clock
 
-    monkeypatch.setattr(diary, "clock", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 @pytest.fixture(scope="module")
@@ -158,10 +158,10 @@ def test_the_week_shows_lessons_homework_grades_and_marks_in_order(client, schoo
 
 
 def test_today_is_the_schools_day_not_utcs(client, school, monkeypatch):
-    from chalicelib.domain import diary
+    from chalicelib import clock
 
     # 23:30 UTC on Sunday is already Monday 02:30 in Moscow: the default week is the next one
-    monkeypatch.setattr(diary, "clock", lambda: dt.datetime(2026, 9, 13, 23, 30, tzinfo=dt.UTC))
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 9, 13, 23, 30, tzinfo=dt.UTC))
     body = get(client, f"/children/{school['child']}/week", school["parent"]).json_body
     assert (body["today"], body["week_start"], body["timezone"]) == ("2026-09-14", "2026-09-14", "Europe/Moscow")
     assert body["days"][0]["lessons"][0]["attendance"] == {"mark": "late", "excused": True, "minutes_late": 5}

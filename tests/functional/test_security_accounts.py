@@ -24,8 +24,7 @@ def _wrong(code: str) -> str:
 def frozen(monkeypatch: pytest.MonkeyPatch) -> int:
     """The clock stands still, so "too soon" and windows do not depend on how busy the machine is."""
     now = int(time.time())
-    monkeypatch.setattr("chalicelib.dal.accounts.epoch", lambda: now)
-    monkeypatch.setattr("chalicelib.domain.accounts.epoch", lambda: now)
+    monkeypatch.setattr("chalicelib.clock.now", lambda: datetime.fromtimestamp(now, UTC))
     return now
 
 

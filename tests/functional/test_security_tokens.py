@@ -313,16 +313,16 @@ def test_a_renamed_parent_and_teacher_are_named_anew_in_the_next_alert(client, p
 
 
 def test_a_batch_of_alerts_reads_the_names_it_shows_once_in_one_call(client, school):
-    from chalicelib.domain import alerts
     from chalicelib.domain.alert_rules import AlertEvent
+    from chalicelib.domain.alerts import names
 
     data = {"subject_id": school["subject_id"], "teacher_id": school["teacher_id"], "value": 5}
     events = [AlertEvent("new_grade", school["id"], f"grade-{n}", school["pupil"], data=data) for n in range(10)]
-    with dynamodb_calls() as calls, alerts.fresh_names():
-        shown = [alerts._details(event) for event in events]
+    with dynamodb_calls() as calls, names.fresh_names():
+        shown = [names.details(event) for event in events]
     assert [op for op, _ in calls] == ["BatchGetItem"]
     assert {(d["school"], d["subject"], d["teacher"]) for d in shown} == \
         {("ГБОУ Школа № 239", "Математика", "Петрова Анна Сергеевна")}
     with dynamodb_calls() as calls:  # the next batch reads them again: a rename shows at once
-        alerts._details(events[0])
+        names.details(events[0])
     assert [op for op, _ in calls] == ["BatchGetItem"]

@@ -216,9 +216,9 @@ def test_events_and_meetings_land_once_and_bad_rows_are_reported(client, pump, s
 
 
 def test_a_family_sees_an_uploaded_meeting_of_their_childs_class_and_hears_of_it_once(client, pump, monkeypatch):
-    from chalicelib.domain import alerts
+    from chalicelib import clock
 
-    monkeypatch.setattr(alerts, "clock", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
     school_id, admin, child, parent_email, parent = linked_parent(client, pump)  # the child is in 5А
     system, _ = system_token(client, school_id, admin)
     school = {"id": school_id, "system": system}
@@ -249,9 +249,9 @@ def test_a_family_sees_an_uploaded_meeting_of_their_childs_class_and_hears_of_it
 
 def test_an_event_or_a_meeting_dated_otherwise_in_a_later_file_moves_and_the_family_hears_of_the_change(
         client, pump, monkeypatch):
-    from chalicelib.domain import alerts
+    from chalicelib import clock
 
-    monkeypatch.setattr(alerts, "clock", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC))  # not quiet hours
     school_id, admin, child, parent_email, parent = linked_parent(client, pump)  # the child is in 5А
     system, _ = system_token(client, school_id, admin)
     school = {"id": school_id, "system": system}

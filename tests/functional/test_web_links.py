@@ -75,10 +75,10 @@ def test_the_registration_and_reset_emails_open_their_pages_with_the_address(cli
 ])
 def test_an_alert_opens_the_page_it_is_about(client, cabinet, kind, data, page):
     # Given an alert job as the alerts queue carries it, when it is delivered by email
-    from chalicelib.domain.alerts import deliver
+    from chalicelib.domain.alerts import handle
 
     to = unique_email()
-    deliver({"type": "deliver", "key": f"alert:{uuid.uuid4().hex}", "kind": kind, "channel": "email",
+    handle({"type": "deliver", "key": f"alert:{uuid.uuid4().hex}", "kind": kind, "channel": "email",
              "account_id": "acc_parent", "student_id": "stu_1", "language": "ru", "to": to, "data": data})
     (email,) = sent_emails(to)
     # then it links to that page of the cabinet, and unsubscribes through the cabinet's origin
@@ -89,13 +89,13 @@ def test_an_alert_opens_the_page_it_is_about(client, cabinet, kind, data, page):
 
 
 def test_every_line_of_a_digest_opens_its_page(client, cabinet):
-    from chalicelib.domain.alerts import deliver_digest
+    from chalicelib.domain.alerts import handle
 
     to = unique_email()
     entries = [{"key": f"alert:{uuid.uuid4().hex}", "kind": kind, "account_id": "acc_parent", "student_id": "stu_1",
                 "data": data}
                for kind, data in (("new_grade", GRADE), ("message", {**GRADE, "subject": "", "thread_id": "thr_2"}))]
-    deliver_digest({"type": "digest", "key": f"digest:{uuid.uuid4().hex}", "account_id": "acc_parent", "to": to,
+    handle({"type": "digest", "key": f"digest:{uuid.uuid4().hex}", "account_id": "acc_parent", "to": to,
                     "language": "en", "entries": entries})
     (email,) = sent_emails(to)
     links = _links(email["text"])

@@ -20,9 +20,9 @@ from chalicelib.domain.alert_rules import (
     slot_of,
     slots_until,
     sms_due,
-    sms_segments,
     unsubscribe_token,
 )
+from chalicelib.text import sms_segments
 
 GRADE = {"PK": "STUDENT#s1", "SK": "D#2026-09-07#G#g1", "kind": "Grade", "school_id": "sch", "class_id": "c5a",
          "student_id": "s1", "subject_id": "math", "lesson_id": "l1", "date": "2026-09-07", "value": 2,

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from chalicelib.domain import import_format as fmt
-from chalicelib.domain.plain_text import one_line, refused_character
+from chalicelib.text import one_line, refused_character
 
 REFUSED = ["\x00", "\x1b", "\r", "\n", "\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u2066", "\u200b", "\ufeff"]
 # Secrets and opaque tokens are compared, never shown: any character may be part of them.
