@@ -149,11 +149,12 @@ def test_a_viewer_sees_the_child_only_while_the_inviting_parent_is_linked(no_dat
 
 def test_a_week_is_laid_out_from_its_two_pages_without_a_database(no_database: None,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import clock
     from chalicelib.domain import diary
     from chalicelib.domain.children import decide
     from chalicelib.records.family import ChildContext, Pupil, SchoolPlace, WeekPage
 
-    monkeypatch.setattr(diary, "clock", lambda: dt.datetime(2025, 3, 5, 9, 0, tzinfo=dt.UTC))
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2025, 3, 5, 9, 0, tzinfo=dt.UTC))
     access = decide({"tutor": _tutor(), "mother": _parent()}.get, "tutor")
     context = ChildContext(Pupil("child-1", "school-1", "5a", "Смирнова", "Маша"),
                            SchoolPlace("school-1", "Школа № 5", "Europe/Moscow"),
