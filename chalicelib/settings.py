@@ -90,3 +90,12 @@ def get_settings() -> Settings:
         access_token_minutes=int(os.environ.get("ACCESS_TOKEN_MINUTES", "15")),
         refresh_token_days=int(os.environ.get("REFRESH_TOKEN_DAYS", "30")),
     )
+
+
+@lru_cache(maxsize=1)
+def validate_responses() -> bool:
+    """Whether every answer is checked against its declared response model before it leaves
+    (api/answers.py): on under `chalice local` and in tests, where a drift from the OpenAPI document
+    must fail loudly; off on AWS, where a drift should not cost families their diary and the check
+    would only repeat, on every answer, what the tests already proved."""
+    return os.environ.get("VALIDATE_RESPONSES", "").lower() in {"1", "true", "on", "yes"}

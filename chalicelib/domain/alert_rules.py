@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -389,7 +390,7 @@ def sms_segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
-def fit_one_segment(render: Any, data: dict[str, Any], shrinkable: tuple[str, ...]) -> str:
+def fit_one_segment(render: Callable[[dict[str, Any]], str], data: dict[str, Any], shrinkable: tuple[str, ...]) -> str:
     """Render, shortening the longest free-text fields with "…" until the SMS is one segment."""
     data = dict(data)
     text = render(data)

@@ -300,7 +300,8 @@ def _lookup(school_id: str, subject_ids: Iterable[str | None] = (),
 
 
 def _school(school_id: str) -> tuple[str, str]:
-    return _lookup(school_id)[("school", school_id)]
+    school: tuple[str, str] = _lookup(school_id)[("school", school_id)]
+    return school
 
 
 def _child(school_id: str, student_id: str) -> dict[str, str]:
