@@ -130,7 +130,7 @@ def answer_model(handler: Callable[..., Any]) -> type[BaseModel] | None:
 
 
 def schema(name: str) -> Any:
-    """A request/response model by name (imports pydantic on first use)."""
+    """A model by name, as request models are declared (imports pydantic on first use)."""
     return getattr(import_module(SCHEMAS_MODULE), name)
 
 
