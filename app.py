@@ -1,6 +1,6 @@
 """Электронный дневник: wires the Blueprints; everything else lives in chalicelib/."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.api import accounts, diary, family, operator, school_admin, school_life, school_system, service, teacher
 from chalicelib.api import alerts as alert_routes

@@ -145,3 +145,12 @@ def sms_sender_id() -> str:
 def upload_bucket_name() -> str:
     """The S3 bucket school systems upload files to."""
     return names().upload_bucket
+
+
+@lru_cache(maxsize=1)
+def validate_responses() -> bool:
+    """Whether every answer is checked against its declared response model before it leaves
+    (api/answers.py): on under `chalice local` and in tests, where a drift from the OpenAPI document
+    must fail loudly; off on AWS, where a drift should not cost families their diary and the check
+    would only repeat, on every answer, what the tests already proved."""
+    return os.environ.get("VALIDATE_RESPONSES", "").lower() in {"1", "true", "on", "yes"}

@@ -17,6 +17,7 @@ And how many SMS parts a text costs, and how to shorten one to fit a single part
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -69,7 +70,7 @@ def sms_segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
-def fit_one_segment(render: Any, data: dict[str, Any], shrinkable: tuple[str, ...]) -> str:
+def fit_one_segment(render: Callable[[dict[str, Any]], str], data: dict[str, Any], shrinkable: tuple[str, ...]) -> str:
     """Render, shortening the longest free-text fields with "…" until the SMS is one segment."""
     data = dict(data)
     text = render(data)

@@ -34,6 +34,7 @@ os.environ.update({
     "UPLOAD_BUCKET": "ediary-test-uploads",
     "SIGNING_SECRET": "test-signing-secret-that-is-long-enough-0123456789",
     "STAGE": "test",
+    "VALIDATE_RESPONSES": "1",  # every answer is checked against its model (chalicelib/api/answers.py)
     "AUDIT_LOG_FILE": services.audit_log_file("test"),
 })
 

@@ -4,30 +4,33 @@ and a school's news (published by its administrator, fanned out from the alerts 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib import i18n
 from chalicelib.api.access import ACCOUNT, PUBLIC, SCHOOL_ADMIN
-from chalicelib.api.routing import Request, endpoint
+from chalicelib.api.routing import Answer, Request, endpoint
 from chalicelib.domain import alerts
 from chalicelib.errors import DiaryError
+
+if TYPE_CHECKING:
+    from chalicelib.api.schemas import AlertPreferencesOut, NewsOut
 
 bp = Blueprint(__name__)
 UNSUBSCRIBE_POSTS = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
 
 
-@endpoint(bp, "GET", "/children/{student_id}/alert-preferences", allow=ACCOUNT, response="AlertPreferencesOut",
+@endpoint(bp, "GET", "/children/{student_id}/alert-preferences", allow=ACCOUNT,
           errors=(401, 403, 404), summary="How I hear about this child (email for everything until changed)")
-def get_alert_preferences(req: Request) -> Any:
+def get_alert_preferences(req: Request) -> Answer[AlertPreferencesOut]:
     return alerts.preferences_of(req.account_id, req.path["student_id"])
 
 
 @endpoint(bp, "PUT", "/children/{student_id}/alert-preferences", allow=ACCOUNT, body="AlertPreferencesUpdate",
-          response="AlertPreferencesOut", errors=(400, 401, 403, 404, 422),
+          errors=(400, 401, 403, 404, 422),
           summary="Choose channels per kind, quiet hours, digest, thresholds (viewers: email, within scope)")
-def put_alert_preferences(req: Request) -> Any:
+def put_alert_preferences(req: Request) -> Answer[AlertPreferencesOut]:
     change = {name: getattr(req.body, name) for name in req.body.model_fields_set}
     if change.get("quiet_hours") is not None:
         change["quiet_hours"] = change["quiet_hours"].model_dump()
@@ -65,14 +68,14 @@ def _unsubscribe_page(req: Request, act: Callable[[str], dict[str, Any]], state:
                 already=view["channel"] == "none")
 
 
-@endpoint(bp, "POST", "/schools/{school_id}/news", allow=SCHOOL_ADMIN, body="NewsCreate", response="NewsOut",
+@endpoint(bp, "POST", "/schools/{school_id}/news", allow=SCHOOL_ADMIN, body="NewsCreate",
           status=201, errors=(401, 403, 404, 422), summary="Publish news to the whole school or some classes")
-def publish_news(req: Request) -> Any:
+def publish_news(req: Request) -> Answer[NewsOut]:
     b = req.body
     return alerts.publish_news(req.path["school_id"], req.account_id, b.title, b.body, b.class_ids)
 
 
-@endpoint(bp, "GET", "/schools/{school_id}/news/{news_id}", allow=SCHOOL_ADMIN, response="NewsOut",
+@endpoint(bp, "GET", "/schools/{school_id}/news/{news_id}", allow=SCHOOL_ADMIN,
           errors=(401, 403, 404), summary="News and how many families it reached")
-def get_news(req: Request) -> Any:
+def get_news(req: Request) -> Answer[NewsOut]:
     return alerts.get_news(req.path["school_id"], req.path["news_id"])

@@ -1,5 +1,5 @@
 """Models of the diary pages, the teacher's journal page, events, meetings and the calendar feed
-(re-exported by schemas.py, where endpoints find models by name)."""
+(re-exported by schemas.py, where endpoints find models by name; both build on fields.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from chalicelib.api.schemas import Clock, Day, Id, MultiLine, SingleLine, Strict, Title, span_end
+from chalicelib.api.fields import Clock, Day, Id, MultiLine, SingleLine, Strict, Title, span_end
 
 
 class WeekQuery(Strict):

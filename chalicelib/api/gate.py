@@ -7,8 +7,7 @@ every other error (API Gateway's own 401 has no machine code). No data is read h
 
 from __future__ import annotations
 
-from chalice import AuthResponse, Blueprint
-from chalice.app import AuthRequest
+from chalice.app import AuthRequest, AuthResponse, Blueprint
 
 from chalicelib.errors import AuthenticationError
 

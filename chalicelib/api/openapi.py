@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api import input_bounds
 from chalicelib.api.routing import ENDPOINTS, Endpoint, schema
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 ERROR_TEXT = {
     400: "Bad request (wrong cursor, wrong code...)",
@@ -27,9 +30,11 @@ def document() -> dict[str, Any]:
     """Build the document once per container."""
     from pydantic.json_schema import models_json_schema
 
-    names = sorted({n for e in ENDPOINTS for n in (e.body, e.query, e.response) if n} | {"ErrorOut"})
+    requests = {schema(n) for e in ENDPOINTS for n in (e.body, e.query) if n}
+    answers = {model for e in ENDPOINTS if (model := e.response) is not None} | {schema("ErrorOut")}
     _, defs = models_json_schema(
-        [(schema(n), "serialization" if n.endswith("Out") or "Page" in n else "validation") for n in names],
+        [(m, "validation") for m in sorted(requests, key=_name)]
+        + [(m, "serialization") for m in sorted(answers, key=_name)],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, dict[str, Any]] = {}
@@ -49,6 +54,10 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
+
+
+def _name(model: type[BaseModel]) -> str:
+    return model.__name__
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -91,7 +100,7 @@ def _parameters(spec: Endpoint) -> list[dict[str, Any]]:
 def _responses(spec: Endpoint) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Success"}
     if spec.response:
-        ok["content"] = {"application/json": {"schema": _ref(spec.response)}}
+        ok["content"] = {"application/json": {"schema": _ref(spec.response.__name__)}}
     elif spec.media_type != "application/json":
         ok["content"] = {spec.media_type: {"schema": {"type": "string"}}}
     elif spec.status != 204:

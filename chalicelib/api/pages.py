@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
 PAGES = Path(__file__).resolve().parent.parent / "templates" / "pages"
 LANGUAGES = ("ru", "en")

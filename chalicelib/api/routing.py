@@ -2,7 +2,10 @@
 
 The declarations are kept in ENDPOINTS so the OpenAPI document and the authorization
 test are built from the same source as the routes themselves. Request models are named,
-not imported, so pydantic loads on the first request rather than at cold start.
+not imported, so pydantic loads on the first request rather than at cold start. The response
+model is the handler's return annotation, `-> Answer[WeekOut]`: a class that mypy checks, imported
+only for the type checker and read back on first use (chalicelib.api.answers validates answers
+against it where VALIDATE_RESPONSES is on).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, get_args, get_type_hints
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
-from chalicelib import i18n
+from chalicelib import i18n, settings
 from chalicelib.api import input_bounds
 from chalicelib.api.access import Access
 from chalicelib.api.gate import access_token
@@ -25,6 +28,8 @@ from chalicelib.domain.tokens import Caller, child_hints, token_kind
 from chalicelib.errors import AuthenticationError, DiaryError, ForbiddenError, ValidationFailedError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from chalicelib.dal.store import PageCursor
 
 log = logging.getLogger(__name__)
@@ -43,11 +48,16 @@ class Endpoint:
     tag: str
     body: str | None = None
     query: str | None = None
-    response: str | None = None
     status: int = 200
     errors: tuple[int, ...] = ()
     same_body_on: tuple[int, ...] = ()  # other statuses answered with the response model
     media_type: str = "application/json"  # of the success body; another one is built by its handler
+    handler: Callable[[Request], Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        """The response model the handler declares by its return annotation (None: no JSON body)."""
+        return None if self.handler is None else answer_model(self.handler)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -98,8 +108,29 @@ class Reply:
     headers: dict[str, str | list[str]] = field(default_factory=dict)
 
 
+M = TypeVar("M")
+
+# What a handler answers: its response model, the model's plain form (what a domain function returns),
+# or a Reply carrying either with another status or headers. `-> Answer[WeekOut]` declares WeekOut.
+Answer: TypeAlias = M | Reply | dict[str, Any]
+
+
+@functools.cache
+def answer_model(handler: Callable[..., Any]) -> type[BaseModel] | None:
+    """The response model in a handler's return annotation. The annotation is text until read here
+    (`from __future__ import annotations`): the handler module imports its models for mypy only, and
+    they are looked up among the models of schemas.py, which holds every one."""
+    from pydantic import BaseModel
+
+    declared = get_type_hints(handler, localns=vars(import_module(SCHEMAS_MODULE))).get("return")
+    for option in get_args(declared) or (declared,):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return option
+    return None
+
+
 def schema(name: str) -> Any:
-    """A request/response model by name (imports pydantic on first use)."""
+    """A model by name, as request models are declared (imports pydantic on first use)."""
     return getattr(import_module(SCHEMAS_MODULE), name)
 
 
@@ -112,19 +143,20 @@ def endpoint(
     summary: str,
     body: str | None = None,
     query: str | None = None,
-    response: str | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
     same_body_on: tuple[int, ...] = (),
     media_type: str = "application/json",
     content_types: tuple[str, ...] = (),  # of request bodies the route accepts, when not JSON
 ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
-    """Register a route on `bp` with its access rule and models."""
-    spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, response, status, errors, same_body_on,
-                    media_type)
-    ENDPOINTS.append(spec)
+    """Register a route on `bp` with its access rule and models (the response model is the handler's
+    return annotation: `-> Answer[WeekOut]`)."""
 
     def decorator(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        spec = Endpoint(method, path, allow, summary, bp._import_name, body, query, status, errors, same_body_on,
+                        media_type, handler)
+        ENDPOINTS.append(spec)
+
         @functools.wraps(handler)
         def view(**path_params: str) -> Response:
             return _serve(bp, spec, handler, path_params)
@@ -161,12 +193,12 @@ def _serve(bp: Blueprint, spec: Endpoint, handler: Callable[[Request], Any], pat
             route=f"{spec.method} {spec.path}",
         )
         result = handler(request)
+        return _reply(spec, result)
     except DiaryError as error:
         return error_response(error, lang)
     except Exception:  # the last line of defence: log it, answer JSON, never leak a trace
         log.exception("unhandled error in %s %s", spec.method, spec.path)
         return error_response(DiaryError(code="internal_error"), lang, status=500)
-    return _reply(spec, result)
 
 
 def _authorize(spec: Endpoint, context: dict[str, Any], path: dict[str, str]) -> Caller:
@@ -237,8 +269,14 @@ def _reply(spec: Endpoint, result: Any) -> Response:
         return result
     reply = result if isinstance(result, Reply) else Reply(result, spec.status)
     if reply.status == 204:
-        return Response(body="", status_code=204, headers=dict(reply.headers))
-    return json_response(_plain(reply.body), reply.status, reply.headers)
+        response = Response(body="", status_code=204, headers=dict(reply.headers))
+    else:
+        response = json_response(_plain(reply.body), reply.status, reply.headers)
+    if settings.validate_responses():  # the answer as sent, against the document (api/answers.py)
+        from chalicelib.api.answers import check_answer
+
+        check_answer(spec, reply.status, response.body)
+    return response
 
 
 def _plain(body: Any) -> Any:

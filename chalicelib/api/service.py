@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib.api.access import PUBLIC
-from chalicelib.api.routing import Reply, Request, endpoint
+from chalicelib.api.routing import Answer, Reply, Request, endpoint
+
+if TYPE_CHECKING:
+    from chalicelib.api.schemas import HealthOut
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "GET", "/health", allow=PUBLIC, response="HealthOut", same_body_on=(503,),
+@endpoint(bp, "GET", "/health", allow=PUBLIC, same_body_on=(503,),
           summary="State of the database and the queues (503 when one is down)")
-def health(req: Request) -> Any:
+def health(req: Request) -> Answer[HealthOut]:
     from chalicelib.domain.health import check
 
     checks = check()

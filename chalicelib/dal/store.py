@@ -179,7 +179,8 @@ class Reading:
     @property
     def last_evaluated_key(self) -> dict[str, Any] | None:
         """Where the page ended (None at the end), as PynamoDB's iterator says."""
-        return self._results.last_evaluated_key
+        key: dict[str, Any] | None = self._results.last_evaluated_key  # untyped in PynamoDB
+        return key
 
 
 _END = object()

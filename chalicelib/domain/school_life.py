@@ -12,8 +12,8 @@ from typing import Any
 
 from chalicelib.dal import school_life as store
 from chalicelib.dal import schools as school_store
-from chalicelib.domain.accounts import new_id
 from chalicelib.domain.diary import Context
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import DiaryError, ForbiddenError, NotFoundError
 from chalicelib.records.journal import ParentMeeting, SchoolEvent

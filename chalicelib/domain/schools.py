@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import schools as store
 from chalicelib.domain import applications, search_words
-from chalicelib.domain.accounts import new_id
 from chalicelib.domain.identifiers import new_school_key
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, DiaryError, NotFoundError
 from chalicelib.records.paging import Page, PageCursor

@@ -7,7 +7,7 @@ import json
 import logging
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice.app import Blueprint, Rate
 
 from chalicelib import settings
 from chalicelib.events.aggregates import stream_arn

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 audit = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib import settings
 from chalicelib.events.batch import PermanentError, process_batch

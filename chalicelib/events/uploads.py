@@ -7,7 +7,7 @@ import logging
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib import aws, settings
 from chalicelib.events.batch import PermanentError, process_batch

@@ -8,13 +8,13 @@ from typing import Any
 
 from chalicelib.dal import alerts as store
 from chalicelib.dal import schools as school_store
-from chalicelib.domain.accounts import new_id
 from chalicelib.domain.alert_rules import AlertEvent, effective, slot_of, sms_due
 from chalicelib.domain.alerts.delivery import dead_letter
 from chalicelib.domain.alerts.expansion import recipients
 from chalicelib.domain.alerts.jobs import NewsEmailJob, NewsSmsJob
 from chalicelib.domain.alerts.names import school
 from chalicelib.domain.alerts.preferences import unsubscribe_link
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.send_once import send_once
 from chalicelib.errors import NotFoundError
 from chalicelib.mail.failures import PermanentSendError
