@@ -92,8 +92,9 @@ def test_every_line_of_a_digest_opens_its_page(client, cabinet):
     from chalicelib.domain.alerts import handle
 
     to = unique_email()
-    entries = [{"key": f"alert:{uuid.uuid4().hex}", "kind": kind, "account_id": "acc_parent", "student_id": "stu_1",
-                "data": data}
+    # each entry is the email alert that was held for the evening, as the alerts queue carried it
+    entries = [{"type": "deliver", "key": f"alert:{uuid.uuid4().hex}", "kind": kind, "channel": "email",
+                "account_id": "acc_parent", "student_id": "stu_1", "language": "en", "to": to, "data": data}
                for kind, data in (("new_grade", GRADE), ("message", {**GRADE, "subject": "", "thread_id": "thr_2"}))]
     handle({"type": "digest", "key": f"digest:{uuid.uuid4().hex}", "account_id": "acc_parent", "to": to,
                     "language": "en", "entries": entries})
