@@ -123,14 +123,14 @@ class Worker:
 def register(school: School, name: str) -> str:
     """A school with the generated teachers registered (verified accounts with the teacher role)."""
     from chalicelib.dal import accounts as account_store
-    from chalicelib.dal.models import Account
     from chalicelib.domain import schools
+    from chalicelib.records.accounts import AccountRecord
 
     school_id = str(schools.register_school(name, None, "Europe/Moscow")["school_id"])
     for email, full_name in school.teachers:
         if account_store.find_account_id(email) is None:
-            account = Account(account_id=uuid.uuid4().hex, email=email, name=full_name,
-                              password_hash="bench: no login", verified=True)
+            account = AccountRecord(account_id=uuid.uuid4().hex, email=email, name=full_name,
+                                    password_hash="bench: no login", verified=True)
             account_store.save_registration(account, None, replacing_id=None)
         schools.grant_staff(school_id, "teacher", email)
     return school_id

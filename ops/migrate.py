@@ -61,6 +61,7 @@ def _items_of(*kinds: str) -> Iterator[Any]:
 def index_for_search() -> int:
     """Give schools and applications stored before the searches their search fields (issue 17):
     a school its directory keys, an application its applicant as the account is now."""
+    from chalicelib.dal import applications as application_store
     from chalicelib.dal import schools as school_store
     from chalicelib.dal.models import Application, School
     from chalicelib.domain import applications, schools
@@ -71,7 +72,7 @@ def index_for_search() -> int:
             schools.reindex(school_store.school_record(item))
             done += 1
         elif isinstance(item, Application) and item.search_text is None:
-            applications.keep_applicant(item)
+            applications.keep_applicant(application_store.application_of(item))
             done += 1
     return done
 

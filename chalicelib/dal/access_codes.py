@@ -11,10 +11,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.dal.children import audit_entry
 from chalicelib.dal.keys import account_holder as account_holder  # its old home
 from chalicelib.dal.keys import address_holder as address_holder
-from chalicelib.dal.keys import code_sk, holder_pk, link_key
+from chalicelib.dal.keys import application_key, code_sk, holder_pk, link_key
 from chalicelib.dal.models import AccessCode, Application, Guardianship, Invitation
 from chalicelib.dal.store import connection, now_iso, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records.applications import ApplicationRecord
 from chalicelib.records.family import HeldCode
 
 Attempt = Literal["counted", "spent", "gone"]
@@ -49,7 +50,7 @@ def _generation_is(model: type[Application] | type[Invitation], generation: int)
     return attribute.does_not_exist() | (attribute == generation) if generation == 0 else attribute == generation
 
 
-def renew_application_code(application: Application, code: AccessCode, actor_id: str, *,
+def renew_application_code(application: ApplicationRecord, code: AccessCode, actor_id: str, *,
                            actor_name: str | None = None, actor_role: str | None = None) -> None:
     """Replace the application's code with a new one, bump its generation (the stream emails the
     new code) and audit it, together; refused once the parent is linked or another renewal won."""
@@ -59,7 +60,8 @@ def renew_application_code(application: Application, code: AccessCode, actor_id:
                         actor_name=actor_name, actor_role=actor_role)
     code.created_at = now_iso()
     with storing(conflict=ConflictError(code="code_already_used")), TransactWrite(connection=connection()) as tx:
-        tx.update(application, actions=[Application.code_generation.set(generation + 1)],
+        tx.update(Application(*application_key(application.account_id, application.application_id)),
+                  actions=[Application.code_generation.set(generation + 1)],
                   condition=(Application.state == "completed") & _generation_is(Application, generation))
         # No guardianship yet (absent, or a viewer's link, has no relation): a used code is not renewed.
         tx.condition_check(Guardianship, *link_key(student_id, application.account_id),

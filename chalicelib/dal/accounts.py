@@ -34,21 +34,41 @@ from chalicelib.dal.models import (
 )
 from chalicelib.dal.store import Reading, connection, epoch, now_iso, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records.accounts import AccountRecord
 
 VERIFICATION_TTL = timedelta(hours=24)  # a pending registration lives this long
 
 
-def save_registration(account: Account, code_hash: str | None, replacing_id: str | None) -> bool:
+def account_of(item: Account) -> AccountRecord:
+    """The record of a stored account."""
+    return AccountRecord(account_id=item.account_id, email=item.email, name=item.name,
+                         language=item.language or "ru", phone=item.phone, phone_verified=item.phone_verified,
+                         password_hash=item.password_hash, verified=bool(item.verified),
+                         email_suppressed=item.email_suppressed,
+                         session_generation=None if item.session_generation is None else int(item.session_generation),
+                         expires_at=item.expires_at)
+
+
+def account_item(account: AccountRecord) -> Account:
+    """The account's item, keyed, for an update or a transaction (its attributes as read)."""
+    return Account(*account_key(account.account_id), account_id=account.account_id, email=account.email,
+                   name=account.name, language=account.language, phone=account.phone,
+                   phone_verified=account.phone_verified, password_hash=account.password_hash,
+                   verified=account.verified, email_suppressed=account.email_suppressed,
+                   session_generation=account.session_generation)
+
+
+def save_registration(account: AccountRecord, code_hash: str | None, replacing_id: str | None) -> bool:
     """Store a registration, all or nothing: pending (with its code, expiring) unless `code_hash`
     is None (an address already trusted). `replacing_id` is the unverified account the address is
     claimed for: it is deleted with its code. False when the claim changed meanwhile."""
     pending = code_hash is not None
-    account.pk, account.sk = account_key(account.account_id)
-    account.created_at = now_iso()
+    item = account_item(account)
+    item.created_at = now_iso()
     claim = EmailClaim(*email_claim_key(account.email), account_id=account.account_id)
     if pending:
         # DynamoDB deletes expired items late (hours); readers check the time themselves.
-        account.expires_at = claim.expires_at = VERIFICATION_TTL
+        item.expires_at = claim.expires_at = VERIFICATION_TTL
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
             if replacing_id is None:
@@ -59,7 +79,7 @@ def save_registration(account: Account, code_hash: str | None, replacing_id: str
                 tx.delete(Account(*account_key(replacing_id)),
                           condition=Account.pk.does_not_exist() | (Account.verified == False))  # noqa: E712
                 tx.delete(EmailVerification(*verification_key(replacing_id)))
-            tx.save(account, condition=Account.pk.does_not_exist())
+            tx.save(item, condition=Account.pk.does_not_exist())
             if code_hash is not None:
                 tx.save(_verification(account.account_id, code_hash))
     except ConflictError:
@@ -73,11 +93,11 @@ def _verification(account_id: str, code_hash: str) -> EmailVerification:
     return item
 
 
-def get_account(account_id: str) -> Account | None:
+def get_account(account_id: str) -> AccountRecord | None:
     """An account by id."""
     with storing():
         try:
-            return Account.get(*account_key(account_id))
+            return account_of(Account.get(*account_key(account_id)))
         except Account.DoesNotExist:
             return None
 
@@ -106,14 +126,15 @@ def get_verification(account_id: str) -> EmailVerification | None:
             return None
 
 
-def complete_verification(account: Account, password_hash: str) -> bool:
+def complete_verification(account: AccountRecord, password_hash: str) -> bool:
     """The owner confirmed the address and chose the password: the account is theirs for good (no
     expiry), the code is spent. False when the registration was replaced or verified meanwhile."""
     claim = EmailClaim(*email_claim_key(account.email))
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
-            tx.update(account, actions=[Account.verified.set(True), Account.password_hash.set(password_hash),
-                                        Account.expires_at.remove()],
+            tx.update(account_item(account), actions=[Account.verified.set(True),
+                                                      Account.password_hash.set(password_hash),
+                                                      Account.expires_at.remove()],
                       condition=Account.pk.exists() & (Account.verified == False))  # noqa: E712
             tx.update(claim, actions=[EmailClaim.expires_at.remove()],
                       condition=EmailClaim.account_id == account.account_id)
@@ -174,7 +195,7 @@ def fresh_code_guesses(email: str, window: int, ends: int) -> None:
             actions=[CodeGuesses.since_code.set(0), CodeGuesses.expires_at.set(_window_ttl(ends))])
 
 
-def update_profile(account: Account, changes: dict[str, str | None]) -> None:
+def update_profile(account: AccountRecord, changes: dict[str, str | None]) -> None:
     """Change name, phone or language."""
     fields = {"name": Account.name, "phone": Account.phone, "language": Account.language}
     actions: list[Action] = [
@@ -184,7 +205,7 @@ def update_profile(account: Account, changes: dict[str, str | None]) -> None:
     ]
     if actions:
         with storing():
-            account.update(actions=actions)
+            account_item(account).update(actions=actions)
 
 
 # --- roles ----------------------------------------------------------------------------
@@ -198,7 +219,7 @@ def roles_of(account_id: str) -> list[RoleGrant]:
 
 
 
-def grant_role(account: Account, role: str, school_id: str | None) -> RoleGrant:
+def grant_role(account: AccountRecord, role: str, school_id: str | None) -> RoleGrant:
     """Give the account a role (operator city-wide; admin/teacher at a school)."""
     grant = RoleGrant(
         account_pk(account.account_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 from pynamodb.expressions.update import Action
@@ -24,34 +25,56 @@ from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, App
 from chalicelib.dal.search import READ_SIZE, FilteredPage, word_prefixes
 from chalicelib.dal.store import PageCursor, Reading, connection, decode_cursor, get_many, now_iso, page, storing
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
+from chalicelib.records.applications import ApplicationRecord
+
+FIELDS = tuple(f.name for f in fields(ApplicationRecord))
 
 
-def _claim(application: Application) -> ApplicationClaim:
+def application_of(item: Application) -> ApplicationRecord:
+    """The record of a stored application."""
+    values = {name: getattr(item, name) for name in FIELDS}
+    if values["code_generation"] is not None:
+        values["code_generation"] = int(values["code_generation"])
+    return ApplicationRecord(**values)
+
+
+def _item(application: ApplicationRecord) -> Application:
+    """The application's item, keyed, with its attributes as the record holds them."""
+    return Application(*application_key(application.account_id, application.application_id),
+                       **{name: getattr(application, name) for name in FIELDS})
+
+
+def _refill(application: ApplicationRecord, item: Application) -> None:
+    # The record as stored now, in place: the caller goes on with the object it holds.
+    for name, value in vars(application_of(item)).items():
+        setattr(application, name, value)
+
+
+def _claim(application: ApplicationRecord) -> ApplicationClaim:
     return ApplicationClaim(*applying_key(application.account_id, application.school_id, application.roster_key),
                             application_id=application.application_id)
 
 
-def _index(state: str, application: Application) -> tuple[str, str]:
+def _index(state: str, application: ApplicationRecord) -> tuple[str, str]:
     # The school's list by state; the roster key first so waiting ones are found per child.
     return (applications_pk(application.school_id, state),
             f"{application.roster_key}#{application.application_id}")
 
 
-def create(application: Application) -> None:
+def create(application: ApplicationRecord) -> None:
     """File an application, refused while the same parent has a live one for the same child."""
-    application.pk, application.sk = application_key(application.account_id, application.application_id)
-    application.gsi1pk, application.gsi1sk = _index(application.state, application)
     application.created_at = now_iso()
+    item = _item(application)
+    item.gsi1pk, item.gsi1sk = _index(application.state, application)
     ref = ApplicationRef(*application_ref_key(application.application_id),
                          account_id=application.account_id, school_id=application.school_id)
     with storing(conflict=ConflictError(code="application_exists")), TransactWrite(connection=connection()) as tx:
         tx.save(_claim(application), condition=ApplicationClaim.pk.does_not_exist())
-        tx.save(application, condition=Application.pk.does_not_exist())
+        tx.save(item, condition=Application.pk.does_not_exist())
         tx.save(ref)
 
 
-def get(account_id: str, application_id: str) -> Application | None:
-    """One of a parent's applications."""
+def _stored(account_id: str, application_id: str) -> Application | None:
     with storing():
         try:
             return Application.get(*application_key(account_id, application_id))
@@ -59,14 +82,26 @@ def get(account_id: str, application_id: str) -> Application | None:
             return None
 
 
-def get_by_id(application_id: str) -> Application | None:
-    """An application by id alone (school administrators, the queue handler)."""
+def get(account_id: str, application_id: str) -> ApplicationRecord | None:
+    """One of a parent's applications."""
+    item = _stored(account_id, application_id)
+    return None if item is None else application_of(item)
+
+
+def stored_by_id(application_id: str) -> Application | None:
+    """The stored item of an application by id (ops and tests that read or rewrite raw items)."""
     with storing():
         try:
             ref = ApplicationRef.get(*application_ref_key(application_id))
         except ApplicationRef.DoesNotExist:
             return None
-    return get(ref.account_id, application_id)
+    return _stored(ref.account_id, application_id)
+
+
+def get_by_id(application_id: str) -> ApplicationRecord | None:
+    """An application by id alone (school administrators, the queue handler)."""
+    item = stored_by_id(application_id)
+    return None if item is None else application_of(item)
 
 
 def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
@@ -76,15 +111,18 @@ def of_parent(account_id: str, limit: int, start: dict[str, Any] | None) -> Any:
                                          limit=limit, last_evaluated_key=start))
 
 
-def of_parent_page(account_id: str, limit: int, cursor: PageCursor | None) -> tuple[list[Application], str | None]:
+def of_parent_page(account_id: str, limit: int,
+                   cursor: PageCursor | None) -> tuple[list[ApplicationRecord], str | None]:
     """A page of a parent's applications and the cursor after it."""
-    return page(of_parent(account_id, limit, decode_cursor(cursor)), cursor)
+    items, next_cursor = page(of_parent(account_id, limit, decode_cursor(cursor)), cursor)
+    return [application_of(item) for item in items], next_cursor
 
 
 def of_school_page(school_id: str, state: str, limit: int, cursor: PageCursor | None,
-                   words: list[str] | None = None) -> tuple[list[Application], str | None]:
+                   words: list[str] | None = None) -> tuple[list[ApplicationRecord], str | None]:
     """A page of a school's applications in one state (see `of_school`) and the cursor after it."""
-    return page(of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
+    items, next_cursor = page(of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
+    return [application_of(item) for item in items], next_cursor
 
 
 def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None,
@@ -100,20 +138,20 @@ def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | No
     return FilteredPage(results, Application, limit)
 
 
-def save_applicant(application: Application) -> None:
+def save_applicant(application: ApplicationRecord) -> None:
     """Store the applicant's details and the search text an application was filed without."""
-    fields = (Application.applicant_name, Application.applicant_email, Application.applicant_phone,
+    applicant = (Application.applicant_name, Application.applicant_email, Application.applicant_phone,
               Application.applicant_phone_verified, Application.search_text)
-    actions: list[Action] = [f.set(v) for f in fields if (v := getattr(application, f.attr_name)) is not None]
+    actions: list[Action] = [f.set(v) for f in applicant if (v := getattr(application, f.attr_name)) is not None]
     with storing():
-        application.update(actions=actions, condition=Application.pk.exists())
+        _item(application).update(actions=actions, condition=Application.pk.exists())
 
 
 APPLICANT_FIELDS = ("account_id", "name", "email", "phone", "phone_verified")
 STUDENT_FIELDS = ("student_id", "class_id", "last_name", "first_name", "middle_name", "birth_date")
 
 
-def details_of(applications: list[Application]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def details_of(applications: list[ApplicationRecord]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """For a page of applications, in one BatchGetItem: the accounts of applicants filed before
     applications kept their applicant's details, and the students matched on the roster; each as
     plain values by id, only the fields the school's list shows (never a password hash)."""
@@ -136,12 +174,12 @@ def details_of(applications: list[Application]) -> tuple[dict[str, dict[str, Any
     return accounts, students
 
 
-def waiting_for(school_id: str, roster_key: str) -> list[Application]:
+def waiting_for(school_id: str, roster_key: str) -> list[ApplicationRecord]:
     """Applications waiting for this child to appear on the school's roster."""
     with storing():
         items = Application.gsi1.query(applications_pk(school_id, "awaiting_school_data"),
                                        Application.gsi1sk.startswith(f"{roster_key}#"))
-        return [item for item in items if isinstance(item, Application)]
+        return [application_of(item) for item in items if isinstance(item, Application)]
 
 
 # What a state change may write beside the state: who checked or decided, when, and why not.
@@ -150,7 +188,7 @@ DECISION_FIELDS = {"checked_by": Application.checked_by, "checked_at": Applicati
                    "reject_reason": Application.reject_reason}
 
 
-def transition(application: Application, from_states: tuple[str, ...], to_state: str,
+def transition(application: ApplicationRecord, from_states: tuple[str, ...], to_state: str,
                changes: dict[str, str] | None = None, refused: DiaryError | None = None,
                release_claim: bool = False, only_if_checked: bool = False) -> None:
     """Move an application between states only from the expected ones (races and replays lose),
@@ -164,19 +202,22 @@ def transition(application: Application, from_states: tuple[str, ...], to_state:
     if only_if_checked:
         condition &= Application.checked_at.exists()
     conflict = refused or ConflictError(code="application_state")
+    item = _item(application)
     with storing(conflict=conflict), TransactWrite(connection=connection()) as tx:
-        tx.update(application, actions=actions, condition=condition)
+        tx.update(item, actions=actions, condition=condition)
         if release_claim:
             tx.delete(_claim(application))
-    application.refresh(consistent_read=True)
+    with storing():
+        item.refresh(consistent_read=True)
+    _refill(application, item)
 
 
-def complete_with_code(application: Application, student_id: str, code: AccessCode) -> bool:
+def complete_with_code(application: ApplicationRecord, student_id: str, code: AccessCode) -> bool:
     """Mark the application done and store its access code together; False if already done."""
     gsi1pk, gsi1sk = _index("completed", application)
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
-            tx.update(application, actions=[
+            tx.update(_item(application), actions=[
                 Application.state.set("completed"), Application.gsi1pk.set(gsi1pk),
                 Application.gsi1sk.set(gsi1sk), Application.student_id.set(student_id),
             ], condition=Application.state.is_in("approved", "awaiting_school_data"))

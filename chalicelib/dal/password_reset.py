@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.accounts import account_item
 from chalicelib.dal.keys import password_reset_key, throttle_key
 from chalicelib.dal.models import Account, PasswordReset, Throttle
 from chalicelib.dal.store import connection, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records.accounts import AccountRecord
 
 
 def save_code(account_id: str, code_hash: str, valid_until: int) -> None:
@@ -29,14 +31,15 @@ def get_code(account_id: str) -> PasswordReset | None:
             return None
 
 
-def complete(account: Account, code_hash: str, password_hash: str, lockout_key: tuple[str, str]) -> bool:
+def complete(account: AccountRecord, code_hash: str, password_hash: str, lockout_key: tuple[str, str]) -> bool:
     """All or nothing: the new password, a new session generation (every earlier login ends), the
     code spent and the account's failed-login lockout (`lockout_key`: scope, key) forgotten. False
     when the code was replaced or spent meanwhile, or the account is no longer a verified one."""
     scope, key = lockout_key
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
-            tx.update(account, actions=[Account.password_hash.set(password_hash), Account.session_generation.add(1)],
+            tx.update(account_item(account),
+                      actions=[Account.password_hash.set(password_hash), Account.session_generation.add(1)],
                       condition=Account.pk.exists() & (Account.verified == True))  # noqa: E712
             tx.delete(PasswordReset(*password_reset_key(account.account_id)),
                       condition=PasswordReset.code_hash == code_hash)

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.dal.accounts import account_item
 from chalicelib.dal.keys import account_key, phone_code_key
 from chalicelib.dal.models import Account, PhoneVerification
 from chalicelib.dal.store import connection, storing
 from chalicelib.errors import ConflictError
+from chalicelib.records.accounts import AccountRecord
 
 KEEP_CODE = timedelta(days=1)  # TTL only tidies up: validity is `valid_until`, checked on every use
 
@@ -21,17 +23,17 @@ def _code(account_id: str, phone: str, code_hash: str, valid_until: int) -> Phon
     return item
 
 
-def set_phone(account: Account, phone: str, code_hash: str, valid_until: int) -> None:
+def set_phone(account: AccountRecord, phone: str, code_hash: str, valid_until: int) -> None:
     """A new number, unconfirmed, and the code texted to it, all or nothing."""
     with storing(), TransactWrite(connection=connection()) as tx:
-        tx.update(account, actions=[Account.phone.set(phone), Account.phone_verified.remove()])
+        tx.update(account_item(account), actions=[Account.phone.set(phone), Account.phone_verified.remove()])
         tx.save(_code(account.account_id, phone, code_hash, valid_until))
 
 
-def clear_phone(account: Account) -> None:
+def clear_phone(account: AccountRecord) -> None:
     """No number: nothing to confirm either."""
     with storing(), TransactWrite(connection=connection()) as tx:
-        tx.update(account, actions=[Account.phone.remove(), Account.phone_verified.remove()])
+        tx.update(account_item(account), actions=[Account.phone.remove(), Account.phone_verified.remove()])
         tx.delete(PhoneVerification(*phone_code_key(account.account_id)))
 
 
@@ -64,11 +66,12 @@ def count_attempt(item: PhoneVerification, limit: int) -> bool:
     return True
 
 
-def confirm(account: Account, item: PhoneVerification) -> bool:
+def confirm(account: AccountRecord, item: PhoneVerification) -> bool:
     """The number is the owner's; the code is spent. False when the number changed meanwhile."""
     try:
         with storing(conflict=ConflictError(code="code_invalid")), TransactWrite(connection=connection()) as tx:
-            tx.update(account, actions=[Account.phone_verified.set(True)], condition=Account.phone == item.phone)
+            tx.update(account_item(account), actions=[Account.phone_verified.set(True)],
+                      condition=Account.phone == item.phone)
             tx.delete(item, condition=PhoneVerification.code_hash == item.code_hash)
     except ConflictError:
         return False

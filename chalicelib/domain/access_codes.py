@@ -19,11 +19,12 @@ from chalicelib.dal import access_codes as store
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as application_store
 from chalicelib.dal import children as child_store
-from chalicelib.dal.models import AccessCode, Application, Invitation
+from chalicelib.dal.models import AccessCode, Invitation
 from chalicelib.domain import quotas, secrets
 from chalicelib.domain.applications import CODE_VALID_DAYS
 from chalicelib.domain.children import INVITATION_VALID_DAYS, MAX_CODE_ATTEMPTS, require_guardian
 from chalicelib.errors import AuthenticationError, ConflictError, NotFoundError
+from chalicelib.records.applications import ApplicationRecord
 
 CODE_PURPOSE = "access-code"  # the hash purpose every access code shares (domain/children.py)
 
@@ -75,7 +76,7 @@ def renew_by_school(school_id: str, application_id: str, admin_id: str) -> dict[
     return _renew_application(application, _Actor(admin_id, "administrator"))
 
 
-def _renew_application(application: Application, actor: _Actor) -> dict[str, Any]:
+def _renew_application(application: ApplicationRecord, actor: _Actor) -> dict[str, Any]:
     if application.state != "completed" or not application.student_id:
         raise ConflictError(code="application_not_completed")  # no code was ever issued
     link = child_store.access_of(application.student_id, application.account_id)

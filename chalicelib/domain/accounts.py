@@ -10,12 +10,12 @@ from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import outbox
-from chalicelib.dal.models import Account
 from chalicelib.domain import phones, secrets, throttle
 from chalicelib.domain.children import hints_of
 from chalicelib.domain.ids import new_id  # also read as accounts.new_id by older callers
 from chalicelib.domain.tokens import issue_access_token, role_claim
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, ForbiddenError, TooManyAttemptsError
+from chalicelib.records.accounts import AccountRecord
 from chalicelib.settings import get_settings
 
 MAX_CODE_ATTEMPTS = 5
@@ -94,19 +94,19 @@ def register(email: str, name: str, language: str, request_id: str) -> None:
             _tell_owner(current, request_id)
             return
         code = secrets.new_code()
-        account = Account(account_id=new_id(), email=email, name=name, phone=None, language=language,
-                          password_hash=None, verified=False)
+        account = AccountRecord(account_id=new_id(), email=email, name=name, phone=None, language=language,
+                                password_hash=None, verified=False)
         if store.save_registration(account, secrets.digest(code, CODE_PURPOSE), replacing_id=claimed_id):
             _send_code(account, code)
             return
 
 
-def _claimed(email: str) -> tuple[str | None, Account | None]:
+def _claimed(email: str) -> tuple[str | None, AccountRecord | None]:
     account_id = store.find_account_id(email)
     return account_id, store.get_account(account_id) if account_id else None
 
 
-def _pending(account: Account | None, now: int) -> Account | None:
+def _pending(account: AccountRecord | None, now: int) -> AccountRecord | None:
     """The account if it is an unverified registration still alive (expired ones may linger:
     DynamoDB deletes them hours late; one without an expiry predates expiry and is dead too)."""
     if account is None or account.verified or account.expires_at is None:
@@ -114,7 +114,7 @@ def _pending(account: Account | None, now: int) -> Account | None:
     return account if account.expires_at.timestamp() > now else None
 
 
-def _tell_owner(account: Account, request_id: str) -> None:
+def _tell_owner(account: AccountRecord, request_id: str) -> None:
     window, ends = throttle.REGISTRATION_NOTICE.window(epoch())
     quota = throttle.REGISTRATION_NOTICE
     if not store.take_quota(quota.scope, account.email, quota.limit, window, ends):
@@ -123,7 +123,7 @@ def _tell_owner(account: Account, request_id: str) -> None:
                       data={"name": account.name}, dedupe_key=f"registration-attempt:{request_id}")
 
 
-def _send_code(account: Account, code: str) -> None:
+def _send_code(account: AccountRecord, code: str) -> None:
     from chalicelib.mail.links import page  # the cabinet's page that takes the code
 
     outbox.send_email(
@@ -230,7 +230,7 @@ def _tokens(account_id: str, family_id: str, secret: str) -> Tokens:
     return Tokens(access_token=access, expires_in=ttl, refresh_token=f"{family_id}.{secret}")
 
 
-def generation_of(account: Account) -> int:
+def generation_of(account: AccountRecord) -> int:
     """The account's session generation: a password reset moves it, ending every earlier login."""
     return int(account.session_generation or 0)
 
@@ -316,8 +316,8 @@ def create_verified_account(email: str, password: str, name: str, language: str 
     claimed_id, current = _claimed(email)
     if current is not None and current.verified:
         return current.account_id
-    account = Account(account_id=new_id(), email=email, name=name, phone=None, language=language,
-                      password_hash=secrets.hash_password(password), verified=True)
+    account = AccountRecord(account_id=new_id(), email=email, name=name, phone=None, language=language,
+                            password_hash=secrets.hash_password(password), verified=True)
     if not store.save_registration(account, None, replacing_id=claimed_id):
         raise ConflictError(field="email", code="conflict")
     return account.account_id

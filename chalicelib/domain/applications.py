@@ -13,11 +13,12 @@ from chalicelib.dal import applications as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import keys
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import Account, Application
 from chalicelib.domain import search_words, secrets
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roster import roster_key
 from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.records.accounts import AccountRecord
+from chalicelib.records.applications import ApplicationRecord
 from chalicelib.records.paging import PageCursor
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ CODE_PURPOSE = "access-code"
 CODE_VALID_DAYS = 14
 
 
-def view(item: Application) -> dict[str, Any]:
+def view(item: ApplicationRecord) -> dict[str, Any]:
     """An application as the API shows it (to its parent and to the school)."""
     return {
         "application_id": item.application_id,
@@ -47,7 +48,7 @@ def view(item: Application) -> dict[str, Any]:
     }
 
 
-def _page(items: list[Application], next_cursor: str | None) -> dict[str, Any]:
+def _page(items: list[ApplicationRecord], next_cursor: str | None) -> dict[str, Any]:
     return {"items": [view(item) for item in items], "next_cursor": next_cursor}
 
 
@@ -57,7 +58,7 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
         raise NotFoundError(field="school_id", code="school_not_found")
     born: dt.date = data["child_birth_date"]
     applicant = account_store.get_account(account_id)
-    item = Application(
+    item = ApplicationRecord(
         application_id=new_id(), account_id=account_id, school_id=school_id,
         child_last_name=data["child_last_name"], child_first_name=data["child_first_name"],
         child_middle_name=data.get("child_middle_name"), child_birth_date=born.isoformat(),
@@ -69,7 +70,7 @@ def file(account_id: str, school_id: str, data: dict[str, Any]) -> dict[str, Any
     return view(item)
 
 
-def _note_applicant(item: Application, applicant: Account | None) -> None:
+def _note_applicant(item: ApplicationRecord, applicant: AccountRecord | None) -> None:
     # The person at the desk as they were at filing: a later rename changes nothing here.
     if applicant is not None:
         item.applicant_name, item.applicant_email = applicant.name, applicant.email
@@ -78,7 +79,7 @@ def _note_applicant(item: Application, applicant: Account | None) -> None:
     item.search_text = search_text(item)
 
 
-def keep_applicant(item: Application) -> None:
+def keep_applicant(item: ApplicationRecord) -> None:
     """An application filed before applications kept their applicant gets the account as it is
     now, and its search text (ops/migrate.py)."""
     _note_applicant(item, account_store.get_account(item.account_id))
@@ -103,20 +104,20 @@ def withdraw(account_id: str, application_id: str) -> dict[str, Any]:
 # --- the school's side ----------------------------------------------------------------
 
 
-def _of_school(school_id: str, application_id: str) -> Application:
+def _of_school(school_id: str, application_id: str) -> ApplicationRecord:
     item = store.get_by_id(application_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="application_not_found")
     return item
 
 
-def search_text(item: Application) -> str:
+def search_text(item: ApplicationRecord) -> str:
     """What the school's search matches an application by: the child's and the applicant's names."""
     return search_words.indexed(item.child_last_name, item.child_first_name, item.child_middle_name,
                                 item.applicant_name)
 
 
-def desk_view(item: Application, accounts: dict[str, dict[str, Any]],
+def desk_view(item: ApplicationRecord, accounts: dict[str, dict[str, Any]],
                 students: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """An application as the school's desk sees it: who applied, the child as typed and as matched."""
     stored = {"name": item.applicant_name, "email": item.applicant_email, "phone": item.applicant_phone,

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from chalicelib import clock
 from chalicelib.dal import diary as store
 from chalicelib.domain.children import ChildAccess, grades_seen, may_see, open_child, open_child_reading
+from chalicelib.domain.grade_math import average, projected  # the diary's old names still answer
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
 from chalicelib.records.family import ChildContext, Entry, Pupil, SchoolPlace, Term, TermDates, WeekPage
@@ -50,20 +51,6 @@ def school_today(timezone: str) -> dt.date:
 def monday(day: dt.date) -> dt.date:
     """The Monday of the day's week."""
     return day - dt.timedelta(days=day.weekday())
-
-
-def average(sum_vw: Any, sum_w: Any) -> Decimal | None:
-    """Σ(value·weight)/Σ(weight) rounded half up to 2 decimals; None without grades."""
-    if not sum_w:
-        return None
-    return (Decimal(int(sum_vw)) / Decimal(int(sum_w))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def projected(avg: Decimal | None) -> int | None:
-    """The term grade the average points to, x.5 rounding up."""
-    if avg is None:
-        return None
-    return max(1, min(5, int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
 
 
 def attendance_rate(held: int, absent: int) -> float | None:

@@ -12,7 +12,8 @@ from typing import Any
 
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal import schools as school_store
-from chalicelib.domain.diary import average, projected, school_today
+from chalicelib.domain.diary import school_today
+from chalicelib.domain.grade_math import average, projected
 from chalicelib.domain.journal import require_teacher_of
 from chalicelib.domain.schools import term_view
 from chalicelib.domain.tokens import Caller

@@ -28,14 +28,15 @@ from chalicelib.dal import children as children_store
 from chalicelib.dal import diary as diary_store
 from chalicelib.dal import messages as store
 from chalicelib.dal import schools as school_store
-from chalicelib.dal.models import Message, MessageThread, Student, ThreadInbox
 from chalicelib.domain.children import require_guardian
 from chalicelib.domain.grants import still_admin_of
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import ConflictError, DiaryError, ForbiddenError, NotFoundError, TooManyAttemptsError
 from chalicelib.records.family import FAMILY_SIDE, SCHOOL_SIDE
+from chalicelib.records.messages import InboxRecord, MessageRecord, ThreadRecord
 from chalicelib.records.paging import PageCursor
+from chalicelib.records.school import Student
 
 # Enough for a busy exchange, too few for a flood: a fixed window, so at a window's edge up to
 # twice the limit may pass in a short burst, which is acceptable for a human-paced channel.
@@ -66,13 +67,13 @@ def _is_guardian(account_id: str, student_id: str) -> bool:
     return link is not None and link.is_parent
 
 
-def _still_entitled(caller: Caller, inbox: ThreadInbox) -> bool:
+def _still_entitled(caller: Caller, inbox: InboxRecord) -> bool:
     if inbox.side == FAMILY:
         return _is_guardian(caller.account_id, inbox.student_id)
     return _speaks_for_school(caller, inbox.school_id, inbox.class_id)
 
 
-def _enter(caller: Caller, thread_id: str) -> ThreadInbox:
+def _enter(caller: Caller, thread_id: str) -> InboxRecord:
     """The caller's inbox item of the thread, if they are in it and still may be."""
     inbox = store.get_inbox(thread_id, caller.account_id)
     if inbox is None:  # not a participant: the thread is as good as absent to them
@@ -90,7 +91,7 @@ def _guardians(student: Student) -> list[str]:
 # --- views ----------------------------------------------------------------------------
 
 
-def thread_view(inbox: ThreadInbox) -> dict[str, Any]:
+def thread_view(inbox: InboxRecord) -> dict[str, Any]:
     """A thread as one participant sees it in their list."""
     return {
         "thread_id": inbox.thread_id, "school_id": inbox.school_id, "class_id": inbox.class_id,
@@ -101,17 +102,17 @@ def thread_view(inbox: ThreadInbox) -> dict[str, Any]:
     }
 
 
-def participant_view(inbox: ThreadInbox) -> dict[str, Any]:
+def participant_view(inbox: InboxRecord) -> dict[str, Any]:
     """A participant and how far they have read."""
     return {"account_id": inbox.account_id, "name": inbox.name, "side": inbox.side,
             "last_read_at": inbox.read_at}
 
 
-def message_view(message: Message, inboxes: Iterable[ThreadInbox]) -> dict[str, Any]:
+def message_view(message: MessageRecord, inboxes: Iterable[InboxRecord]) -> dict[str, Any]:
     """A message, with which of its recipients have read it."""
     recipients = set(message.recipient_account_ids or ())
     read_by = sorted(i.account_id for i in inboxes
-                     if i.account_id in recipients and i.read_up_to is not None and i.read_up_to >= message.sk)
+                     if i.account_id in recipients and i.read_up_to is not None and i.read_up_to >= message.position)
     return {
         "message_id": message.message_id, "thread_id": message.thread_id,
         "sender_account_id": message.sender_account_id, "body": message.body, "created_at": message.created_at,
@@ -123,21 +124,21 @@ def message_view(message: Message, inboxes: Iterable[ThreadInbox]) -> dict[str, 
 
 
 def _student(school_id: str, student_id: str) -> Student:
-    student = school_store.get_student(school_id, student_id)
+    student = school_store.find_student(school_id, student_id)
     if student is None:
         raise NotFoundError(code="child_not_found")
     return student
 
 
 def _start(student: Student, sender_id: str, sides: dict[str, str], subject: str | None, body: str) -> dict[str, Any]:
-    thread = MessageThread(thread_id=new_id(), school_id=student.school_id, class_id=student.class_id,
-                           student_id=student.student_id, subject=subject, started_by=sender_id,
-                           participant_ids=set(sides))
+    thread = ThreadRecord(thread_id=new_id(), school_id=student.school_id, class_id=student.class_id,
+                          student_id=student.student_id, subject=subject, started_by=sender_id,
+                          participant_ids=set(sides))
     student_name = f"{student.first_name} {student.last_name}"
     inboxes = []
     for account_id, side in sides.items():
         account = account_store.get_account(account_id)
-        inboxes.append(ThreadInbox(
+        inboxes.append(InboxRecord(
             thread_id=thread.thread_id, account_id=account_id, name=account.name if account else None, side=side,
             school_id=student.school_id, class_id=student.class_id, student_id=student.student_id,
             student_name=student_name, subject=subject, participant_ids=set(sides)))
@@ -201,20 +202,13 @@ def write_to_family(caller: Caller, school_id: str, student_id: str, subject: st
 def write_to_class(caller: Caller, school_id: str, class_id: str, subject: str | None, body: str) -> dict[str, Any]:
     """An administrator writes to every family of a class: one thread per child with linked parents.
     Each family's thread is its own transaction; counted as one message against the sender's limit."""
-    if school_store.get_class(school_id, class_id) is None:
+    if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
     families: list[tuple[Student, list[str]]] = []
-    start = None
-    while True:
-        results = school_store.students_of_class(school_id, class_id, 100, start)
-        students = list(results)
-        for student in students:
-            parents = [p for p in _guardians(student) if p != caller.account_id]
-            if parents:
-                families.append((student, parents))
-        start = results.last_evaluated_key
-        if not start:
-            break
+    for student in school_store.whole_roster(school_id, class_id):
+        parents = [p for p in _guardians(student) if p != caller.account_id]
+        if parents:
+            families.append((student, parents))
     if not families:
         raise ConflictError(code="no_parents_linked")
     _count_send(caller.account_id)
@@ -273,7 +267,7 @@ def mark_read(caller: Caller, thread_id: str) -> dict[str, Any]:
     """Everything in the thread so far is read by the caller; the senders see it."""
     inbox = _enter(caller, thread_id)
     for attempt in range(MARK_READ_ATTEMPTS):
-        if not inbox.unread and inbox.read_up_to == inbox.last_message_sk:
+        if not inbox.unread and inbox.read_up_to == inbox.last_message:
             break
         try:
             store.mark_read(inbox)

@@ -11,16 +11,16 @@ from chalicelib.clock import epoch
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import keys, outbox
 from chalicelib.dal import phones as store
-from chalicelib.dal.models import Account
 from chalicelib.domain import quotas, secrets
 from chalicelib.errors import AuthenticationError, ConflictError, DiaryError, TooManyAttemptsError
+from chalicelib.records.accounts import AccountRecord
 
 CODE_PURPOSE = "phone-verification"
 CODE_VALID_SECONDS = 15 * 60
 MAX_CODE_ATTEMPTS = 5
 
 
-def sms_allowed(account: Account | None) -> bool:
+def sms_allowed(account: AccountRecord | None) -> bool:
     """Whether SMS may go to the account's number: there is one, and its owner confirmed it."""
     return bool(account and account.phone and account.phone_verified)
 
@@ -31,12 +31,12 @@ def _charge(account_id: str, phone: str) -> None:
                  (quotas.PHONE_CODES_PER_NUMBER_DAY, keys.number_quota(phone)))
 
 
-def _text(account: Account, phone: str, code: str) -> None:
+def _text(account: AccountRecord, phone: str, code: str) -> None:
     outbox.send_sms(to=phone, template="phone_code", language=account.language or "ru", data={"code": code},
                     dedupe_key=f"phone:{account.account_id}:{secrets.digest(code, 'outbox')[:16]}")
 
 
-def change(account: Account, phone: str | None) -> None:
+def change(account: AccountRecord, phone: str | None) -> None:
     """Set, change or clear the number; a new one is unconfirmed until its texted code is typed.
     A throttled code refuses the whole change (429), so nothing is half-written."""
     if phone == account.phone:
@@ -50,7 +50,7 @@ def change(account: Account, phone: str | None) -> None:
     _text(account, phone, code)
 
 
-def _account(account_id: str) -> Account:
+def _account(account_id: str) -> AccountRecord:
     account = account_store.get_account(account_id)
     if account is None:
         raise AuthenticationError()

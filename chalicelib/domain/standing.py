@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chalicelib import i18n
-from chalicelib.domain.diary import average, projected
+from chalicelib.domain.grade_math import average, projected
 
 MIN_GROUP_SIZE = 5
 MIN_BUCKET_SIZE = 3

@@ -87,7 +87,7 @@ def test_a_rejection_is_an_alert_from_the_stream_in_the_parents_language(client,
     assert "Ребёнок не учится в нашей школе" in text and "<" not in text
     assert "<p>" in html and "Ребёнок не учится в нашей школе" in html
     # The stream delivers the change again (Lambda retried the batch): the parent hears once
-    item = application_store.get_by_id(application_id)
+    item = application_store.stored_by_id(application_id)
     image = stream_image(item)
     assert alerts.produce([("replayed-1", {**image, "state": "pending"}, image),
                            ("replayed-2", {**image, "state": "pending"}, image)]) == 2

@@ -398,7 +398,7 @@ def test_schools_and_applications_stored_before_are_indexed_once(client, city, d
     # As an older checkout stored them: no search fields, no applicant
     school = school_store.get_school(city["ids"]["lyceum"])
     school.update(actions=[School.search_name.remove(), School.search_district.remove(), School.number_key.remove()])
-    application = application_store.get_by_id(desk["ids"]["fedorov"])
+    application = application_store.stored_by_id(desk["ids"]["fedorov"])
     application.update(actions=[Application.applicant_name.remove(), Application.applicant_email.remove(),
                                 Application.applicant_phone_verified.remove(), Application.search_text.remove()])
     lyceum = f"лицей вектор{city['tag']}"
