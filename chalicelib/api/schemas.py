@@ -870,16 +870,20 @@ class UploadOut(BaseModel):
     rows_rejected: int
     rows_changed: int = Field(description="rows whose items differed from what was stored, and were written")
     items_changed: int = Field(default=0, description="stored items those rows wrote (a student row writes two)")
-    errors_listed: int = Field(description="row errors the report lists: the first 1,000 at most")
+    errors_listed: int = Field(description="row errors and warnings the report lists: the first 1,000 at most")
+    rows_warned: int = Field(default=0, description="rows taken with a warning (counted in rows_done too)")
 
 
 class UploadRowErrorOut(BaseModel):
-    """A row the upload could not take."""
+    """A row the upload could not take, or took with a warning."""
 
     file: str
     line: int
     column: str | None
     code: str
+    severity: Literal["rejected", "warning"] = Field(
+        default="rejected", description="rejected: the row was not taken; warning: taken, with this remark")
+    value: str | None = Field(default=None, description="the offending value, as the school's file has it")
 
 
 class UploadStatus(UploadOut):
@@ -888,6 +892,8 @@ class UploadStatus(UploadOut):
     errors: list[UploadRowErrorOut]
     next_cursor: str | None = None
     rejected_by_code: dict[str, int] = Field(description="every rejected row, counted by error code")
+    warned_by_code: dict[str, int] = Field(default_factory=dict,
+                                           description="every warning, counted by its code")
 
 
 class UploadPage(Page[UploadOut]):

@@ -214,11 +214,14 @@ def uploads_of(school_id: str) -> str:
 ROW_ERRORS, ERROR_COUNTS = "ERROR#", "COUNT#"  # sort-key prefixes under an upload
 
 
-def row_error(upload_id: str, order: int, line: int, column: str | None, other_file: str | None) -> Key:
+def row_error(upload_id: str, order: int, line: int, column: str | None, other_file: str | None,
+              warning: bool = False) -> Key:
     """A refused row: by kind (processing order), line, column; the source file joins the key only
-    when it is not the kind's own CSV, so our own CSVs keep their keys."""
+    when it is not the kind's own CSV, so our own CSVs keep their keys. A warning on the same
+    row and column is a different entry (`!` after the column)."""
     source = f"#{other_file}" if other_file else ""
-    return upload_partition(upload_id), f"{ROW_ERRORS}{order:02d}#{line:09d}#{column or ''}{source}"
+    mark = "!" if warning else ""
+    return upload_partition(upload_id), f"{ROW_ERRORS}{order:02d}#{line:09d}#{column or ''}{mark}{source}"
 
 
 def upload_chunk(upload_id: str, chunk: str) -> Key:
@@ -226,9 +229,12 @@ def upload_chunk(upload_id: str, chunk: str) -> Key:
     return upload_partition(upload_id), f"CHUNK#{chunk}"
 
 
-def error_count(upload_id: str, code: str) -> Key:
-    """An upload's rejected rows of one code."""
-    return upload_partition(upload_id), f"{ERROR_COUNTS}{code}"
+WARNING_CODE = "warning:"  # an error count's code prefix for rows taken with a warning
+
+
+def error_count(upload_id: str, code: str, warning: bool = False) -> Key:
+    """An upload's rejected rows of one code (or its rows taken with that warning)."""
+    return upload_partition(upload_id), f"{ERROR_COUNTS}{WARNING_CODE if warning else ''}{code}"
 
 
 # A week page's entries, by the kind of record they show (the family's week view reads them back).

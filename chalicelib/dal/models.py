@@ -550,15 +550,18 @@ class Upload(DiaryItem, discriminator="Upload"):
     finished_at = UnicodeAttribute(null=True)
     progress_at = UnicodeAttribute(null=True)  # planned, or a chunk recorded: a stalled upload is ended
     errors_listed = NumberAttribute(default=0)  # row errors kept in the report (at most REPORT_ERRORS)
+    rows_warned = NumberAttribute(null=True)  # rows taken with a warning (also in rows_done)
 
 
 class UploadRowError(DiaryItem, discriminator="UploadRowError"):
-    """A row an upload could not take, and why."""
+    """A row an upload could not take, and why (or, with severity "warning", took with a remark)."""
 
     file = UnicodeAttribute()
     line = NumberAttribute()
     column = UnicodeAttribute(null=True)
     code = UnicodeAttribute()
+    severity = UnicodeAttribute(null=True)  # None: rejected (items stored before warnings existed)
+    value = UnicodeAttribute(null=True)  # the offending value, cut to 200 characters
 
 
 class UploadErrorCount(DiaryItem, discriminator="UploadErrorCount"):

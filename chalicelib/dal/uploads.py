@@ -89,7 +89,7 @@ def upload_record(item: Upload) -> records.Upload:
         int(item.rows_total or 0), int(item.rows_done or 0), int(item.rows_rejected or 0),
         int(item.rows_changed or 0), None if item.items_changed is None else int(item.items_changed),
         int(item.chunks_total or 0), int(item.chunks_done or 0), item.finished_at, item.progress_at,
-        int(item.errors_listed or 0), item.created_at, item.expires_at)
+        int(item.errors_listed or 0), item.created_at, item.expires_at, int(item.rows_warned or 0))
 
 
 def _stored(upload: records.Upload) -> Upload:
@@ -187,30 +187,38 @@ def expire(upload: records.Upload, detail: str) -> bool:
 
 def _row_error_item(error: records.RowError, expires: datetime) -> UploadRowError:
     other_file = None if error.own_file else error.file
-    return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, other_file),
+    warning = error.severity == "warning"
+    return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, other_file,
+                                          warning),
                           file=error.file, line=error.line, column=error.column, code=error.code,
-                          expires_at=expires)
+                          severity="warning" if warning else None,
+                          value=None if error.value is None else error.value[:200], expires_at=expires)
 
 
 def finish_chunk(upload: records.Upload, chunk: str, rows: int, rejected: Sequence[records.RowError],
                  listed: int, changed: int, items_changed: int = 0) -> bool:
     """Record a chunk's outcome once: the counters (by code too), the marker and the first `listed`
-    of its row errors, together. Returns False when the chunk had already been recorded (a
-    redelivered message)."""
+    of its row errors and warnings, together. Returns False when the chunk had already been
+    recorded (a redelivered message). `rejected` holds both: a warned row counts as done, once
+    however many warnings it has."""
     expires = expiry_of(upload)
     marker = UploadChunk(*keys.upload_chunk(upload.upload_id, chunk), rows=rows, expires_at=expires)
-    counts = Counter(e.code for e in rejected)
+    refused = [e for e in rejected if e.severity != "warning"]  # one per refused row: its first refusal
+    warned = len({(e.file, e.line) for e in rejected if e.severity == "warning"}
+                 - {(e.file, e.line) for e in refused})
+    counts = Counter((e.code, e.severity == "warning") for e in rejected)
     try:
         with storing(conflict=ConflictError()):
             with TransactWrite(connection=connection()) as tx:
                 tx.save(marker, condition=UploadChunk.pk.does_not_exist())
                 tx.update(_stored(upload), actions=[
-                    Upload.rows_done.add(rows - len(rejected)), Upload.rows_rejected.add(len(rejected)),
+                    Upload.rows_done.add(rows - len(refused)), Upload.rows_rejected.add(len(refused)),
+                    Upload.rows_warned.add(warned),
                     Upload.rows_changed.add(changed), Upload.items_changed.add(items_changed),
                     Upload.chunks_done.add(1), Upload.errors_listed.add(listed),
                     Upload.progress_at.set(now_iso())])
-                for code, n in sorted(counts.items()):  # a handful of codes a chunk
-                    tx.update(UploadErrorCount(*keys.error_count(upload.upload_id, code)), actions=[
+                for (code, warning), n in sorted(counts.items()):  # a handful of codes a chunk
+                    tx.update(UploadErrorCount(*keys.error_count(upload.upload_id, code, warning)), actions=[
                         UploadErrorCount.kind.set(UploadErrorCount), UploadErrorCount.code.set(code),
                         UploadErrorCount.rows.add(n), UploadErrorCount.expires_at.set(expires)])
     except ConflictError:
@@ -234,7 +242,8 @@ def mark_done(upload: records.Upload) -> bool:
 def _row_error_record(upload_id: str, item: UploadRowError) -> records.RowError:
     # The key is ERROR#<order>#<line>#<column>[#<file>]: its order and file are read back from it.
     return records.RowError(upload_id, int(item.sk.split("#")[1]), item.file, int(item.line), item.column,
-                            item.code, own_file=not item.sk.endswith(f"#{item.file}"))
+                            item.code, own_file=not item.sk.endswith(f"#{item.file}"),
+                            severity=item.severity or "rejected", value=item.value)
 
 
 def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None) -> Page[records.RowError]:
@@ -248,12 +257,23 @@ def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None) -> Pa
     return paged(read, cursor, lambda item: _row_error_record(upload_id, item))
 
 
-def rejected_by_code(upload_id: str) -> dict[str, int]:
-    """Every rejected row of an upload, counted by error code (a few items)."""
+def counts_by_code(upload_id: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Every rejected row of an upload counted by error code, and every warning by its code
+    (a few items)."""
     with storing():
         found = UploadErrorCount.query(keys.upload_partition(upload_id),
                                        UploadErrorCount.sk.startswith(keys.ERROR_COUNTS))
-        return {item.code: int(item.rows) for item in found}
+        rejected: dict[str, int] = {}
+        warned: dict[str, int] = {}
+        for item in found:
+            warning = item.sk.startswith(keys.ERROR_COUNTS + keys.WARNING_CODE)
+            (warned if warning else rejected)[item.code] = int(item.rows)
+        return rejected, warned
+
+
+def rejected_by_code(upload_id: str) -> dict[str, int]:
+    """Every rejected row of an upload, counted by error code (a few items)."""
+    return counts_by_code(upload_id)[0]
 
 
 # --- bulk writes of imported rows ----------------------------------------------------

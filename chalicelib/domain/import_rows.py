@@ -23,6 +23,7 @@ from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
 from chalicelib.records.school import NameClaim, RosterEntry, SchoolClass, Student, Subject, Teaching, Term
 
 Refusal = tuple[int, str | None, str]
+Warning = tuple[int, str | None, str, str | None]  # (row, column, code, offending value): the row is taken
 
 
 def stable_id(school_id: str, what: str, source: str) -> str:
@@ -41,6 +42,12 @@ class Context:
         self._teachers: dict[str, str | None] = {}
         self._key: str | None = None
         self.new_students: list[Student] = []
+        self.warnings: list[Warning] = []
+
+    def warn(self, row: int, column: str | None, code: str, value: str | None = None) -> None:
+        """Note a row that is taken all the same (the report lists it apart from the refused ones);
+        the value defaults to the row's cell in `column`."""
+        self.warnings.append((row, column, code, value))
 
     def derived_id(self, what: str, source: str) -> str:
         """The id of a thing of this school named by the school's own id or name."""

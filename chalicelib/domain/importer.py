@@ -47,6 +47,8 @@ ARRIVAL_GRACE = dt.timedelta(minutes=5)
 REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
+VALUE = oneroster.VALUE  # and the value it refused
+WARNINGS = oneroster.WARNINGS  # what the translation noted about a row it took
 
 
 def incoming_key(school_id: str, upload_id: str, filename: str) -> str:
@@ -264,31 +266,42 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
                                                      chunk.first, chunk.last).decode("utf-8")
     context = import_rows.Context(the_plan.school_id, the_plan.upload_id)
     columns = the_plan.columns.get(chunk.kind, {})
-    errors: list[RowError] = []
+    errors: list[RowError] = []  # refused rows and warnings, in the rows' order
     parsed: list[tuple[int, dict[str, Any]]] = []
     where: list[tuple[str, int]] = []  # by the row's place in the chunk: its source file and line
+    raw: list[dict[str, str]] = []  # and the row as the file had it, for the offending value
 
-    def refuse(n: int, column: str | None, code: str) -> None:
+    def note(n: int, column: str | None, code: str, severity: str, value: str | None = None) -> None:
         file, line = where[n]
+        if value is None and column:
+            value = raw[n].get(column)
         errors.append(_row_error(the_plan.upload_id, chunk.kind, file, line, columns.get(column or "", column),
-                                 code))
+                                 code, severity, value or None))
 
     for n, (_, row) in enumerate(fmt.rows(body)):
         source = row.pop(LINE)
         file, _, line = source.rpartition(":")
         where.append((file or f"{chunk.kind}.csv", int(line)))
-        preset = row.pop(ERROR, "")
+        preset, preset_value, noted = row.pop(ERROR, ""), row.pop(VALUE, ""), row.pop(WARNINGS, "")
+        raw.append(row)
         if preset:
             column, _, code = preset.rpartition(":")
-            errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code))
+            errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code,
+                                     "rejected", preset_value or None))
             continue
+        for column, code, value in json.loads(noted) if noted else ():
+            errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code,
+                                     "warning", value or None))
         try:
             parsed.append((n, kind.read(row)))
         except fmt.RowError as bad:
-            refuse(n, bad.column, bad.code)
+            note(n, bad.column, bad.code, "rejected")
     items, refused = import_rows.build(kind.name, parsed, context)
     for n, refused_column, refused_code in refused:
-        refuse(n, refused_column, refused_code)
+        note(n, refused_column, refused_code, "rejected")
+    for n, warned_column, warned_code, warned_value in context.warnings:
+        note(n, warned_column, warned_code, "warning", warned_value)
+    errors.sort(key=lambda e: (e.file, e.line))  # the report follows the school's files and lines
     rows_changed, items_changed = imported.write_changed(items, the_plan.upload_id)
     context.after_write()
     # Chunks run one after another, so what the report already lists is known here: it keeps the
@@ -297,8 +310,10 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     return store.finish_chunk(upload, chunk.name, chunk.rows, errors, listed, rows_changed, items_changed)
 
 
-def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str) -> RowError:
-    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=file == f"{kind}.csv")
+def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str,
+               severity: str = "rejected", value: str | None = None) -> RowError:
+    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=file == f"{kind}.csv",
+                    severity=severity, value=value)
 
 
 def next_chunk_needed(the_plan: Plan, index: int) -> bool:

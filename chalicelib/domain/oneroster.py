@@ -52,6 +52,8 @@ from chalicelib.domain import import_format as fmt
 
 LINE = "__line"
 ERROR = "__error"  # "<OneRoster column>:<code>" for a row refused while translating
+VALUE = "__value"  # the refused value, as the school's file has it
+WARNINGS = "__warnings"  # JSON [[<OneRoster column>, <code>, <value>], ...]: taken, with these remarks
 ROSTER_FILES = ("orgs.csv", "users.csv", "enrollments.csv")
 
 # Header names are case-sensitive in OneRoster: these must appear exactly so.
@@ -181,12 +183,16 @@ class _Writer:
         self.path = path
         self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
         self.writer = csv.writer(self.file, lineterminator="\n")
-        self.writer.writerow([LINE, ERROR, *self.columns])
+        self.writer.writerow([LINE, ERROR, VALUE, WARNINGS, *self.columns])
         self.count = 0
 
-    def add(self, source: Source, values: Mapping[str, object], error: str = "") -> None:
-        self.writer.writerow([source.where, error, *["" if values.get(c) is None else values.get(c)
-                                                      for c in self.columns]])
+    def add(self, source: Source, values: Mapping[str, object], error: str = "", value: str | None = None,
+            warnings: Iterable[tuple[str, str, str | None]] = ()) -> None:
+        """A translated row; `error` ("<column>:<code>") refuses it, with the offending `value`;
+        each warning (OneRoster column, code, value) is reported while the row is taken."""
+        noted = json.dumps([list(w) for w in warnings], ensure_ascii=False) if warnings else ""
+        self.writer.writerow([source.where, error, "" if value is None else value, noted,
+                              *["" if values.get(c) is None else values.get(c) for c in self.columns]])
         self.count += 1
 
     def close(self) -> None:

@@ -40,7 +40,7 @@ def view(item: Upload) -> dict[str, Any]:
         "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
         "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
         "items_changed": int(item.items_changed or 0),
-        "errors_listed": int(item.errors_listed or 0),
+        "errors_listed": int(item.errors_listed or 0), "rows_warned": int(item.rows_warned or 0),
     }
 
 
@@ -51,9 +51,11 @@ def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None
         raise NotFoundError(code="upload_not_found")
     item = importer.settle(item)
     errors = store.row_errors_page(upload_id, limit, cursor)
-    report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code} for e in errors.items]
+    report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code, "severity": e.severity,
+               "value": e.value} for e in errors.items]
+    rejected, warned = store.counts_by_code(upload_id)
     return view(item) | {"errors": report, "next_cursor": errors.next_cursor,
-                         "rejected_by_code": store.rejected_by_code(upload_id)}
+                         "rejected_by_code": rejected, "warned_by_code": warned}
 
 
 def list_for(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:

@@ -150,12 +150,14 @@ class Upload:
     errors_listed: int = 0
     created_at: str | None = None
     expires_at: dt.datetime | None = None  # the upload and its report go then
+    rows_warned: int = 0  # rows taken with a warning (counted in rows_done too)
 
 
 @dataclass(slots=True)
 class RowError:
-    """A refused row of an upload: `order` is its kind's place in processing order; `own_file`
-    whether it came from the kind's own CSV (else from `file` of a translated upload)."""
+    """A refused row of an upload (or, with severity "warning", one taken with a remark):
+    `order` is its kind's place in processing order; `own_file` whether it came from the kind's
+    own CSV (else from `file` of a translated upload)."""
 
     upload_id: str
     order: int
@@ -164,3 +166,5 @@ class RowError:
     column: str | None
     code: str
     own_file: bool = True
+    severity: str = "rejected"  # rejected: the row was not taken | warning: taken, with a remark
+    value: str | None = None  # the offending value as the school's file has it

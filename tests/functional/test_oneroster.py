@@ -191,9 +191,9 @@ def test_without_homerooms_students_fall_back_to_a_class_of_their_grade():
     translated = oneroster.translate([("users.csv", users("t@example.ru")), ("roles.csv", ROLES),
                                       ("classes.csv", classes), ("courses.csv", COURSES),
                                       ("enrollments.csv", ENROLLMENTS), ("demographics.csv", DEMOGRAPHICS)])
-    assert translated.files["classes"].splitlines()[1:] == ["users.csv:4,,5,5"]
-    assert "users.csv:4,,s1,Иванов,Пётр,2015-03-14,5,Сергеевич" in translated.files["students"]
+    assert translated.files["classes"].splitlines()[1:] == ["users.csv:4,,,,5,5"]
+    assert "users.csv:4,,,,s1,Иванов,Пётр,2015-03-14,5,Сергеевич" in translated.files["students"]
     # With the whole grade one class, each section teaches it once
     assert translated.files["teachings"].splitlines()[1:] == [
-        "enrollments.csv:6,,t@example.ru,5,Математика", "enrollments.csv:9,,t@example.ru,5,Русский язык",
-        "enrollments.csv:13,,stranger@example.ru,5,Математика"]
+        "enrollments.csv:6,,,,t@example.ru,5,Математика", "enrollments.csv:9,,,,t@example.ru,5,Русский язык",
+        "enrollments.csv:13,,,,stranger@example.ru,5,Математика"]
