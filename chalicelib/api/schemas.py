@@ -862,6 +862,8 @@ class UploadOut(BaseModel):
     filename: str
     state: Literal["awaiting_file", "processing", "done", "failed", "expired"]
     reason: str | None
+    reason_message: str | None = Field(default=None,
+                                       description="why the upload failed, in words in the reader's language")
     detail: str | None
     created_at: str | None
     finished_at: str | None
@@ -874,6 +876,9 @@ class UploadOut(BaseModel):
     rows_warned: int = Field(default=0, description="rows taken with a warning (counted in rows_done too)")
 
 
+ReportSeverity = Literal["rejected", "warning"]
+
+
 class UploadRowErrorOut(BaseModel):
     """A row the upload could not take, or took with a warning."""
 
@@ -881,9 +886,16 @@ class UploadRowErrorOut(BaseModel):
     line: int
     column: str | None
     code: str
-    severity: Literal["rejected", "warning"] = Field(
+    severity: ReportSeverity = Field(
         default="rejected", description="rejected: the row was not taken; warning: taken, with this remark")
     value: str | None = Field(default=None, description="the offending value, as the school's file has it")
+    message: str = Field(description="the entry in words, in the reader's language (Accept-Language)")
+
+
+class UploadStatusQuery(PageQuery):
+    """A page of an upload's report: every entry (refused rows, then warnings), or one severity's."""
+
+    severity: ReportSeverity | None = None
 
 
 class UploadStatus(UploadOut):

@@ -37,13 +37,15 @@ def request_upload(req: Request) -> Answer[UploadTicket]:
 def list_uploads(req: Request) -> Answer[UploadPage]:
     from chalicelib.domain import uploads
 
-    return uploads.list_for(req.path["school_id"], req.query.limit, req.cursor)
+    return uploads.list_for(req.path["school_id"], req.query.limit, req.cursor, req.lang)
 
 
-@endpoint(bp, "GET", "/schools/{school_id}/uploads/{upload_id}", allow=SCHOOL_UPLOADER, query="PageQuery",
+@endpoint(bp, "GET", "/schools/{school_id}/uploads/{upload_id}", allow=SCHOOL_UPLOADER, query="UploadStatusQuery",
           errors=(400, 404, 422),
-          summary="State, progress and the row-level error report of an upload")
+          summary="State, progress and the row-level report of an upload: refused rows and rows taken with a "
+                  "warning, in words in the reader's language (Accept-Language)")
 def upload_status(req: Request) -> Answer[UploadStatus]:
     from chalicelib.domain import uploads
 
-    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor)
+    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor, req.lang,
+                          req.query.severity)

@@ -212,16 +212,38 @@ def uploads_of(school_id: str) -> str:
 
 
 ROW_ERRORS, ERROR_COUNTS = "ERROR#", "COUNT#"  # sort-key prefixes under an upload
+REJECTED_ROWS, WARNED_ROWS = "R#", "W#"  # after ROW_ERRORS: a report's two parts, each one Query
+OWN_FILE = "-"  # in place of the file: a row of our own CSV set, placed by its kind's processing order
+
+
+def row_errors(upload_id: str, severity: str | None = None) -> tuple[str, str]:
+    """Partition and sort-key prefix of an upload's report: every entry (the refused rows, then
+    the warnings), or one severity's ("rejected" | "warning")."""
+    part = {None: "", "rejected": REJECTED_ROWS, "warning": WARNED_ROWS}[severity]
+    return upload_partition(upload_id), f"{ROW_ERRORS}{part}"
 
 
 def row_error(upload_id: str, order: int, line: int, column: str | None, other_file: str | None,
-              warning: bool = False) -> Key:
-    """A refused row: by kind (processing order), line, column; the source file joins the key only
-    when it is not the kind's own CSV, so our own CSVs keep their keys. A warning on the same
-    row and column is a different entry (`!` after the column)."""
-    source = f"#{other_file}" if other_file else ""
-    mark = "!" if warning else ""
-    return upload_partition(upload_id), f"{ROW_ERRORS}{order:02d}#{line:09d}#{column or ''}{mark}{source}"
+              warning: bool = False, code: str = "") -> Key:
+    """A report entry, refused rows apart from warnings. Our own CSVs: by kind (processing order)
+    then line, `ERROR#R#-#<order>#<line>#<column>#<code>`. A translated upload (OneRoster) by the
+    school's file then line, `ERROR#R#<file>#<line>#<order>#<column>#<code>`: its entries follow
+    its files, whatever kinds its rows became (one users.csv line may make a class and a student)."""
+    part = WARNED_ROWS if warning else REJECTED_ROWS
+    place = f"{other_file}#{line:09d}#{order:02d}" if other_file else f"{OWN_FILE}#{order:02d}#{line:09d}"
+    return upload_partition(upload_id), f"{ROW_ERRORS}{part}{place}#{column or ''}#{code}"
+
+
+def row_error_order(sort_key: str, file: str) -> tuple[int, bool]:
+    """A report entry's kind order and whether it came from our own CSV set, from its sort key
+    (`file`: the entry's, for the keys written before warnings, `ERROR#<order>#<line>#<column>[#<file>]`)."""
+    rest = sort_key.removeprefix(ROW_ERRORS)
+    if not rest.startswith((REJECTED_ROWS, WARNED_ROWS)):
+        return int(rest.split("#")[0]), not sort_key.endswith(f"#{file}")
+    place = rest[len(REJECTED_ROWS):]
+    if place.startswith(f"{OWN_FILE}#"):
+        return int(place.split("#")[1]), True
+    return int(place.rsplit("#", 4)[-3]), False  # <file>#<line>#<order>#<column>#<code>: a file may hold '#'
 
 
 def upload_chunk(upload_id: str, chunk: str) -> Key:

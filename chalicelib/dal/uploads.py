@@ -189,7 +189,7 @@ def _row_error_item(error: records.RowError, expires: datetime) -> UploadRowErro
     other_file = None if error.own_file else error.file
     warning = error.severity == "warning"
     return UploadRowError(*keys.row_error(error.upload_id, error.order, error.line, error.column, other_file,
-                                          warning),
+                                          warning, error.code),
                           file=error.file, line=error.line, column=error.column, code=error.code,
                           severity="warning" if warning else None,
                           value=None if error.value is None else error.value[:200], expires_at=expires)
@@ -240,18 +240,20 @@ def mark_done(upload: records.Upload) -> bool:
 
 
 def _row_error_record(upload_id: str, item: UploadRowError) -> records.RowError:
-    # The key is ERROR#<order>#<line>#<column>[#<file>]: its order and file are read back from it.
-    return records.RowError(upload_id, int(item.sk.split("#")[1]), item.file, int(item.line), item.column,
-                            item.code, own_file=not item.sk.endswith(f"#{item.file}"),
-                            severity=item.severity or "rejected", value=item.value)
+    order, own_file = keys.row_error_order(item.sk, item.file)  # the key says where the entry came from
+    return records.RowError(upload_id, order, item.file, int(item.line), item.column, item.code,
+                            own_file=own_file, severity=item.severity or "rejected", value=item.value)
 
 
-def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None) -> Page[records.RowError]:
-    """A page of an upload's row errors, by file and line."""
+def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None,
+                    severity: str | None = None) -> Page[records.RowError]:
+    """A page of an upload's report: its refused rows, then its warnings (or one severity's), each
+    by file and line."""
+    partition, prefix = keys.row_errors(upload_id, severity)
+
     def read(start: dict[str, Any] | None) -> Any:
         with storing():
-            return Reading(UploadRowError.query(keys.upload_partition(upload_id),
-                                                UploadRowError.sk.startswith(keys.ROW_ERRORS), limit=limit,
+            return Reading(UploadRowError.query(partition, UploadRowError.sk.startswith(prefix), limit=limit,
                                                 last_evaluated_key=start))
 
     return paged(read, cursor, lambda item: _row_error_record(upload_id, item))

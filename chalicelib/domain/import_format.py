@@ -74,6 +74,18 @@ def text(row: dict[str, str], column: str, limit: int = 200, required: bool = Tr
     return value
 
 
+def cut_text(row: dict[str, str], column: str, limit: int) -> tuple[str | None, bool]:
+    """An optional multi-line text cut to `limit` characters, and whether it was cut: for a
+    remark beside the data, where losing the row (a grade) for a long comment is worse than
+    keeping the comment's beginning. The row is taken with a warning (`cut_to_limit`)."""
+    value = multiline_text((row.get(column) or "").strip())
+    if refused_character(value, multiline=True) is not None:
+        raise RowError(column, "control_characters")
+    if len(value) <= limit:
+        return value or None, False
+    return value[:limit].rstrip(), True
+
+
 def date(row: dict[str, str], column: str, required: bool = True) -> str | None:
     """An ISO date cell (also accepts the Russian DD.MM.YYYY)."""
     value = text(row, column, 10, required)
@@ -223,12 +235,16 @@ def _homework(row: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+REMARK_LIMIT = 1000  # a grade's remark, as a teacher's post allows it
+
+
 def _grade(row: dict[str, str]) -> dict[str, Any]:
+    remark, cut = cut_text(row, "remark", REMARK_LIMIT)
     return {"grade_id": text(row, "grade_id", 64), "student_id": text(row, "student_id", 64),
             "date": date(row, "date"), "starts_at": clock(row, "starts_at"), "subject": text(row, "subject", 120),
             "value": number(row, "value", 1, 5), "weight": number(row, "weight", 1, 10, default=1),
             "work_kind": choice(row, "work_kind", WORK_KINDS, default="classwork"),
-            "remark": text(row, "remark", 1000, False, multiline=True)}
+            "remark": remark, "remark_cut": cut}
 
 
 RESULT_WORDS = {"5": "5", "4": "4", "3": "3", "2": "2", "pass": "pass", "fail": "fail", "зачёт": "pass",

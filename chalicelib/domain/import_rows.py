@@ -252,7 +252,12 @@ def _grades(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[
                      subject_id=subject_id, lesson_id=lesson_id, date=row["date"], value=row["value"],
                      weight=row["weight"], work_kind=row["work_kind"], remark=row["remark"])
 
-    return _per_student(rows, ctx, make)
+    items, refused = _per_student(rows, ctx, make)
+    taken = {line for line, _ in items}
+    for line, row in rows:  # a grade is not lost for a long remark: it is kept, its remark cut, and said so
+        if row.get("remark_cut") and line in taken:
+            ctx.warn(line, "remark", "cut_to_limit")
+    return items, refused
 
 
 def _attendance(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:

@@ -268,30 +268,34 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
     columns = the_plan.columns.get(chunk.kind, {})
     errors: list[RowError] = []  # refused rows and warnings, in the rows' order
     parsed: list[tuple[int, dict[str, Any]]] = []
-    where: list[tuple[str, int]] = []  # by the row's place in the chunk: its source file and line
+    where: list[tuple[str, int, bool]] = []  # by the row's place in the chunk: its source file and line,
+    # and whether that is our own CSV (else a file the upload was translated from)
     raw: list[dict[str, str]] = []  # and the row as the file had it, for the offending value
 
     def note(n: int, column: str | None, code: str, severity: str, value: str | None = None) -> None:
-        file, line = where[n]
+        file, line, own = where[n]
         if value is None and column:
             value = raw[n].get(column)
         errors.append(_row_error(the_plan.upload_id, chunk.kind, file, line, columns.get(column or "", column),
-                                 code, severity, value or None))
+                                 code, severity, value or None, own))
 
     for n, (_, row) in enumerate(fmt.rows(body)):
         source = row.pop(LINE)
         file, _, line = source.rpartition(":")
-        where.append((file or f"{chunk.kind}.csv", int(line)))
+        where.append((file or f"{chunk.kind}.csv", int(line), not file))
         preset, preset_value, noted = row.pop(ERROR, ""), row.pop(VALUE, ""), row.pop(WARNINGS, "")
         raw.append(row)
         if preset:
             column, _, code = preset.rpartition(":")
+            # without a value of its own, the refusal shows the translated cell of its column (a score)
+            preset_value = preset_value or next((row[ours] for ours, theirs in columns.items()
+                                                 if theirs == column and row.get(ours)), "")
             errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code,
-                                     "rejected", preset_value or None))
+                                     "rejected", preset_value or None, where[n][2]))
             continue
         for column, code, value in json.loads(noted) if noted else ():
             errors.append(_row_error(the_plan.upload_id, chunk.kind, where[n][0], where[n][1], column, code,
-                                     "warning", value or None))
+                                     "warning", value or None, where[n][2]))
         try:
             parsed.append((n, kind.read(row)))
         except fmt.RowError as bad:
@@ -311,8 +315,10 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
 
 
 def _row_error(upload_id: str, kind: str, file: str, line: int, column: str | None, code: str,
-               severity: str = "rejected", value: str | None = None) -> RowError:
-    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=file == f"{kind}.csv",
+               severity: str = "rejected", value: str | None = None, own_file: bool = True) -> RowError:
+    # A translated row's file may share our kind's name (OneRoster's classes.csv): it is still the
+    # school's file, reported by its name and line, not by our processing order.
+    return RowError(upload_id, fmt.ORDER.index(kind), file, line, column, code, own_file=own_file,
                     severity=severity, value=value)
 
 

@@ -496,11 +496,11 @@ def _grades(rows: _Rows, out: _Writer) -> None:
     for line, row, item_row, category_id, category_title, section, subject in found:
         result = Source("results.csv", line, json.loads(row))
         if item_row is None:
-            out.add(result, {}, "lineItemSourcedId:unknown_line_item")
+            out.add(result, {}, "lineItemSourcedId:unknown_line_item", result.get("lineItemSourcedId"))
             continue
         item = Source("lineItems.csv", 0, json.loads(item_row))
         if section is None:
-            out.add(result, {}, "lineItemSourcedId:unknown_class")
+            out.add(result, {}, "lineItemSourcedId:unknown_class", result.get("lineItemSourcedId"))
             continue
         score = result.get("score")
         if not score and result.get("scoreStatus") in ("exempt", "not submitted"):

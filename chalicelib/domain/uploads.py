@@ -9,6 +9,7 @@ from chalicelib.dal import files
 from chalicelib.dal import uploads as store
 from chalicelib.domain import import_format as fmt
 from chalicelib.domain import importer
+from chalicelib.domain.import_messages import describe
 from chalicelib.errors import DiaryError, NotFoundError
 from chalicelib.records.paging import PageCursor
 from chalicelib.records.school import Upload
@@ -32,10 +33,11 @@ def request_upload(school_id: str, filename: str, requested_by: str) -> dict[str
             "max_bytes": fmt.MAX_UPLOAD_BYTES}
 
 
-def view(item: Upload) -> dict[str, Any]:
-    """State and progress of an upload."""
+def view(item: Upload, lang: str) -> dict[str, Any]:
+    """State and progress of an upload; why it failed, in the reader's language."""
     return {
         "upload_id": item.upload_id, "filename": item.filename, "state": item.state, "reason": item.reason,
+        "reason_message": describe(item.reason, None, item.detail, lang) if item.reason else None,
         "detail": item.detail, "created_at": item.created_at, "finished_at": item.finished_at,
         "rows_total": int(item.rows_total), "rows_done": int(item.rows_done),
         "rows_rejected": int(item.rows_rejected), "rows_changed": int(item.rows_changed),
@@ -44,21 +46,23 @@ def view(item: Upload) -> dict[str, Any]:
     }
 
 
-def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
-    """An upload's state, progress and (a page of) its row-level error report."""
+def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None, lang: str,
+           severity: str | None = None) -> dict[str, Any]:
+    """An upload's state, progress and (a page of) its report: the refused rows, then the rows
+    taken with a warning (or one of the two), each in words in the reader's language."""
     item = store.find_upload(upload_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="upload_not_found")
     item = importer.settle(item)
-    errors = store.row_errors_page(upload_id, limit, cursor)
+    errors = store.row_errors_page(upload_id, limit, cursor, severity)
     report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code, "severity": e.severity,
-               "value": e.value} for e in errors.items]
+               "value": e.value, "message": describe(e.code, e.column, e.value, lang)} for e in errors.items]
     rejected, warned = store.counts_by_code(upload_id)
-    return view(item) | {"errors": report, "next_cursor": errors.next_cursor,
-                         "rejected_by_code": rejected, "warned_by_code": warned}
+    return view(item, lang) | {"errors": report, "next_cursor": errors.next_cursor,
+                               "rejected_by_code": rejected, "warned_by_code": warned}
 
 
-def list_for(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
+def list_for(school_id: str, limit: int, cursor: PageCursor | None, lang: str) -> dict[str, Any]:
     """The school's uploads, newest first."""
     found = store.uploads_page(school_id, limit, cursor)
-    return {"items": [view(importer.settle(i)) for i in found.items], "next_cursor": found.next_cursor}
+    return {"items": [view(importer.settle(i), lang) for i in found.items], "next_cursor": found.next_cursor}

@@ -132,13 +132,13 @@ def test_a_oneroster_zip_lands_as_classes_terms_teachings_students_and_grades(cl
     assert status["state"] == "done", status
     # 2 classes + 2 subjects + 4 terms + 4 teachings + 4 students + 8 results (r7 deleted, r10 exempt)
     assert (status["rows_total"], status["rows_done"], status["rows_rejected"]) == (24, 18, 6)
-    assert [(e["file"], e["line"], e["column"], e["code"]) for e in status["errors"]] == [
+    assert [(e["file"], e["line"], e["column"], e["code"]) for e in status["errors"]] == [  # by file and line
         ("enrollments.csv", 13, "userSourcedId", "unknown_teacher"),
-        ("users.csv", 7, "birthDate", "required"),
         ("results.csv", 6, "score", "not_a_number"),
         ("results.csv", 7, "lineItemSourcedId", "unknown_line_item"),
         ("results.csv", 9, "studentSourcedId", "unknown_student"),
         ("results.csv", 10, "scoreDate", "bad_date"),
+        ("users.csv", 7, "birthDate", "required"),
     ]
     sid, admin = school["id"], school["admin"]
     classes = {c["name"]: c for c in get(client, f"/schools/{sid}/classes", admin).json_body["items"]}
