@@ -898,6 +898,12 @@ class UploadStatusQuery(PageQuery):
     severity: ReportSeverity | None = None
 
 
+class UploadReportQuery(Strict):
+    """The report as CSV: every entry, or one severity's."""
+
+    severity: ReportSeverity | None = None
+
+
 class UploadStatus(UploadOut):
     """An upload with a page of its row-level error report."""
 

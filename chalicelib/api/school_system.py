@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Response
 
 from chalicelib.api.access import PUBLIC, SCHOOL_UPLOADER
 from chalicelib.api.routing import Answer, Request, endpoint
@@ -49,3 +49,17 @@ def upload_status(req: Request) -> Answer[UploadStatus]:
 
     return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor, req.lang,
                           req.query.severity)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/uploads/{upload_id}/report.csv", allow=SCHOOL_UPLOADER,
+          query="UploadReportQuery", errors=(404, 422), media_type="text/csv",
+          summary="An upload's report as CSV for a spreadsheet: file, line, column, value, code, severity, "
+                  "message (in the reader's language)")
+def upload_report_csv(req: Request) -> Any:
+    from chalicelib.domain import uploads
+
+    upload_id = req.path["upload_id"]
+    body = uploads.report_csv(req.path["school_id"], upload_id, req.lang, req.query.severity)
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "private, no-store",
+        "Content-Disposition": f'attachment; filename="upload-{upload_id}-report.csv"'})

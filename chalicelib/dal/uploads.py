@@ -259,6 +259,14 @@ def row_errors_page(upload_id: str, limit: int, cursor: PageCursor | None,
     return paged(read, cursor, lambda item: _row_error_record(upload_id, item))
 
 
+def row_errors_all(upload_id: str, severity: str | None = None) -> list[records.RowError]:
+    """Every entry an upload's report lists (at most the importer's REPORT_ERRORS), in its order."""
+    partition, prefix = keys.row_errors(upload_id, severity)
+    with storing():
+        return [_row_error_record(upload_id, item)
+                for item in UploadRowError.query(partition, UploadRowError.sk.startswith(prefix))]
+
+
 def counts_by_code(upload_id: str) -> tuple[dict[str, int], dict[str, int]]:
     """Every rejected row of an upload counted by error code, and every warning by its code
     (a few items)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -60,6 +62,32 @@ def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None
     rejected, warned = store.counts_by_code(upload_id)
     return view(item, lang) | {"errors": report, "next_cursor": errors.next_cursor,
                                "rejected_by_code": rejected, "warned_by_code": warned}
+
+
+REPORT_COLUMNS = ("file", "line", "column", "value", "code", "severity", "message")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+
+def report_csv(school_id: str, upload_id: str, lang: str, severity: str | None = None) -> str:
+    """The report's entries as CSV for a spreadsheet (UTF-8 with BOM, so Excel reads Cyrillic):
+    file, line, column, value, code, severity and the message in the reader's language."""
+    item = store.find_upload(upload_id)
+    if item is None or item.school_id != school_id:
+        raise NotFoundError(code="upload_not_found")
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    for e in store.row_errors_all(upload_id, severity):
+        cells = [e.file, e.line, e.column, e.value, e.code, e.severity, describe(e.code, e.column, e.value, lang)]
+        writer.writerow([_cell(c) for c in cells])
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    # A school's own value (or a message quoting it) opened in a spreadsheet must stay text.
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def list_for(school_id: str, limit: int, cursor: PageCursor | None, lang: str) -> dict[str, Any]:
