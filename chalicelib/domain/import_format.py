@@ -244,7 +244,7 @@ def _grade(row: dict[str, str]) -> dict[str, Any]:
             "date": date(row, "date"), "starts_at": clock(row, "starts_at"), "subject": text(row, "subject", 120),
             "value": number(row, "value", 1, 5), "weight": number(row, "weight", 1, 10, default=1),
             "work_kind": choice(row, "work_kind", WORK_KINDS, default="classwork"),
-            "remark": remark, "remark_cut": cut}
+            "remark": remark, **({"remark_cut": True} if cut else {})}  # the builder warns of it
 
 
 RESULT_WORDS = {"5": "5", "4": "4", "3": "3", "2": "2", "pass": "pass", "fail": "fail", "зачёт": "pass",

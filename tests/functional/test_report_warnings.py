@@ -19,7 +19,7 @@ school = test_uploads.school  # a school with a registered teacher and its syste
 LONG_REMARK = "Работа выполнена аккуратно, но с помарками. " * 30  # 1,320 characters: more than a remark holds
 GRADES = ("grade_id,student_id,date,starts_at,subject,value,weight,work_kind,remark\n"
           "G-1,S-001,2026-09-07,08:30,Математика,5,2,test,Отлично\n"
-          f"G-2,S-002,2026-09-07,08:30,Математика,4,1,,{LONG_REMARK}\n"
+          f'G-2,S-002,2026-09-07,08:30,Математика,4,1,,"{LONG_REMARK}"\n'
           "G-3,S-001,2026-09-07,08:30,Математика,7,1,,\n"
           "G-4,S-999,2026-09-07,08:30,Математика,4,1,,\n")
 
@@ -113,7 +113,7 @@ def test_entries_of_several_chunks_come_in_file_and_line_order(client, pump, ros
     lines = ["grade_id,student_id,date,starts_at,subject,value,weight,work_kind,remark"]
     for n in range(2, 10):  # lines 2..9: even lines refused, every third line's remark too long
         value = "9" if n % 2 == 0 else "4"
-        remark = LONG_REMARK if n % 3 == 0 else ""
+        remark = f'"{LONG_REMARK}"' if n % 3 == 0 else ""
         lines.append(f"G-{n},S-001,2026-09-07,08:30,Математика,{value},1,,{remark}")
     body = zipped({"grades.csv": "\n".join(lines) + "\n", "students.csv": students})
     status = upload(client, pump, school, "year.zip", body)
