@@ -35,9 +35,9 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     "due_before_lesson": ("В столбце «{column}» — «{value}»: срок сдачи раньше урока",
                           "The column '{column}' holds \"{value}\": due before the lesson it was set at"),
     # What a row refers to (import_rows' builders, oneroster's translation); the row is refused.
-    "term_overlaps": ("Период, начинающийся «{value}», пересекается с другим периодом школы: периоды не могут "
-                      "пересекаться", "The term starting \"{value}\" overlaps another term of the school: terms may "
-                      "not overlap"),
+    "term_overlaps": ("Период, начинающийся «{value}», пересекается с другим периодом школы: "
+                      "периоды не могут пересекаться",
+                      "The term starting \"{value}\" overlaps another term of the school: terms may not overlap"),
     "unknown_teacher": ("В столбце «{column}» — «{value}»: такой учитель не зарегистрирован в школе",
                         "The column '{column}' holds \"{value}\": no such registered teacher of the school"),
     "unknown_class": ("В столбце «{column}» — «{value}»: такого класса в школе нет (загрузите его раньше)",
