@@ -13,12 +13,19 @@ The mapping (OneRoster has no lesson times, attendance, homework or topics):
   (those no other such session names as its parent), since our terms may not overlap and
   a semester holding two quarters would. schoolYear sessions are not terms.
 - classes with classType=homeroom → our school classes ("5А"): name = title, grade level
-  = the class's first grade (else its students' most common grade). A student's class is
-  the homeroom they are enrolled in; a student with no homeroom falls back to a class named
-  after their grade ("5"), as a scheduled class (a course section) does not say which
-  homeroom it serves. Export homerooms to keep parallel letters.
+  = the class's first grade with a level (CEDS codes: 01..13, KG/TK 0, PK/PR/IT -1; UG,
+  Other, PS none), else its students' most common grade (warned), else none (warned). A
+  student's class is the homeroom they are enrolled in; a student with no homeroom falls
+  back to a class named after their grade ("5", "KG", "12"), as a scheduled class (a course
+  section) does not say which homeroom it serves; one with no grade either goes to the class
+  UNPLACED ("Без класса", warned). Export homerooms to keep parallel letters. A grade outside
+  1..11 is taken with a warning.
 - a scheduled class is a course section for a subject: subject = the class's first
-  `subjects` entry, else the course's, else the course title.
+  `subjects` entry, else the course's, else the course title (warned), else, the course
+  being absent, the class's own title (warned).
+- headers are trimmed and read in any case (`SourcedId`); file names in any case and
+  folder (`Export/Users.CSV`); enumerations (status, type, classType, role, roleType,
+  scoreStatus) in any case, lower-cased as loaded.
 - users with role student (roles.csv, or the 1.1 `role` column, or a student enrollment)
   → students: the school's student id = sourcedId; familyName / givenName / middleName;
   birth date from demographics.csv (required: matching a parent's application needs it).
