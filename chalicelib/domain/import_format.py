@@ -492,9 +492,9 @@ def check_header_line(kind: FileKind, line: str) -> list[str]:
 
 
 def header_name(cell: str) -> str:
-    """A header cell as written, trimmed, without a byte-order mark (one left by a second BOM or
-    by an editor that wrote it inside the text)."""
-    return cell.strip().lstrip("\ufeff").strip()
+    """A header cell as written, trimmed, without a byte-order mark (one left by a second BOM, or
+    a UTF-8 BOM read as Windows-1251 when the file's text after it is not UTF-8)."""
+    return cell.strip().removeprefix("\u043f\u00bb\u0457").lstrip("\ufeff").strip()
 
 
 def _delimiter(header_line: str) -> str:

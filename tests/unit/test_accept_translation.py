@@ -138,3 +138,12 @@ def test_our_own_header_tolerates_a_stray_bom_and_an_ungraded_class():
     assert kind.read({"name": "12А", "grade_level": "12"})["grade_level"] == 12
     with pytest.raises(fmt.RowError):
         kind.read({"name": "X", "grade_level": "14"})
+
+
+def test_a_bom_before_windows_1251_text_is_no_part_of_the_first_header(tmp_path):
+    data = fixtures.school("t@example.ru")
+    members = [(name, b"\xef\xbb\xbf" + text.encode("cp1251")) for name, text in fixtures.reading(data, "1.1")]
+    made = oneroster.translate_files([(name, lambda raw=raw: io.BytesIO(raw)) for name, raw in members],
+                                     str(tmp_path))
+    with open(made.files["students"], encoding="utf-8") as students:
+        assert [r["last_name"] for r in csv.DictReader(students)] == ["Иванов", "Алексеева", "Соколов"]
