@@ -84,4 +84,6 @@ def test_a_zip_of_our_own_set_ignores_debris_and_reads_names_in_any_case(client,
 
 def test_a_zip_of_nothing_but_debris_is_empty(client, pump, school):
     status = upload(client, pump, school, "mac.zip", oneroster.zip_of(dict(oneroster.DEBRIS)))
-    assert (status["state"], status["reason"]) == ("failed", "empty_file")
+    assert (status["state"], status["reason"], status["rows_total"]) == ("failed", "empty_file", 0)
+    assert status["errors"] == []
+    assert get(client, f"/schools/{school['id']}/classes", school["admin"]).json_body["items"] == []
