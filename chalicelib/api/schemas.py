@@ -220,7 +220,7 @@ class ClassCreate(Strict):
     """A class such as "5А"."""
 
     name: Annotated[SingleLine, Field(min_length=1, max_length=16)]
-    grade_level: int = Field(ge=1, le=11)
+    grade_level: int = Field(ge=-1, le=13)  # -1 pre-kindergarten, 0 kindergarten, as uploads allow
 
 
 class ClassOut(BaseModel):
@@ -228,7 +228,7 @@ class ClassOut(BaseModel):
 
     class_id: str
     name: str
-    grade_level: int
+    grade_level: int | None  # None: an ungraded group an upload made
 
 
 class SubjectCreate(Strict):

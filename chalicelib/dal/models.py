@@ -256,7 +256,7 @@ class SchoolClass(DiaryItem, discriminator="SchoolClass"):
     class_id = UnicodeAttribute()
     school_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    grade_level = NumberAttribute()
+    grade_level = NumberAttribute(null=True)  # none: an ungraded group (an upload's class of no grade)
 
 
 class Subject(DiaryItem, discriminator="Subject"):

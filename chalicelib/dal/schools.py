@@ -252,7 +252,8 @@ def _school_item(school: records.School) -> School:
 
 def class_record(item: SchoolClass) -> records.SchoolClass:
     """A stored class as the domain sees it."""
-    return records.SchoolClass(item.class_id, item.school_id, item.name, int(item.grade_level))
+    return records.SchoolClass(item.class_id, item.school_id, item.name,
+                               None if item.grade_level is None else int(item.grade_level))
 
 
 def subject_record(item: Subject) -> records.Subject:

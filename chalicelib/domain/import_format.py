@@ -190,8 +190,15 @@ class FileKind:
     read: Callable[[dict[str, str]], dict[str, Any]]
 
 
+# The grade levels a class may have: -1 pre-kindergarten, 0 kindergarten, 1..11 our school's
+# grades, 12 and 13 those of schools abroad (CEDS codes PK, KG, 01..13). An empty cell is a class
+# of no grade level (an ungraded group), taken with a warning (import_rows._classes).
+GRADE_LEVELS = (-1, 13)
+
+
 def _class(row: dict[str, str]) -> dict[str, Any]:
-    return {"name": text(row, "name", 16), "grade_level": number(row, "grade_level", 1, 11)}
+    level = number(row, "grade_level", *GRADE_LEVELS) if (row.get("grade_level") or "").strip() else None
+    return {"name": text(row, "name", 16), "grade_level": level}
 
 
 def _subject(row: dict[str, str]) -> dict[str, Any]:
@@ -307,9 +314,23 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
 ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
 
 
+# What operating systems leave in a zip a person made by hand: never a school's file, never read.
+DEBRIS_NAMES = (".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory", "icon\r")
+DEBRIS_FOLDERS = ("__macosx", ".spotlight-v100", ".trashes", ".fseventsd")
+
+
+def is_debris(name: str) -> bool:
+    """A zip member that is operating-system debris: Finder's .DS_Store and its AppleDouble `._*`
+    twins (and anything under __MACOSX/), Windows' Thumbs.db and desktop.ini, Office's `~$` lock files."""
+    parts = name.replace("\\", "/").split("/")
+    bare = parts[-1].casefold()
+    return (bare in DEBRIS_NAMES or bare.startswith("._") or bare.startswith("~$")
+            or any(p.casefold() in DEBRIS_FOLDERS for p in parts[:-1]))
+
+
 def kind_of(filename: str) -> FileKind:
     """The kind a file name stands for (`grades.csv`, `2026/grades.csv`)."""
-    stem = filename.rsplit("/", 1)[-1].lower().removesuffix(".csv")
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
     if stem not in KINDS:
         raise FileRefusedError("unknown_file", filename)
     return KINDS[stem]
@@ -394,7 +415,8 @@ def opened(path: str, filename: str) -> Iterator[list[tuple[str, Opener]]]:
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise FileRefusedError("broken_zip", filename) from exc
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+        # Debris is left out before anything is checked or opened: it is never read.
+        members = [m for m in archive.infolist() if not m.is_dir() and not is_debris(m.filename)]
         _check_expansion(members, filename)
         if not members:
             raise FileRefusedError("empty_file", filename)
@@ -476,7 +498,7 @@ def check_header_line(kind: FileKind, line: str) -> list[str]:
     if not line:
         raise FileRefusedError("empty_file", kind.name + ".csv")
     try:
-        header = [h.strip() for h in next(csv.reader([line], delimiter=_delimiter(line)))]
+        header = [header_name(h) for h in next(csv.reader([line], delimiter=_delimiter(line)))]
     except csv.Error as exc:
         raise FileRefusedError("not_csv", kind.name + ".csv") from exc
     missing = [c for c in kind.required if c not in header]
@@ -485,9 +507,21 @@ def check_header_line(kind: FileKind, line: str) -> list[str]:
     return header
 
 
+def header_name(cell: str) -> str:
+    """A header cell as written, trimmed, without a byte-order mark (one left by a second BOM, or
+    a UTF-8 BOM read as Windows-1251 when the file's text after it is not UTF-8)."""
+    return cell.strip().removeprefix("\u043f\u00bb\u0457").lstrip("\ufeff").strip()
+
+
 def _delimiter(header_line: str) -> str:
     # Excel in a Russian locale saves CSV with semicolons.
     return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def header_cells(header_line: str) -> list[str]:
+    """A header line's names as `rows` reads them: split on the file's delimiter, each trimmed."""
+    line = header_line.strip("\r\n")
+    return [header_name(h) for h in next(csv.reader([line], delimiter=_delimiter(line)), [])] if line else []
 
 
 def _lone_cr_refused(line: str) -> str:
@@ -502,7 +536,7 @@ def rows(content: str | Iterable[str], skip: int = 0, limit: int | None = None) 
     lines = map(_lone_cr_refused, io.StringIO(content) if isinstance(content, str) else iter(content))
     header_line = next(lines, "")
     reader = csv.DictReader(itertools.chain([header_line], lines), delimiter=_delimiter(header_line))
-    reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = [header_name(h) for h in (reader.fieldnames or [])]
     taken = 0
     for index, row in enumerate(reader):
         if index < skip:

@@ -101,6 +101,8 @@ def _classes(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list
     items: list[Placed] = []
     for line, row in rows:
         class_id = ctx.class_id(row["name"]) or ctx.derived_id("class", row["name"].casefold())
+        if row["grade_level"] is None:  # an ungraded group: taken, but the school should say its grade
+            ctx.warn(line, "grade_level", "no_grade_level")
         items.append((line, SchoolClass(class_id=class_id, school_id=ctx.school_id, name=row["name"],
                                         grade_level=row["grade_level"])))
         items.append((line, NameClaim(ctx.school_id, "CLASS", row["name"], owner_id=class_id)))

@@ -13,12 +13,19 @@ The mapping (OneRoster has no lesson times, attendance, homework or topics):
   (those no other such session names as its parent), since our terms may not overlap and
   a semester holding two quarters would. schoolYear sessions are not terms.
 - classes with classType=homeroom → our school classes ("5А"): name = title, grade level
-  = the class's first grade (else its students' most common grade). A student's class is
-  the homeroom they are enrolled in; a student with no homeroom falls back to a class named
-  after their grade ("5"), as a scheduled class (a course section) does not say which
-  homeroom it serves. Export homerooms to keep parallel letters.
+  = the class's first grade with a level (CEDS codes: 01..13, KG/TK 0, PK/PR/IT -1; UG,
+  Other, PS none), else its students' most common grade (warned), else none (warned). A
+  student's class is the homeroom they are enrolled in; a student with no homeroom falls
+  back to a class named after their grade ("5", "KG", "12"), as a scheduled class (a course
+  section) does not say which homeroom it serves; one with no grade either goes to the class
+  UNPLACED ("Без класса", warned). Export homerooms to keep parallel letters. A grade outside
+  1..11 is taken with a warning.
 - a scheduled class is a course section for a subject: subject = the class's first
-  `subjects` entry, else the course's, else the course title.
+  `subjects` entry, else the course's, else the course title (warned), else, the course
+  being absent, the class's own title (warned).
+- headers are trimmed and read in any case (`SourcedId`); file names in any case and
+  folder (`Export/Users.CSV`); enumerations (status, type, classType, role, roleType,
+  scoreStatus) in any case, lower-cased as loaded.
 - users with role student (roles.csv, or the 1.1 `role` column, or a student enrollment)
   → students: the school's student id = sourcedId; familyName / givenName / middleName;
   birth date from demographics.csv (required: matching a parent's application needs it).
@@ -56,7 +63,9 @@ VALUE = "__value"  # the refused value, as the school's file has it
 WARNINGS = "__warnings"  # JSON [[<OneRoster column>, <code>, <value>], ...]: taken, with these remarks
 ROSTER_FILES = ("orgs.csv", "users.csv", "enrollments.csv")
 
-# Header names are case-sensitive in OneRoster: these must appear exactly so.
+# Header names are case-sensitive in OneRoster, but exporters write `SourcedId` or ` title`: a
+# header is trimmed and matched to the standard's spelling whatever its case (VOCABULARY), then
+# these must be there.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "academicSessions.csv": ("sourcedId", "title", "type", "startDate", "endDate"),
     "courses.csv": ("sourcedId", "title"),
@@ -83,7 +92,30 @@ COLUMNS: dict[str, dict[str, str]] = {
                "work_kind": "categorySourcedId", "remark": "comment"},
 }
 
-TERM_TYPES = ("term", "semester", "gradingPeriod")
+# Every column name of the OneRoster 1.1 and 1.2 CSV files, as the standard spells it: a header
+# written in another case (`SourcedID`, `classtype`) is read as this spelling.
+VOCABULARY = {name.casefold(): name for name in (
+    "sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "parentSourcedId",
+    "schoolYear", "grades", "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId",
+    "termSourcedIds", "subjects", "subjectCodes", "periods", "resources", "schoolYearSourcedId", "courseCode",
+    "orgSourcedId", "orgSourcedIds", "birthDate", "sex", "americanIndianOrAlaskaNative", "asian",
+    "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander", "white", "demographicRaceTwoOrMoreRaces",
+    "hispanicOrLatinoEthnicity", "countryOfBirthCode", "stateOfBirthAbbreviation", "cityOfBirth",
+    "publicSchoolResidenceStatus", "classSourcedId", "userSourcedId", "role", "primary", "beginDate", "description",
+    "assignDate", "dueDate", "categorySourcedId", "gradingPeriodSourcedId", "resultValueMin", "resultValueMax",
+    "scoreScaleSourcedId", "weight", "name", "identifier", "lineItemSourcedId", "studentSourcedId", "scoreStatus",
+    "score", "scoreDate", "comment", "enabledUser", "username", "userIds", "givenName", "familyName", "middleName",
+    "email", "sms", "phone", "agentSourcedIds", "password", "userMasterIdentifier", "resourceSourcedIds",
+    "preferredGivenName", "preferredMiddleName", "preferredFamilyName", "primaryOrg", "pronouns", "roleType",
+    "userProfileSourcedId", "propertyName", "value",
+)}
+# Enumerations are matched whatever their case (`Homeroom`, `TEACHER`, `TobeDeleted`): their cells
+# are lower-cased as a file is loaded, so every comparison here is in lower case.
+ENUMERATED = ("status", "type", "classType", "role", "roleType", "scoreStatus")
+# File names in a zip whatever their case or folder (`Users.csv`, `export/ACADEMICSESSIONS.CSV`).
+FILE_NAMES = {name.casefold(): name for name in (*REQUIRED, "manifest.csv", "orgs.csv")}
+
+TERM_TYPES = ("term", "semester", "gradingperiod")
 # Category title words → kind of work (Russian and English exports).
 WORK_KIND_WORDS = (
     ("контрол", "control"), ("control", "control"), ("exam", "control"), ("экзамен", "control"),
@@ -148,16 +180,53 @@ class Translation:
 
 def is_oneroster(names: list[str]) -> bool:
     """A OneRoster set has a manifest, or the rostering files our own set never has."""
-    bare = {n.rsplit("/", 1)[-1] for n in names}
+    bare = {_file_name(n) for n in names}
     return "manifest.csv" in bare or any(f in bare for f in ROSTER_FILES)
 
 
+def _file_name(member: str) -> str:
+    """A zip member's OneRoster file name (`export/Users.CSV` → `users.csv`), else its own bare name."""
+    bare = member.replace("\\", "/").rsplit("/", 1)[-1]
+    return FILE_NAMES.get(bare.casefold(), bare)
+
+
+# CEDS grade codes that are not numbers: infant/toddler, preschool and pre-kindergarten are -1,
+# transitional kindergarten and kindergarten 0; postsecondary, ungraded and other have no level.
+GRADE_WORDS: dict[str, int | None] = {"IT": -1, "PR": -1, "PK": -1, "TK": 0, "KG": 0, "PS": None, "UG": None,
+                                      "OTHER": None}
+SCHOOL_GRADES = range(1, 12)  # our school's grades; any other is taken with a warning
+UNPLACED = "Без класса"  # the class of a student with neither a homeroom nor a grade (see _classes)
+
+
+def _level_of(code: str) -> int | None:
+    """One CEDS grade code ("05", "12", "KG") as our grade level (-1..13), None when it has none."""
+    if code.isdigit():
+        return int(code) if 0 <= int(code) <= 13 else None
+    return GRADE_WORDS.get(code.upper())
+
+
 def _grade_level(values: list[str]) -> int | None:
-    """CEDS grade codes ("05", "11") to our 1..11; KG, PK and the like are none."""
-    for value in values:
-        if value.isdigit() and 1 <= int(value) <= 11:
-            return int(value)
-    return None
+    """The level of the first of a `grades` list's codes that has one."""
+    return next((level for level in map(_level_of, values) if level is not None), None)
+
+
+def _grade_code(level: int) -> str:
+    """A grade level as a CEDS code, for the report ("KG", "PK", "12")."""
+    return {-1: "PK", 0: "KG"}.get(level, str(level))
+
+
+def _grade_class(values: list[str]) -> tuple[str, int | None] | None:
+    """The class a student of these grades falls back to, named after the grade ("5", "KG", "12",
+    "UG"), with its level; None when the student has no grade a class can be named after."""
+    level = _grade_level(values)
+    if level is not None:
+        return (str(level) if 1 <= level <= 13 else _grade_code(level)), level
+    code = values[0] if values else ""
+    # A code of no level ("UG", "Other", or what an exporter made up) still names a class, if it can.
+    name = code.upper() if code.upper() in GRADE_WORDS else code
+    if not name or len(name) > 16 or not name.isprintable():
+        return None
+    return name, None
 
 
 def score_to_mark(score: float, maximum: float | None) -> int:
@@ -229,11 +298,11 @@ class _Rows:
                             f"row TEXT{extra})")
 
     def load(self, name: str, lines: Iterable[str]) -> None:
-        """One file, header checked exactly, tobedeleted rows kept only as deleted ids."""
+        """One file, header checked (trimmed, in any case), enumerations lower-cased, tobedeleted
+        rows kept only as deleted ids."""
         lines = iter(lines)
         first = next(lines, "")
-        header_line = first.strip("\r\n")
-        header = next(csv.reader([header_line])) if header_line else []
+        header = _header(first)
         missing = [c for c in REQUIRED.get(name, ()) if c not in header]
         if missing:
             raise fmt.FileRefusedError("missing_columns", f"{name}: {', '.join(missing)}")
@@ -247,7 +316,7 @@ class _Rows:
         # Table and column names are this module's constants, never the file's: only values are bound.
         insert = f"INSERT INTO {_table(name)} ({columns}) VALUES ({marks}){upsert}"  # noqa: S608
         batch: list[tuple[Any, ...]] = []
-        for line, row in fmt.rows(itertools.chain([first], lines)):
+        for line, row in _canonical_rows(itertools.chain([first], lines)):
             source = Source(name, line, row)
             if source.get("status") == "tobedeleted":
                 self.db.execute("INSERT OR IGNORE INTO deleted VALUES (?)", (source.get("sourcedId"),))
@@ -286,6 +355,26 @@ class _Rows:
         self.db.close()
 
 
+def _header(first_line: str) -> list[str]:
+    """A file's header in the standard's spelling: trimmed, without a BOM, in the standard's case."""
+    return [VOCABULARY.get(c.casefold(), c) for c in fmt.header_cells(first_line)]
+
+
+def _canonical_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """`fmt.rows` with the header in the standard's spelling and the enumerations lower-cased."""
+    lines = iter(lines)
+    first = next(lines, "")
+    spelling = {c: VOCABULARY.get(c.casefold(), c) for c in fmt.header_cells(first)}
+    renamed = any(c != s for c, s in spelling.items())
+    for line, row in fmt.rows(itertools.chain([first], lines)):
+        if renamed:
+            row = {spelling.get(k, k): v for k, v in row.items()}
+        for column in ENUMERATED:
+            if column in row:
+                row[column] = row[column].strip().lower()
+        yield line, row
+
+
 def _read_member(name: str, opener: fmt.Opener, consume: Callable[[Iterable[str]], None]) -> None:
     """Hand one file's lines to `consume`, again in the next candidate encoding when the first
     stops decoding part-way (`consume` must undo what it did when it raises)."""
@@ -308,7 +397,7 @@ def _read_member(name: str, opener: fmt.Opener, consume: Callable[[Iterable[str]
 
 def translate_files(members: list[tuple[str, fmt.Opener]], scratch: str) -> Translation:
     """OneRoster files (name, binary opener) → our CSV kinds as files in `scratch`, streamed."""
-    latest = {name.rsplit("/", 1)[-1]: opener for name, opener in members}
+    latest = {_file_name(name): opener for name, opener in members}  # any case, any folder; the last wins
     if "manifest.csv" in latest:
         _read_member("manifest.csv", latest["manifest.csv"], lambda lines: _check_manifest(lines, set(latest)))
     rows = _Rows(os.path.join(scratch, "oneroster.sqlite"))
@@ -351,11 +440,11 @@ def translate(members: list[tuple[str, str]]) -> Translation:
 
 def _check_manifest(lines: Iterable[str], present: set[str]) -> None:
     """A file the manifest says is there (bulk or delta) must be in the zip."""
-    for _, row in fmt.rows(lines):
+    for _, row in _canonical_rows(lines):
         source = Source("manifest.csv", 0, row)
         prop = source.get("propertyName")
-        if prop.startswith("file.") and source.get("value") in ("bulk", "delta"):
-            name = prop.removeprefix("file.") + ".csv"
+        if prop.casefold().startswith("file.") and source.get("value").lower() in ("bulk", "delta"):
+            name = _file_name(prop[len("file."):] + ".csv")
             if name not in present:
                 raise fmt.FileRefusedError("missing_file", name)
 
@@ -407,28 +496,45 @@ def _terms(rows: _Rows, out: _Writer) -> None:
 
 
 def _classes(rows: _Rows, out: _Writer) -> None:
+    """Homerooms, then the classes made for students without one: after their grade, or UNPLACED.
+
+    Every student ends in a class (our students, the diary and the messages all belong to one):
+    one with neither a homeroom nor a grade is on UNPLACED's roster, a class of no grade level,
+    until the school exports a homeroom or the administrator moves them."""
     db = rows.db
     for homeroom in rows.sources("classes.csv", """SELECT line, row, sid FROM "t_classes"
                                                    WHERE classType = 'homeroom' ORDER BY n"""):
-        level = _grade_level(homeroom.listed("grades"))
+        grades = homeroom.listed("grades")
+        level = _grade_level(grades)
+        warnings: list[tuple[str, str, str | None]] = []
+        code = next((g for g in grades if _level_of(g) is not None), "")
         if level is None:  # the grade most of its students are in (the first met, on a tie)
             found = db.execute("""
                 SELECT grade_level(u.grades) AS level FROM enr e JOIN "t_users" u ON u.sid = e.userSourcedId
                 WHERE e.classSourcedId = ? AND e.role = 'student' AND grade_level(u.grades) IS NOT NULL
                 GROUP BY level ORDER BY COUNT(*) DESC, MIN(e.n) LIMIT 1""", (homeroom.get("sourcedId"),)).fetchone()
             level = found[0] if found else None
-        out.add(homeroom, {"name": homeroom.get("title"), "grade_level": level})
+            if level is not None:
+                code = _grade_code(level)
+                warnings.append(("grades", "grade_from_students", code))
+        if level is not None and level not in SCHOOL_GRADES:
+            warnings.append(("grades", "outside_school_grades", code))
+        out.add(homeroom, {"name": homeroom.get("title"), "grade_level": level}, warnings=warnings)
     db.execute("""CREATE TEMP TABLE unplaced AS SELECT u.line, u.row, s.sid, s.n FROM students s
                   JOIN "t_users" u ON u.sid = s.sid WHERE s.sid NOT IN (SELECT user FROM class_of)""")
-    derived: set[str] = set()  # at most the eleven grades
+    derived: set[str] = set()  # a class per grade met, and UNPLACED
     for user in rows.sources("users.csv", "SELECT line, row FROM unplaced ORDER BY n"):
-        level = _grade_level(user.listed("grades"))
-        if level is None:
-            continue  # the student's row is refused for it (see _students)
-        db.execute("INSERT OR IGNORE INTO class_of VALUES (?, ?)", (user.get("sourcedId"), str(level)))
-        if str(level) not in derived:
-            derived.add(str(level))
-            out.add(user, {"name": str(level), "grade_level": level})
+        grades = user.listed("grades")
+        made = _grade_class(grades)
+        name, level = made if made else (UNPLACED, None)
+        db.execute("INSERT OR IGNORE INTO class_of VALUES (?, ?)", (user.get("sourcedId"), name))
+        if name.casefold() in derived:
+            continue
+        derived.add(name.casefold())
+        warnings = []
+        if level is not None and level not in SCHOOL_GRADES:
+            warnings.append(("grades", "outside_school_grades", next(g for g in grades if _level_of(g) == level)))
+        out.add(user, {"name": name, "grade_level": level}, warnings=warnings)
 
 
 def _subjects(rows: _Rows, out: _Writer) -> None:
@@ -438,13 +544,20 @@ def _subjects(rows: _Rows, out: _Writer) -> None:
     for cls in rows.sources("classes.csv", """SELECT line, row FROM "t_classes" WHERE classType != 'homeroom'
                                               ORDER BY n"""):
         course = rows.one("courses.csv", cls.get("courseSourcedId"))
-        names = cls.listed("subjects") or (course.listed("subjects") if course else [])
-        name = names[0] if names else (course.get("title") if course else "")
-        where = cls if cls.listed("subjects") or course is None else course
+        warnings: list[tuple[str, str, str | None]] = []
+        if cls.listed("subjects"):
+            name, where = cls.listed("subjects")[0], cls
+        elif course is not None and course.listed("subjects"):
+            name, where = course.listed("subjects")[0], course
+        elif course is not None:  # the course's title: shared by its sections, as a subject is
+            name, where = course.get("title"), course
+            warnings.append(("subjects", "subject_from_title", name))
+        else:  # an absent course: the section's own title
+            name, where = cls.get("title"), cls
+            warnings.append(("courseSourcedId", "unknown_course", cls.get("courseSourcedId")))
         db.execute("INSERT OR REPLACE INTO subject_of VALUES (?, ?)", (cls.get("sourcedId"), name))
         if db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (name.casefold(),)).rowcount:
-            out.add(where, {"name": name},
-                    "" if name else ("courseSourcedId:unknown_course" if course is None else "title:required"))
+            out.add(where, {"name": name}, "" if name else "title:required", warnings=warnings if name else ())
 
 
 def _teachings(rows: _Rows, out: _Writer) -> None:
@@ -479,8 +592,8 @@ def _students(rows: _Rows, out: _Writer) -> None:
                   "class": our_class}
         # The birth date matches a parent's application to the child: a student without one is refused.
         error = "" if values["birth_date"] else "birthDate:required"
-        error = error or ("" if values["class"] else "grades:no_class")
-        out.add(user, values, error)
+        # Every student has a class (_classes): UNPLACED says the file gave them neither homeroom nor grade.
+        out.add(user, values, error, warnings=[("grades", "no_class", None)] if our_class == UNPLACED else ())
 
 
 def _grades(rows: _Rows, out: _Writer) -> None:

@@ -126,7 +126,8 @@ def list_staff(school_id: str, role: str, limit: int, cursor: PageCursor | None)
 
 def class_view(item: SchoolClass) -> dict[str, Any]:
     """A class as the API shows it."""
-    return {"class_id": item.class_id, "name": item.name, "grade_level": int(item.grade_level)}
+    level = None if item.grade_level is None else int(item.grade_level)  # None: an ungraded group
+    return {"class_id": item.class_id, "name": item.name, "grade_level": level}
 
 
 def add_class(school_id: str, name: str, grade_level: int) -> dict[str, Any]:

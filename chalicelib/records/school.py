@@ -34,7 +34,7 @@ class SchoolClass:
     class_id: str
     school_id: str
     name: str
-    grade_level: int
+    grade_level: int | None  # -1 pre-kindergarten, 0 kindergarten, 1..13; None: an ungraded group
 
 
 @dataclass(slots=True)
