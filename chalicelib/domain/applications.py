@@ -15,7 +15,7 @@ from chalicelib.dal import keys
 from chalicelib.dal import schools as school_store
 from chalicelib.domain import search_words, secrets
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.roster import choose, name_of_key, roster_key
+from chalicelib.domain.roster import choose, name_key, name_of_key, roster_key
 from chalicelib.errors import ConflictError, NotFoundError, UnprocessableError
 from chalicelib.records.accounts import AccountRecord
 from chalicelib.records.applications import ApplicationRecord, Candidate
@@ -209,7 +209,11 @@ def process(application_id: str) -> None:
         return
     if item.state not in ("approved", *store.WAITING_STATES):
         return
-    namesakes = store.namesakes(item.school_id, name_of_key(item.roster_key))
+    name = name_of_key(item.roster_key)
+    # As the students are now: an entry an upload left under a name since corrected (before renames
+    # by upload moved it) names no one.
+    namesakes = [c for c in store.namesakes(item.school_id, name)
+                 if name_key(c.last_name, c.first_name, c.middle_name) == name]
     student_id, candidates = choose(namesakes, item.class_name, item.child_birth_date)
     if student_id is not None:
         _issue_code(item, student_id)  # False: a redelivery, already completed

@@ -11,7 +11,8 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     # --- the codes our own CSV set and the pipeline already had ------------------------------
     # --- students: birth dates, matching, renames (items 1, 12) -------------------------------
     "birth_date_unreadable": (
-        "Дата рождения «{value}» не распознана: ученик принят без неё, заявления родителей сверяются по имени и классу.",
+        "Дата рождения «{value}» не распознана: ученик принят без неё, заявления родителей "
+        "сверяются по имени и классу.",
         "Birth date “{value}” is not a date: the student is taken without it; parents' applications are matched "
         "by name and class.",
     ),

@@ -196,3 +196,21 @@ def test_a_birth_date_corrected_by_an_upload_moves_the_roster_entry(client, pump
     entries = [e.sk for e in RosterEntry.query(f"SCHOOL#{sid}", RosterEntry.sk.startswith("ROSTER#"))]
     assert entries == [f"ROSTER#орлов#глеб##2015-04-21#{stable_id(sid, 'student', 'S-1')}"]
     assert upload(client, pump, school, "roster.zip", corrected)["rows_changed"] == 0
+
+
+def test_an_entry_left_under_an_old_name_before_renames_moved_it_names_no_one(client, pump, school):
+    # Uploads before this fix left the old entry behind: it must not match the child any more
+    from chalicelib.dal import schools as school_store
+    from chalicelib.domain.roster import roster_key
+    from chalicelib.records.school import RosterEntry
+
+    sid = school["id"]
+    upload(client, pump, school, "roster.zip", _roster("S-1,Орлов-Белый,Глеб,,2015-04-12,5А\n"))
+    pupil = stable_id(sid, "student", "S-1")
+    school_store.roster_entry_item(RosterEntry(sid, roster_key("Орлов", "Глеб", None, "2015-04-12"), pupil)).save()
+    email, parent = _parent(client, pump)
+    application_id = apply(client, parent, sid, _child("Орлов", "Глеб", None, "5А"))
+    check_and_approve(client, sid, school["admin"], application_id)
+    pump.drain()
+    assert _state(client, parent, application_id) == "awaiting_school_data"
+    assert not sent_emails(email)[1:]
