@@ -31,6 +31,13 @@ class ValidationFailedError(DiaryError):
         self.errors = errors
 
 
+class UnprocessableError(DiaryError):
+    """Well-formed, but a value the request names cannot be taken (a choice outside those offered)."""
+
+    status = 422
+    code = "unprocessable"
+
+
 class AuthenticationError(DiaryError):
     """No valid credentials or token."""
 

@@ -95,6 +95,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Record the in-person check of the parent first.",
     ),
     "application_state": ("Заявление уже в другом состоянии.", "The application is in another state already."),
+    "application_not_awaiting_choice": (
+        "Ребёнка выбирают, только когда заявлению подходят несколько учеников.",
+        "A child is chosen only for an application that several students could match.",
+    ),
+    "child_not_chosen": (
+        "Заявлению подходят несколько учеников: выберите ребёнка из списка.",
+        "Several students could match this application: choose the child from the list.",
+    ),
+    "not_a_candidate": (
+        "Этого ученика нет среди подходящих заявлению.",
+        "This student is not among those who could match the application.",
+    ),
     "code_expired": ("Срок действия кода истёк.", "The code has expired."),
     "child_not_linked": ("У вас нет доступа к дневнику этого ребёнка.", "You have no access to this child's diary."),
     "child_not_found": ("Ребёнок не найден.", "Child not found."),

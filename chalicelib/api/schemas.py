@@ -295,7 +295,7 @@ class StudentOut(BaseModel):
     last_name: str
     first_name: str
     middle_name: str | None
-    birth_date: dt.date
+    birth_date: dt.date | None  # None: the school did not send it (OneRoster's demographics.csv)
 
 
 class StudentChange(Strict):
@@ -342,7 +342,8 @@ class StudentQuery(PageQuery):
 # --- applications (parents) and their review (school administrators) ------------------
 
 Relation = Literal["mother", "father", "guardian", "other"]
-ApplicationState = Literal["pending", "approved", "awaiting_school_data", "completed", "rejected", "withdrawn"]
+ApplicationState = Literal["pending", "approved", "awaiting_school_data", "awaiting_choice", "completed", "rejected",
+                           "withdrawn"]
 
 
 class ApplicationCreate(Strict):
@@ -373,6 +374,7 @@ class ApplicationOut(BaseModel):
     checked_at: str | None = None
     decided_at: str | None = None
     reject_reason: str | None = None
+    chosen_by: str | None = None  # the administrator who picked the child among namesakes
     created_at: str | None = None
 
 
@@ -405,6 +407,18 @@ class MatchedStudent(BaseModel):
     birth_date: str | None
 
 
+class Candidate(BaseModel):
+    """A student of the school an application could name: class and birth date tell namesakes apart."""
+
+    student_id: str
+    class_id: str
+    class_name: str | None
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    birth_date: dt.date | None  # None: the school did not send it
+
+
 class SchoolApplicationOut(ApplicationOut):
     """An application as the school sees it: the child as the parent typed them (`child_*`), the
     applicant, when it was filed (ISO 8601 with offset) and the child matched on the roster, if any."""
@@ -413,6 +427,9 @@ class SchoolApplicationOut(ApplicationOut):
     filed_at: str | None
     applicant: Applicant
     matched_student: MatchedStudent | None
+    # State awaiting_choice: the school's students the application could name; the administrator
+    # picks one (approve with `student_id`). Empty in every other state.
+    candidates: list[Candidate] = []
 
 
 class InPersonCheck(Strict):
@@ -420,6 +437,13 @@ class InPersonCheck(Strict):
     is, so any other field (passport number, series…) is refused."""
 
     confirmed: Literal[True]
+
+
+class ApplicationApproval(Strict):
+    """Approving; for an application awaiting a choice among namesakes, the child the
+    administrator picked at the in-person check (one of its `candidates`)."""
+
+    student_id: Id | None = None
 
 
 class ApplicationReject(Strict):

@@ -178,10 +178,12 @@ def check_application(req: Request) -> Answer[ApplicationOut]:
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/approve", allow=SCHOOL_ADMIN,
-          errors=(401, 403, 404, 409),
-          summary="Approve a checked application; the roster match and the code follow by queue")
+          body="ApplicationApproval", errors=(401, 403, 404, 409, 422),
+          summary="Approve a checked application; the roster match and the code follow by queue. "
+                  "One awaiting_choice names the child picked among its candidates (`student_id`)")
 def approve_application(req: Request) -> Answer[ApplicationOut]:
-    return applications.approve(req.path["school_id"], req.path["application_id"], req.account_id)
+    return applications.approve(req.path["school_id"], req.path["application_id"], req.account_id,
+                                req.body.student_id)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/reject", allow=SCHOOL_ADMIN,

@@ -18,14 +18,17 @@ from chalicelib.dal.keys import (
     application_ref_key,
     applications_pk,
     applying_key,
-    roster_match_key,
+    roster_namesakes_key,
     roster_student_key,
+    school_class,
+    student,
+    waiting_for_name,
 )
 from chalicelib.dal.models import AccessCode, Application, ApplicationClaim, ApplicationRef, RosterEntry
 from chalicelib.dal.search import READ_SIZE, FilteredPage, word_prefixes
 from chalicelib.dal.store import PageCursor, Reading, connection, decode_cursor, get_many, now_iso, page, storing
 from chalicelib.errors import ConflictError, DiaryError, UnavailableError
-from chalicelib.records.applications import ApplicationRecord
+from chalicelib.records.applications import ApplicationRecord, Candidate
 
 FIELDS = tuple(f.name for f in fields(ApplicationRecord))
 
@@ -35,13 +38,20 @@ def application_of(item: Application) -> ApplicationRecord:
     values = {name: getattr(item, name) for name in FIELDS}
     if values["code_generation"] is not None:
         values["code_generation"] = int(values["code_generation"])
+    if values["candidates"] is not None:
+        values["candidates"] = [Candidate(**c) for c in values["candidates"]]
     return ApplicationRecord(**values)
+
+
+def _stored_candidates(candidates: list[Candidate] | None) -> list[dict[str, Any]] | None:
+    return None if candidates is None else [vars(c) for c in candidates]
 
 
 def _item(application: ApplicationRecord) -> Application:
     """The application's item, keyed, with its attributes as the record holds them."""
-    return Application(*application_key(application.account_id, application.application_id),
-                       **{name: getattr(application, name) for name in FIELDS})
+    values = {name: getattr(application, name) for name in FIELDS}
+    values["candidates"] = _stored_candidates(application.candidates)
+    return Application(*application_key(application.account_id, application.application_id), **values)
 
 
 def _refill(application: ApplicationRecord, item: Application) -> None:
@@ -174,12 +184,36 @@ def details_of(applications: list[ApplicationRecord]) -> tuple[dict[str, dict[st
     return accounts, students
 
 
-def waiting_for(school_id: str, roster_key: str) -> list[ApplicationRecord]:
-    """Applications waiting for this child to appear on the school's roster."""
+WAITING_STATES = ("awaiting_school_data", "awaiting_choice")
+
+
+def waiting_for(school_id: str, name_key: str) -> list[ApplicationRecord]:
+    """Applications for a child of this name still waiting: for the school's data, or for the
+    administrator to pick among namesakes (one Query per state)."""
+    found: list[ApplicationRecord] = []
     with storing():
-        items = Application.gsi1.query(applications_pk(school_id, "awaiting_school_data"),
-                                       Application.gsi1sk.startswith(f"{roster_key}#"))
-        return [application_of(item) for item in items if isinstance(item, Application)]
+        for state in WAITING_STATES:
+            items = Application.gsi1.query(applications_pk(school_id, state),
+                                           Application.gsi1sk.startswith(waiting_for_name(name_key)))
+            found += [application_of(item) for item in items if isinstance(item, Application)]
+    return found
+
+
+def await_choice(application: ApplicationRecord, candidates: list[Candidate]) -> bool:
+    """The application names several students: it waits, with them, for the administrator to
+    pick the child; False if it moved on meanwhile (completed, rejected)."""
+    gsi1pk, gsi1sk = _index("awaiting_choice", application)
+    item = _item(application)
+    try:
+        with storing():
+            item.update(actions=[Application.state.set("awaiting_choice"), Application.gsi1pk.set(gsi1pk),
+                                 Application.gsi1sk.set(gsi1sk),
+                                 Application.candidates.set(_stored_candidates(candidates))],
+                        condition=Application.state.is_in("approved", *WAITING_STATES))
+    except ConflictError:
+        return False
+    application.state, application.candidates = "awaiting_choice", candidates
+    return True
 
 
 # What a state change may write beside the state: who checked or decided, when, and why not.
@@ -212,28 +246,46 @@ def transition(application: ApplicationRecord, from_states: tuple[str, ...], to_
     _refill(application, item)
 
 
-def complete_with_code(application: ApplicationRecord, student_id: str, code: AccessCode) -> bool:
-    """Mark the application done and store its access code together; False if already done."""
+def complete_with_code(application: ApplicationRecord, student_id: str, code: AccessCode,
+                       chosen_by: str | None = None, chosen_among: tuple[str, ...] = ()) -> bool:
+    """Mark the application done and store its access code together; False if already done.
+    `chosen_by`: the administrator who picked the child among `chosen_among` (the candidates
+    it was waiting with: a pick made on a list since changed loses)."""
     gsi1pk, gsi1sk = _index("completed", application)
+    actions: list[Action] = [Application.state.set("completed"), Application.gsi1pk.set(gsi1pk),
+                             Application.gsi1sk.set(gsi1sk), Application.student_id.set(student_id)]
+    condition = Application.state.is_in("approved", *WAITING_STATES)
+    if chosen_by is not None:
+        actions.append(Application.chosen_by.set(chosen_by))
+        condition = (Application.state == "awaiting_choice") & (
+            Application.candidates == _stored_candidates(application.candidates))
     try:
         with storing(), TransactWrite(connection=connection()) as tx:
-            tx.update(_item(application), actions=[
-                Application.state.set("completed"), Application.gsi1pk.set(gsi1pk),
-                Application.gsi1sk.set(gsi1sk), Application.student_id.set(student_id),
-            ], condition=Application.state.is_in("approved", "awaiting_school_data"))
+            tx.update(_item(application), actions=actions, condition=condition)
             code.created_at = now_iso()
             tx.save(code)
     except ConflictError:
         return False
+    application.state, application.student_id, application.chosen_by = "completed", student_id, chosen_by
     return True
 
 
-def roster_match(school_id: str, roster_key: str) -> list[str]:
-    """Students of the school with this normalised name and birth date."""
+def namesakes(school_id: str, name_key: str) -> list[Candidate]:
+    """The school's students of this normalised full name, with their classes: one Query of the
+    roster entries, one BatchGetItem of the students, one of their classes (a few items)."""
+    from chalicelib.dal.models import SchoolClass, Student
+    from chalicelib.dal.uploads import get_many as get_items
+
     with storing():
-        pk, prefix = roster_match_key(school_id, roster_key)
-        entries = RosterEntry.query(pk, RosterEntry.sk.startswith(prefix))
-        return [entry.student_id for entry in entries]
+        pk, prefix = roster_namesakes_key(school_id, name_key)
+        ids = [entry.student_id for entry in RosterEntry.query(pk, RosterEntry.sk.startswith(prefix))]
+    students = [s for s in get_items(student(school_id, i) for i in ids).values() if isinstance(s, Student)]
+    classes = get_items(school_class(school_id, s.class_id) for s in students)
+    names = {c.class_id: c.name for c in classes.values() if isinstance(c, SchoolClass)}
+    return sorted((Candidate(student_id=s.student_id, class_id=s.class_id, class_name=names.get(s.class_id),
+                             last_name=s.last_name, first_name=s.first_name, middle_name=s.middle_name,
+                             birth_date=s.birth_date or None) for s in students),
+                  key=lambda c: (c.class_name or "", c.birth_date or "", c.student_id))
 
 
 def enqueue(application_id: str) -> None:

@@ -18,7 +18,7 @@ from chalicelib.dal import journal as journal_store
 from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
 from chalicelib.dal.school_life import event_item, meeting_item, result_item
 from chalicelib.records import journal, school
-from chalicelib.records.imported import Imported, Placed
+from chalicelib.records.imported import Imported, Placed, Replacing
 
 YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
 
@@ -88,15 +88,29 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
     written at its new date, then removed from the old."""
     row_of: dict[tuple[str, str], int] = {}
     unique: dict[tuple[str, str], DiaryItem] = {}
+    replaced: dict[tuple[str, str], DiaryItem] = {}  # new key → the stored item it takes the place of
+    renamed_to: dict[tuple[str, str], tuple[str, str]] = {}  # and back
     for line, record in placed:  # two rows on one key: the later one is written
-        item = item_of(record)
+        item = item_of(record.new if isinstance(record, Replacing) else record)
         row_of[(item.pk, item.sk)] = line
         unique[(item.pk, item.sk)] = item
-    stored = uploads.get_many(unique)
+        if isinstance(record, Replacing):
+            old = item_of(record.old)
+            earlier = renamed_to.get((old.pk, old.sk))
+            if earlier is not None and earlier != (item.pk, item.sk):
+                del replaced[earlier], unique[earlier]  # one student renamed by two rows of a chunk: the later
+            renamed_to[(old.pk, old.sk)] = (item.pk, item.sk)
+            replaced[(item.pk, item.sk)] = old
+    stored = uploads.get_many([*unique, *((i.pk, i.sk) for i in replaced.values())])
     displaced = _displaced(unique)
     changed = []
+    pairs: list[tuple[DiaryItem, DiaryItem]] = []  # (new, old): written together
     for key, item in unique.items():
         before = stored.get(key)
+        old_item = replaced.get(key)
+        if old_item is not None and (old_item.pk, old_item.sk) in stored:
+            pairs.append((item, old_item))
+            continue
         if before is not None and _content(before) == _content(item):
             continue
         moved_from = None
@@ -115,4 +129,6 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
         changed.append(item)
     uploads.put_all(changed)
     uploads.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
-    return len({row_of[(i.pk, i.sk)] for i in changed}), len(changed)
+    uploads.replace_all(pairs)  # a renamed student's roster entry: the new stored and the old gone at once
+    rows = {row_of[(i.pk, i.sk)] for i in changed} | {row_of[(new.pk, new.sk)] for new, _ in pairs}
+    return len(rows), len(changed) + 2 * len(pairs)

@@ -531,9 +531,15 @@ def applications_pk(school_id: str, state: str) -> str:
     return f"APPLICATIONS#{school_id}#{state}"
 
 
-def roster_match_key(school_id: str, roster_key: str) -> tuple[str, str]:
-    """The school's roster entries of one normalised name and birth date: partition and prefix."""
-    return _school_pk(school_id), f"ROSTER#{roster_key}#"
+def roster_namesakes_key(school_id: str, name_key: str) -> tuple[str, str]:
+    """The school's roster entries of one normalised full name, whatever the birth date (known
+    or not): partition and prefix. A roster key is <name>#<birth or "">, so this prefix is it."""
+    return _school_pk(school_id), f"ROSTER#{name_key}#"
+
+
+def waiting_for_name(name_key: str) -> str:
+    """GSI1 sort-key prefix of a school's applications (in one state) for a child of this name."""
+    return f"{name_key}#"
 
 
 # --- alerts -----------------------------------------------------------------------------------

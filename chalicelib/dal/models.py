@@ -26,7 +26,9 @@ One line per access pattern:
 - student by id:                 GetItem  PK=SCHOOL#<id>, SK=STUDENT#<id>
 - students of a class:           Query    GSI1 GSI1PK=CLASS#<school>#<class>, GSI1SK=<last>#<first>#<id>
 - message already sent (outbox): PutItem  PK=SENT#<key>, SK=SENT  (condition: not exists)
-- roster match of a child:       Query    PK=SCHOOL#<id>, SK begins_with ROSTER#<last>#<first>#<middle>#<birth>#
+- roster match of a child:       Query    PK=SCHOOL#<id>, SK begins_with ROSTER#<last>#<first>#<middle>#
+                                 (every namesake, birth date known or not: SK=ROSTER#<name>#<birth or "">#<student>;
+                                 then a BatchGetItem of their students, one of their classes)
 - a parent's applications:       Query    PK=ACCOUNT#<id>, SK begins_with APPLICATION#
 - application by id (admin, SQS): GetItem PK=APPLICATION#<id>, SK=APPLICATION  (-> parent, school) then
                                  GetItem  PK=ACCOUNT#<parent>, SK=APPLICATION#<id>
@@ -104,6 +106,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
+    JSONAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -295,7 +298,7 @@ class Student(DiaryItem, discriminator="Student"):
     last_name = UnicodeAttribute()
     first_name = UnicodeAttribute()
     middle_name = UnicodeAttribute(null=True)
-    birth_date = UnicodeAttribute()
+    birth_date = UnicodeAttribute(null=True)  # the school may not send it (OneRoster's demographics)
 
 
 class NameClaim(DiaryItem, discriminator="NameClaim"):
@@ -338,6 +341,9 @@ class Application(DiaryItem, discriminator="Application"):
     applicant_phone_verified = BooleanAttribute(null=True)
     search_text = UnicodeAttribute(null=True)  # child's and applicant's name words (domain/search_words.py)
     code_generation = NumberAttribute(null=True)  # how many times its access code was renewed
+    # State awaiting_choice: the students it may name, as the administrator picks among them.
+    candidates = JSONAttribute(null=True)
+    chosen_by = UnicodeAttribute(null=True)
 
 
 class ApplicationRef(DiaryItem, discriminator="ApplicationRef"):

@@ -326,6 +326,19 @@ def delete_all(items: Sequence[DiaryItem]) -> None:
     _batch_write(items, delete=True)
 
 
+REPLACE_PAIRS = 50  # TransactWriteItems takes 100 items: 50 (put, delete) pairs
+
+
+def replace_all(pairs: Sequence[tuple[DiaryItem, DiaryItem]]) -> None:
+    """Store each new item and remove the old one it replaces in one transaction (of up to 50
+    pairs): a reader sees the old or the new, never both and never neither."""
+    for start in range(0, len(pairs), REPLACE_PAIRS):
+        with storing(), TransactWrite(connection=connection()) as tx:
+            for new, old in pairs[start:start + REPLACE_PAIRS]:
+                tx.save(new)
+                tx.delete(old)
+
+
 def _batch_write(items: Sequence[DiaryItem], delete: bool) -> None:
     if not items:
         return

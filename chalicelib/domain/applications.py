@@ -15,15 +15,15 @@ from chalicelib.dal import keys
 from chalicelib.dal import schools as school_store
 from chalicelib.domain import search_words, secrets
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.roster import roster_key
-from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.domain.roster import choose, name_key, name_of_key, roster_key
+from chalicelib.errors import ConflictError, NotFoundError, UnprocessableError
 from chalicelib.records.accounts import AccountRecord
-from chalicelib.records.applications import ApplicationRecord
+from chalicelib.records.applications import ApplicationRecord, Candidate
 from chalicelib.records.paging import PageCursor
 
 log = logging.getLogger(__name__)
 
-STATES = ("pending", "approved", "awaiting_school_data", "completed", "rejected", "withdrawn")
+STATES = ("pending", "approved", "awaiting_school_data", "awaiting_choice", "completed", "rejected", "withdrawn")
 CODE_PURPOSE = "access-code"
 CODE_VALID_DAYS = 14
 
@@ -44,8 +44,15 @@ def view(item: ApplicationRecord) -> dict[str, Any]:
         "checked_at": item.checked_at,
         "decided_at": item.decided_at,
         "reject_reason": item.reject_reason,
+        "chosen_by": item.chosen_by,
         "created_at": item.created_at,
     }
+
+
+def _candidate_view(candidate: Candidate) -> dict[str, Any]:
+    return {"student_id": candidate.student_id, "class_id": candidate.class_id, "class_name": candidate.class_name,
+            "last_name": candidate.last_name, "first_name": candidate.first_name,
+            "middle_name": candidate.middle_name, "birth_date": candidate.birth_date}
 
 
 def _page(items: list[ApplicationRecord], next_cursor: str | None) -> dict[str, Any]:
@@ -131,9 +138,11 @@ def desk_view(item: ApplicationRecord, accounts: dict[str, dict[str, Any]],
         "student_id": student["student_id"], "class_id": student.get("class_id"),
         "last_name": student.get("last_name"), "first_name": student.get("first_name"),
         "middle_name": student.get("middle_name"), "birth_date": student.get("birth_date")}
+    # Only the school's desk sees the namesakes (its own students), never the parent.
+    candidates = [_candidate_view(c) for c in item.candidates or []] if item.state == "awaiting_choice" else []
     return {**view(item), "account_id": item.account_id, "filed_at": item.created_at,
             "applicant": {"account_id": item.account_id, **stored, "relation": item.relation},
-            "matched_student": matched}
+            "matched_student": matched, "candidates": candidates}
 
 
 def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor | None,
@@ -155,9 +164,14 @@ def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str
     return view(item)
 
 
-def approve(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
-    """Approve a checked application; the roster match and the code happen on the queue."""
+def approve(school_id: str, application_id: str, admin_id: str, student_id: str | None = None) -> dict[str, Any]:
+    """Approve a checked application; the roster match and the code happen on the queue. One
+    waiting for the child to be chosen among namesakes is completed here with `student_id`."""
     item = _of_school(school_id, application_id)
+    if item.state == "awaiting_choice":
+        return _choose(item, admin_id, student_id)
+    if student_id is not None:
+        raise ConflictError(field="student_id", code="application_not_awaiting_choice")
     if item.state == "pending" and not item.checked_at:
         raise ConflictError(code="application_not_checked")
     # Approving an approved one again only re-queues it: processing is idempotent, and this
@@ -172,7 +186,7 @@ def approve(school_id: str, application_id: str, admin_id: str) -> dict[str, Any
 def reject(school_id: str, application_id: str, admin_id: str, reason: str) -> dict[str, Any]:
     """Refuse an application with a reason the parent reads by email."""
     item = _of_school(school_id, application_id)
-    store.transition(item, ("pending",), "rejected", release_claim=True,
+    store.transition(item, ("pending", "awaiting_choice"), "rejected", release_claim=True,
                      changes={"decided_by": admin_id, "decided_at": now_iso(), "reject_reason": reason},
                      refused=ConflictError(code="application_not_pending"))
     # The parent's email is an alert made from this change on the table's stream (domain/alerts.py).
@@ -193,22 +207,47 @@ def process(application_id: str) -> None:
     if item is None:
         log.warning("application %s vanished before processing", application_id)
         return
-    if item.state not in ("approved", "awaiting_school_data"):
+    if item.state not in ("approved", *store.WAITING_STATES):
         return
-    matches = store.roster_match(item.school_id, item.roster_key)
-    if len(matches) != 1:
-        # Not on the roster yet (or namesakes born the same day): wait for the school's data.
-        if item.state == "approved":
-            try:
-                store.transition(item, ("approved",), "awaiting_school_data")
-            except ConflictError:
-                return  # someone else moved it on
-        return
+    name = name_of_key(item.roster_key)
+    # As the students are now: an entry an upload left under a name since corrected (before renames
+    # by upload moved it) names no one.
+    namesakes = [c for c in store.namesakes(item.school_id, name)
+                 if name_key(c.last_name, c.first_name, c.middle_name) == name]
+    student_id, candidates = choose(namesakes, item.class_name, item.child_birth_date)
+    if student_id is not None:
+        _issue_code(item, student_id)  # False: a redelivery, already completed
+    elif candidates:
+        # Several students could be the child: never a guess, the administrator picks one.
+        if item.state != "awaiting_choice" or item.candidates != candidates:
+            store.await_choice(item, candidates)
+    elif item.state == "approved":
+        # Not on the roster yet: wait for the school's data.
+        try:
+            store.transition(item, ("approved",), "awaiting_school_data")
+        except ConflictError:
+            return  # someone else moved it on
+
+
+def _issue_code(item: ApplicationRecord, student_id: str, chosen_by: str | None = None) -> bool:
     code = secrets.derived_access_code(item.application_id)
     stored = child_store.new_code_item(
         keys.account_holder(item.account_id), "application", item.application_id, secrets.digest(code, CODE_PURPOSE),
-        matches[0], item.school_id, CODE_VALID_DAYS * 86_400)
-    store.complete_with_code(item, matches[0], stored)  # False: a redelivery, already completed
+        student_id, item.school_id, CODE_VALID_DAYS * 86_400)
+    return store.complete_with_code(item, student_id, stored, chosen_by=chosen_by)
+
+
+def _choose(item: ApplicationRecord, admin_id: str, student_id: str | None) -> dict[str, Any]:
+    """The administrator picks the child among the namesakes the application waits with."""
+    if student_id is None:
+        raise UnprocessableError(field="student_id", code="child_not_chosen")
+    offered = {c.student_id for c in item.candidates or []}
+    if student_id not in offered or school_store.find_student(item.school_id, student_id) is None:
+        raise UnprocessableError(field="student_id", code="not_a_candidate")
+    if not _issue_code(item, student_id, chosen_by=admin_id):
+        raise ConflictError(code="application_state")  # picked by someone else, or its namesakes changed
+    # The parent's email with the code is made from the completed application on the stream.
+    return view(item)
 
 
 def result_email(application_id: str, state: str, reason: str, child_name: str, parent_name: str,
@@ -227,8 +266,9 @@ def result_email(application_id: str, state: str, reason: str, child_name: str, 
 
 
 def requeue_waiting(school_id: str, key: str) -> int:
-    """A student joined the roster: hand the applications waiting for them to the queue again."""
-    waiting = store.waiting_for(school_id, key)
+    """A student joined the roster (or took a new name): hand the applications for a child of
+    that name, waiting for the school's data or for a choice among namesakes, to the queue again."""
+    waiting = store.waiting_for(school_id, name_of_key(key))
     for item in waiting:
         store.enqueue(item.application_id)
     return len(waiting)

@@ -220,7 +220,8 @@ def _teaching(row: dict[str, str]) -> dict[str, Any]:
 def _student(row: dict[str, str]) -> dict[str, Any]:
     return {"student_id": text(row, "student_id", 64), "last_name": text(row, "last_name", 120),
             "first_name": text(row, "first_name", 120), "middle_name": text(row, "middle_name", 120, False),
-            "birth_date": date(row, "birth_date"), "class": text(row, "class", 16)}
+            # optional: a parent's application is then matched by name and class (domain/roster.py)
+            "birth_date": date(row, "birth_date", False), "class": text(row, "class", 16)}
 
 
 def _lesson(row: dict[str, str]) -> dict[str, Any]:
@@ -298,6 +299,7 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("subjects", ("name",), (), _subject),
     FileKind("terms", ("name", "starts_on", "ends_on"), (), _term),
     FileKind("teachings", ("teacher_email", "class", "subject"), (), _teaching),
+    # birth_date: the column is there, a cell may be empty (the child is then matched by name and class)
     FileKind("students", ("student_id", "last_name", "first_name", "birth_date", "class"), ("middle_name",), _student),
     FileKind("schedule", ("date", "starts_at", "ends_at", "class", "subject"),
              ("teacher_email", "room", "topic"), _lesson),

@@ -87,6 +87,12 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     "interrupted": ("Файл потерян при перезапуске: загрузите его ещё раз",
                     "The file was lost in a restart: upload it again"),
     # --- students: birth dates, matching, renames (items 1, 12) -------------------------------
+    "birth_date_unreadable": (
+        "Дата рождения «{value}» не распознана: ученик принят без неё, заявления родителей "
+        "сверяются по имени и классу.",
+        "Birth date “{value}” is not a date: the student is taken without it; parents' applications are matched "
+        "by name and class.",
+    ),
     # --- classes, grades, subjects, enumerations, files (items 2, 3, 5) -----------------------
     "outside_school_grades": (
         "Класс «{value}» вне 1–11 классов школы: он создан, проверьте его параллель.",

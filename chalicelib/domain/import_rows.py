@@ -18,7 +18,7 @@ from chalicelib.dal import imported as store
 from chalicelib.dal import schools as school_store
 from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
-from chalicelib.records.imported import Imported, Placed
+from chalicelib.records.imported import Imported, Placed, Replacing
 from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
 from chalicelib.records.school import NameClaim, RosterEntry, SchoolClass, Student, Subject, Teaching, Term
 
@@ -167,9 +167,17 @@ def _students(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
                           last_name=row["last_name"], first_name=row["first_name"], middle_name=row["middle_name"],
                           birth_date=row["birth_date"])
         items.append((line, student))
-        items.append((line, RosterEntry(ctx.school_id, _roster_key(student), student_id)))
-        if row["student_id"] not in known:
-            ctx.new_students.append(student)
+        entry = RosterEntry(ctx.school_id, _roster_key(student), student_id)
+        before = known.get(row["student_id"])
+        if before is not None and _roster_key(before) != entry.roster_key:
+            # Renamed, or the birth date corrected: the entry under the old name goes in the same
+            # write, or a parent applying under it would still be matched to this child.
+            items.append((line, Replacing(entry, RosterEntry(ctx.school_id, _roster_key(before), student_id))))
+            ctx.new_students.append(student)  # the new name may be what a waiting parent typed
+        else:
+            items.append((line, entry))
+        if before is None or before.class_id != class_id:
+            ctx.new_students.append(student)  # a new class may tell namesakes apart
     return items, refused
 
 

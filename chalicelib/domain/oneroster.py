@@ -587,13 +587,27 @@ def _students(rows: _Rows, out: _Writer) -> None:
     for line, row, user_id, demographics, our_class in found:
         user = Source("users.csv", line, json.loads(row))
         birth = Source("demographics.csv", 0, json.loads(demographics)) if demographics else None
+        born, warnings = _birth_date(birth)
         values = {"student_id": user_id, "last_name": user.get("familyName"), "first_name": user.get("givenName"),
-                  "middle_name": user.get("middleName"), "birth_date": birth.get("birthDate")[:10] if birth else "",
-                  "class": our_class}
-        # The birth date matches a parent's application to the child: a student without one is refused.
-        error = "" if values["birth_date"] else "birthDate:required"
+                  "middle_name": user.get("middleName"), "birth_date": born, "class": our_class}
+        # demographics.csv is optional: a student without a birth date is taken, and a parent's
+        # application is matched by name and class (docs/oneroster.md, «Matching a parent's application»).
         # Every student has a class (_classes): UNPLACED says the file gave them neither homeroom nor grade.
-        out.add(user, values, error, warnings=[("grades", "no_class", None)] if our_class == UNPLACED else ())
+        if our_class == UNPLACED:
+            warnings.append(("grades", "no_class", None))
+        out.add(user, values, warnings=warnings)
+
+
+def _birth_date(birth: Source | None) -> tuple[str, list[tuple[str, str, str | None]]]:
+    """A student's birth date from their demographics row ("" without one), and the warning when
+    the row has one that is not a date: the student is taken without it rather than refused."""
+    written = birth.get("birthDate") if birth else ""
+    if not written:
+        return "", []
+    try:
+        return str(fmt.date({"birthDate": written[:10]}, "birthDate")), []
+    except fmt.RowError:
+        return "", [("birthDate", "birth_date_unreadable", written)]
 
 
 def _grades(rows: _Rows, out: _Writer) -> None:

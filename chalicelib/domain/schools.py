@@ -248,12 +248,14 @@ def correct_student(school_id: str, student_id: str, changes: dict[str, Any]) ->
     if "class_id" in changes and not store.has_class(school_id, changes["class_id"]):
         raise NotFoundError(field="class_id", code="class_not_found")
     old_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
+    old_class = item.class_id
     for name, value in changes.items():
         setattr(item, name, value.isoformat() if name == "birth_date" else value)
     new_key = roster_key(item.last_name, item.first_name, item.middle_name, item.birth_date)
     store.correct_student(item, old_key, new_key)
-    if new_key != old_key:
-        applications.requeue_waiting(school_id, new_key)  # a corrected name may match a waiting parent
+    if new_key != old_key or item.class_id != old_class:
+        # A corrected name may match a waiting parent; a new class may tell namesakes apart.
+        applications.requeue_waiting(school_id, new_key)
     return student_view(item)
 
 

@@ -11,6 +11,20 @@ from dataclasses import dataclass
 
 
 @dataclass
+class Candidate:
+    """A student of the school an application may name (a namesake), as the administrator picks
+    among them: the class and the birth date (None: the school did not send it) tell them apart."""
+
+    student_id: str
+    class_id: str
+    class_name: str | None
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    birth_date: str | None
+
+
+@dataclass
 class ApplicationRecord:
     """A parent asks a school for access to one child's diary."""
 
@@ -39,4 +53,7 @@ class ApplicationRecord:
     applicant_phone_verified: bool | None = None
     search_text: str | None = None  # child's and applicant's name words (domain/search_words.py)
     code_generation: int | None = None  # how many times its access code was renewed
+    # State awaiting_choice: the students it may name; the administrator picks one (chosen_by).
+    candidates: list[Candidate] | None = None
+    chosen_by: str | None = None
     created_at: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson, ParentMeeting, SchoolEvent
 from chalicelib.records.school import (
     AttestationResult,
@@ -16,6 +18,17 @@ from chalicelib.records.school import (
 
 Imported = (SchoolClass | NameClaim | Subject | Term | Teaching | Student | RosterEntry | Lesson | Homework | Grade
             | AttendanceMark | AttestationResult | SchoolEvent | ParentMeeting)
+
+
+@dataclass(slots=True)
+class Replacing:
+    """A record that takes the place of a stored one under another key (a renamed student's
+    roster entry): the old is removed in the same write as the new is stored, never one alone."""
+
+    new: RosterEntry
+    old: RosterEntry
+
+
 # A record and the row (its place in the chunk) it comes from: a row may make several records
 # (a student and its roster entry), and an upload reports rows, not items.
-Placed = tuple[int, Imported]
+Placed = tuple[int, Imported | Replacing]

@@ -77,7 +77,7 @@ class Student:
     last_name: str
     first_name: str
     middle_name: str | None
-    birth_date: str
+    birth_date: str | None  # None: the school did not send it (OneRoster's demographics.csv is optional)
 
 
 @dataclass(slots=True)
