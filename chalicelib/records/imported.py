@@ -6,6 +6,7 @@ from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson, 
 from chalicelib.records.school import (
     AttestationResult,
     NameClaim,
+    PendingTeaching,
     RosterEntry,
     SchoolClass,
     Student,
@@ -15,7 +16,7 @@ from chalicelib.records.school import (
 )
 
 Imported = (SchoolClass | NameClaim | Subject | Term | Teaching | Student | RosterEntry | Lesson | Homework | Grade
-            | AttendanceMark | AttestationResult | SchoolEvent | ParentMeeting)
+            | AttendanceMark | AttestationResult | SchoolEvent | ParentMeeting | PendingTeaching)
 # A record and the row (its place in the chunk) it comes from: a row may make several records
 # (a student and its roster entry), and an upload reports rows, not items.
 Placed = tuple[int, Imported]
