@@ -1128,3 +1128,16 @@ class AccessCodeOut(BaseModel):
     ref_id: str
     valid_until: str
     attempts_left: int
+
+
+class PendingTeacherOut(BaseModel):
+    """A teaching an upload named for an address that is not a teacher of the school yet: the
+    address was invited to register, and its first sign-in makes it the class's teacher."""
+
+    email: str
+    class_id: str
+    subject_id: str
+
+
+class PendingTeacherPage(Page[PendingTeacherOut]):
+    """A page of teachings waiting for their teachers, by address."""

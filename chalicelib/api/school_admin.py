@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         CredentialIssued,
         CredentialPage,
         LessonOut,
+        PendingTeacherPage,
         SchoolApplicationPage,
         StaffOut,
         StaffPage,
@@ -86,6 +87,14 @@ def add_teacher(req: Request) -> Answer[StaffOut]:
           errors=LISTED, summary="The school's teachers")
 def list_teachers(req: Request) -> Answer[StaffPage]:
     return schools.list_staff(req.path["school_id"], "teacher", req.query.limit, req.cursor)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/pending-teachers", allow=SCHOOL_ADMIN, query="PageQuery",
+          errors=LISTED, summary="Teachings an upload named for teachers who have not signed in yet (invited)")
+def list_pending_teachers(req: Request) -> Answer[PendingTeacherPage]:
+    from chalicelib.domain import pending_teachers
+
+    return pending_teachers.list_pending(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/teachings", allow=SCHOOL_ADMIN, body="TeachingCreate",

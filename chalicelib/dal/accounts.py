@@ -221,6 +221,14 @@ def roles_of(account_id: str) -> list[RoleGrant]:
 
 def grant_role(account: AccountRecord, role: str, school_id: str | None) -> RoleGrant:
     """Give the account a role (operator city-wide; admin/teacher at a school)."""
+    grant = role_grant_item(account, role, school_id)
+    with storing(conflict=ConflictError(field="email", code="already_member")):
+        grant.save(condition=RoleGrant.pk.does_not_exist())
+    return grant
+
+
+def role_grant_item(account: AccountRecord, role: str, school_id: str | None) -> RoleGrant:
+    """The stored grant of a role, keyed and listed among the school's staff (for a transaction)."""
     grant = RoleGrant(
         account_pk(account.account_id),
         role_sk(role, school_id),
@@ -234,8 +242,6 @@ def grant_role(account: AccountRecord, role: str, school_id: str | None) -> Role
     if school_id:
         grant.gsi1pk = staff_pk(school_id, role)
         grant.gsi1sk = f"{account.name}#{account.account_id}"
-    with storing(conflict=ConflictError(field="email", code="already_member")):
-        grant.save(condition=RoleGrant.pk.does_not_exist())
     return grant
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.dal import diary, keys, schools, uploads
+from chalicelib.dal import diary, keys, pending_teachers, schools, uploads
 from chalicelib.dal import journal as journal_store
 from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
 from chalicelib.dal.school_life import event_item, meeting_item, result_item
@@ -42,6 +42,7 @@ _MAKERS: dict[type, Any] = {
     school.AttestationResult: result_item, journal.SchoolEvent: event_item, journal.ParentMeeting: meeting_item,
     journal.Lesson: journal_store.lesson_item, journal.Homework: journal_store.homework_item,
     journal.Grade: journal_store.grade_item, journal.AttendanceMark: journal_store.mark_item,
+    school.PendingTeaching: pending_teachers.pending_item,
 }
 
 

@@ -598,3 +598,28 @@ def release_cursor() -> tuple[str, str]:
 def sent_mark(dedupe_key: str) -> tuple[str, str]:
     """The send-once mark of one message (outbox, alert, digest, news batch)."""
     return f"SENT#{dedupe_key}", "SENT"
+
+
+# --- teachers an upload named before they registered (issue 14, item 4) ----------------------
+
+PENDING_TEACHINGS = "PENDING_TEACHING#"  # sort-key prefix under a school
+
+
+def pending_teaching(school_id: str, email: str, class_id: str, subject_id: str) -> Key:
+    """A teaching waiting for its teacher's first sign-in: under the school, by address."""
+    return school_partition(school_id), f"{PENDING_TEACHINGS}{email}#{class_id}#{subject_id}"
+
+
+def waiting_for_address(email: str) -> str:
+    """GSI1 partition of the teachings waiting for one address, at every school (read at sign-in)."""
+    return f"PENDING_TEACHER#{email}"
+
+
+def waiting_place(school_id: str, class_id: str, subject_id: str) -> str:
+    """A waiting teaching's GSI1 sort key: by school."""
+    return f"{school_id}#{class_id}#{subject_id}"
+
+
+def teacher_invitation(school_id: str, email: str) -> Key:
+    """The mark that the school's invitation went to this address (one per school and address)."""
+    return school_partition(school_id), f"TEACHER_INVITATION#{email}"

@@ -23,6 +23,9 @@ One line per access pattern:
 - teaching assignment (authz):   GetItem  PK=SCHOOL#<id>, SK=TEACHING#<teacher>#<class>#<subject>
 - a teacher's assignments:       Query    PK=SCHOOL#<id>, SK begins_with TEACHING#<teacher>#
 - a class's teachers (families): Query    PK=SCHOOL#<id>, SK begins_with TEACHING#, filtered on class_id
+- teachings waiting for a teacher (admin): Query PK=SCHOOL#<id>, SK begins_with PENDING_TEACHING#
+- an address's waiting teachings (sign-in): Query GSI1 GSI1PK=PENDING_TEACHER#<email>, GSI1SK=<school>#<class>#<subject>
+- a school's invitation to an address: GetItem PK=SCHOOL#<id>, SK=TEACHER_INVITATION#<email>
 - student by id:                 GetItem  PK=SCHOOL#<id>, SK=STUDENT#<id>
 - students of a class:           Query    GSI1 GSI1PK=CLASS#<school>#<class>, GSI1SK=<last>#<first>#<id>
 - message already sent (outbox): PutItem  PK=SENT#<key>, SK=SENT  (condition: not exists)
@@ -779,3 +782,20 @@ class PasswordReset(DiaryItem, discriminator="PasswordReset"):
 
     code_hash = UnicodeAttribute()
     valid_until = NumberAttribute()  # checked on use: TTL deletion may lag by days
+
+
+class PendingTeaching(DiaryItem, discriminator="PendingTeaching"):
+    """A teaching an upload named for an address that is not a teacher of the school yet; found
+    by the address (GSI1) when its owner signs in, and then made a Teaching."""
+
+    school_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    class_id = UnicodeAttribute()
+    subject_id = UnicodeAttribute()
+
+
+class TeacherInvitation(DiaryItem, discriminator="TeacherInvitation"):
+    """The school invited this address to register as its teacher: one invitation, however many
+    uploads name the address (removed when the teacher takes the role up)."""
+
+    email = UnicodeAttribute()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +10,7 @@ from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import outbox
-from chalicelib.domain import phones, secrets, throttle
+from chalicelib.domain import pending_teachers, phones, secrets, throttle
 from chalicelib.domain.children import hints_of
 from chalicelib.domain.ids import new_id  # also read as accounts.new_id by older callers
 from chalicelib.domain.tokens import issue_access_token, role_claim
@@ -166,6 +166,8 @@ def verify_email(email: str, code: str, password: str, client: str) -> None:
     matches = secrets.same_digest(code, CODE_PURPOSE, waiting.code_hash if waiting else NO_CODE)
     if account is None or waiting is None or not matches or not store.complete_verification(account, password_hash):
         raise DiaryError(field="code", code="code_invalid")
+    # The address is proven now: the teachings schools' uploads left waiting for it become its own.
+    pending_teachers.take_up(replace(account, verified=True))
 
 
 # --- login: every attempt is counted before the password is checked -------------------------
@@ -189,6 +191,7 @@ def login(email: str, password: str, client: str) -> Tokens:
     store.give_back_attempt(throttle.CLIENT.scope, client)
     if not account.verified:  # only accounts from before verification set the password
         raise ForbiddenError(field="email", code="email_not_verified")
+    pending_teachers.take_up(account)  # before the tokens, so they carry a role granted just now
     return _open_session(account.account_id, generation_of(account))
 
 

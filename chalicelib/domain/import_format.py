@@ -213,7 +213,8 @@ def _term(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _teaching(row: dict[str, str]) -> dict[str, Any]:
-    return {"teacher_email": email(row, "teacher_email"), "class": text(row, "class", 16),
+    # No address is a warning, not a refusal (import_rows._teachings): nobody to invite, nothing lost.
+    return {"teacher_email": email(row, "teacher_email", False), "class": text(row, "class", 16),
             "subject": text(row, "subject", 120)}
 
 

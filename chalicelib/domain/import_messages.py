@@ -115,6 +115,18 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
         "Курса «{value}» нет в courses.csv: предметом стало название самого класса.",
         "Course «{value}» is not in courses.csv: the class's own title was taken as the subject."),
     # --- teachers not yet registered (item 4) -------------------------------------------------
+    "teacher_pending": (
+        "Учитель с адресом {value} ещё не зарегистрирован в дневнике (или не учитель этой школы): строка принята, "
+        "ему отправлено приглашение; классы станут его при первом входе с этим адресом.",
+        "The teacher {value} has not registered in the diary yet (or is not a teacher of this school): the row is "
+        "taken and an invitation sent; the classes become theirs at their first sign-in with this address.",
+    ),
+    "teacher_without_email": (
+        "У учителя нет адреса электронной почты (столбец {column}): пригласить некого, преподавание не записано. "
+        "Укажите адрес и загрузите файл снова.",
+        "The teacher has no email address (column {column}): there is nobody to invite, the teaching is not "
+        "recorded. Add the address and upload the file again.",
+    ),
     # --- tobedeleted / inactive, classes left empty or unnamed (items 6, 13) -----------------
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
 }

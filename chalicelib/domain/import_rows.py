@@ -20,7 +20,16 @@ from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
 from chalicelib.records.imported import Imported, Placed, Replacing
 from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
-from chalicelib.records.school import NameClaim, RosterEntry, SchoolClass, Student, Subject, Teaching, Term
+from chalicelib.records.school import (
+    NameClaim,
+    PendingTeaching,
+    RosterEntry,
+    SchoolClass,
+    Student,
+    Subject,
+    Teaching,
+    Term,
+)
 
 Refusal = tuple[int, str | None, str]
 Warning = tuple[int, str | None, str, str | None]  # (row, column, code, offending value): the row is taken
@@ -43,6 +52,7 @@ class Context:
         self._key: str | None = None
         self.new_students: list[Student] = []
         self.warnings: list[Warning] = []
+        self.uninvited: set[str] = set()  # addresses this chunk's teachings wait for (invited after the write)
 
     def warn(self, row: int, column: str | None, code: str, value: str | None = None) -> None:
         """Note a row that is taken all the same (the report lists it apart from the refused ones);
@@ -73,7 +83,10 @@ class Context:
         return self._subjects.get(name.casefold())
 
     def teacher_id(self, email: str) -> str | None:
-        """A teacher of the school by the email of their account."""
+        """A teacher of the school by the email of their account; None for an address that is not
+        one yet (no account, an unverified one, or one without the role here): its teachings wait
+        for the first sign-in (domain/pending_teachers.py)."""
+        email = email.strip().lower()  # accounts' addresses are lower-cased
         if email not in self._teachers:
             account_id = account_store.find_account_id(email)
             ok = account_id is not None and account_store.has_role(account_id, "teacher", self.school_id)
@@ -92,6 +105,10 @@ class Context:
 
         for student in self.new_students:
             applications.requeue_waiting(self.school_id, _roster_key(student))
+        if self.uninvited:  # after the write, so the invitation never names teachings not stored
+            from chalicelib.domain import pending_teachers
+
+            pending_teachers.invite(self.school_id, self.uninvited)
 
 
 Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[Placed], list[Refusal]]]
@@ -136,20 +153,32 @@ def _terms(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[P
 
 
 def _teachings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    """A teaching of a teacher of the school is a Teaching; one of an address that is not a teacher
+    here yet waits for that address's first sign-in, with a warning and an invitation; one with no
+    address at all names nobody to invite: a warning, and nothing stored."""
     items: list[Placed] = []
     refused: list[Refusal] = []
     for line, row in rows:
+        email = row["teacher_email"]
+        if not email:
+            ctx.warn(line, "teacher_email", "teacher_without_email")
+            continue
         class_id, subject_id = ctx.class_id(row["class"]), ctx.subject_id(row["subject"])
-        teacher_id = ctx.teacher_id(row["teacher_email"])
-        if teacher_id is None:
-            refused.append((line, "teacher_email", "unknown_teacher"))
-        elif class_id is None:
+        if class_id is None:
             refused.append((line, "class", "unknown_class"))
-        elif subject_id is None:
+            continue
+        if subject_id is None:
             refused.append((line, "subject", "unknown_subject"))
-        else:
+            continue
+        teacher_id = ctx.teacher_id(email)
+        if teacher_id is not None:
             items.append((line, Teaching(school_id=ctx.school_id, teacher_id=teacher_id, class_id=class_id,
                                          subject_id=subject_id)))
+            continue
+        items.append((line, PendingTeaching(school_id=ctx.school_id, email=email, class_id=class_id,
+                                            subject_id=subject_id)))
+        ctx.warn(line, "teacher_email", "teacher_pending", email)
+        ctx.uninvited.add(email)
     return items, refused
 
 
@@ -207,8 +236,9 @@ def _schedule(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
             refused.append((line, bad, f"unknown_{bad}"))
             continue
         if row["teacher_email"] and teacher_id is None:
-            refused.append((line, "teacher_email", "unknown_teacher"))
-            continue
+            # Not a teacher here yet: the lesson is kept without its teacher (a later upload, once
+            # they have signed in, fills them in); the invitation comes with their teachings.
+            ctx.warn(line, "teacher_email", "teacher_pending", row["teacher_email"])
         items.append((line, Lesson(school_id=ctx.school_id, class_id=class_id,
                                    subject_id=ctx.subject_id(row["subject"]), lesson_id=lesson_id, date=row["date"],
                                    teacher_id=teacher_id, starts_at=row["starts_at"], ends_at=row["ends_at"],

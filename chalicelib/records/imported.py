@@ -8,6 +8,7 @@ from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson, 
 from chalicelib.records.school import (
     AttestationResult,
     NameClaim,
+    PendingTeaching,
     RosterEntry,
     SchoolClass,
     Student,
@@ -17,7 +18,7 @@ from chalicelib.records.school import (
 )
 
 Imported = (SchoolClass | NameClaim | Subject | Term | Teaching | Student | RosterEntry | Lesson | Homework | Grade
-            | AttendanceMark | AttestationResult | SchoolEvent | ParentMeeting)
+            | AttendanceMark | AttestationResult | SchoolEvent | ParentMeeting | PendingTeaching)
 
 
 @dataclass(slots=True)

@@ -168,3 +168,15 @@ class RowError:
     own_file: bool = True
     severity: str = "rejected"  # rejected: the row was not taken | warning: taken, with a remark
     value: str | None = None  # the offending value as the school's file has it
+
+
+@dataclass(slots=True)
+class PendingTeaching:
+    """A teaching an upload names for an address that is not a teacher of the school yet: it
+    becomes a Teaching, with the teacher role, when the address's owner first signs in
+    (domain/pending_teachers.py)."""
+
+    school_id: str
+    email: str  # lower-cased, as every account's address is
+    class_id: str
+    subject_id: str

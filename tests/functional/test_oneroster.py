@@ -133,7 +133,7 @@ def test_a_oneroster_zip_lands_as_classes_terms_teachings_students_and_grades(cl
     # 2 classes + 2 subjects + 4 terms + 4 teachings + 4 students + 8 results (r7 deleted, r10 exempt)
     assert (status["rows_total"], status["rows_done"], status["rows_rejected"]) == (24, 19, 5)
     assert [(e["file"], e["line"], e["column"], e["code"]) for e in status["errors"]] == [  # by file and line
-        ("enrollments.csv", 13, "userSourcedId", "unknown_teacher"),
+        ("enrollments.csv", 13, "email", "teacher_pending"),  # not registered: it waits (issue 14, item 4)
         ("results.csv", 6, "score", "not_a_number"),
         ("results.csv", 7, "lineItemSourcedId", "unknown_line_item"),
         ("results.csv", 9, "studentSourcedId", "unknown_student"),

@@ -61,6 +61,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
              "body": "Уважаемые родители! Зимние каникулы начнутся 29 декабря.", "unsubscribe": UNSUBSCRIBE},
     "password_reset": {"name": "Иванова Мария Петровна", "code": "482913", "minutes": 30},
     "registration_attempt": {"name": "Иванова Мария Петровна"},
+    "teacher_invitation": {"school": "ГБОУ Школа № 239", "email": "petrova@school239.ru",
+                           "link": "https://diary.example/#/register?email=petrova%40school239.ru"},
     "verify_email": {"name": "Иванова Мария Петровна", "code": "482913"},
     "sms_absence": {**GRADE, "mark": "absent", "excused": False, "minutes_late": None},
     "sms_homework": {**GRADE, "text": "№ 245", "due_date": "2026-12-03"},

@@ -101,17 +101,21 @@ def offline_context(classes: dict[str, str], subjects: dict[str, str], teachers:
 
 def test_a_teaching_row_is_refused_for_the_first_thing_it_names_that_the_school_lacks():
     from chalicelib.domain import import_rows
-    from chalicelib.records.school import Teaching
+    from chalicelib.records.school import PendingTeaching, Teaching
 
     ctx = offline_context({"5а": "c1"}, {"математика": "s1"}, {"t@school.ru": "t1", "gone@school.ru": None})
     rows = [(0, {"class": "5А", "subject": "Математика", "teacher_email": "t@school.ru"}),
             (1, {"class": "6Б", "subject": "Математика", "teacher_email": "t@school.ru"}),
             (2, {"class": "5А", "subject": "Химия", "teacher_email": "t@school.ru"}),
-            (3, {"class": "6Б", "subject": "Химия", "teacher_email": "gone@school.ru"})]
+            (3, {"class": "6Б", "subject": "Химия", "teacher_email": "gone@school.ru"}),
+            (4, {"class": "5А", "subject": "Математика", "teacher_email": "gone@school.ru"})]
     placed, refused = import_rows.build("teachings", rows, ctx)
-    assert placed == [(0, Teaching(school_id="school-1", teacher_id="t1", class_id="c1", subject_id="s1"))]
-    assert refused == [(1, "class", "unknown_class"), (2, "subject", "unknown_subject"),
-                       (3, "teacher_email", "unknown_teacher")]
+    # A teacher who is not one of the school yet is no refusal: the teaching waits for them (issue 14, item 4)
+    assert placed == [(0, Teaching(school_id="school-1", teacher_id="t1", class_id="c1", subject_id="s1")),
+                      (4, PendingTeaching(school_id="school-1", email="gone@school.ru", class_id="c1",
+                                          subject_id="s1"))]
+    assert refused == [(1, "class", "unknown_class"), (2, "subject", "unknown_subject"), (3, "class", "unknown_class")]
+    assert ctx.warnings == [(4, "teacher_email", "teacher_pending", "gone@school.ru")]
 
 
 def test_a_student_row_makes_a_student_and_its_roster_entry_under_a_keyed_id():
