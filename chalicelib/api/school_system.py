@@ -46,4 +46,4 @@ def list_uploads(req: Request) -> Answer[UploadPage]:
 def upload_status(req: Request) -> Answer[UploadStatus]:
     from chalicelib.domain import uploads
 
-    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor)
+    return uploads.status(req.path["school_id"], req.path["upload_id"], req.query.limit, req.cursor, req.lang)

@@ -13,12 +13,27 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.dal import diary, keys, schools, uploads
 from chalicelib.dal import journal as journal_store
-from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
+from chalicelib.dal.models import (
+    DiaryItem,
+    Guardianship,
+    JournalItem,
+    Lesson,
+    ParentMeeting,
+    RosterEntry,
+    SchoolClass,
+    SchoolEvent,
+    Student,
+    Viewer,
+)
 from chalicelib.dal.school_life import event_item, meeting_item, result_item
+from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.errors import ConflictError
 from chalicelib.records import journal, school
-from chalicelib.records.imported import Imported, Placed
+from chalicelib.records.imported import ClassCensus, Ended, Imported, Placed, StudentLeaving
 
 YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
 
@@ -45,8 +60,10 @@ _MAKERS: dict[type, Any] = {
 }
 
 
-def item_of(record: Imported) -> DiaryItem:
+def item_of(record: Imported) -> DiaryItem:  # never a StudentLeaving: `_leave` writes those
     """The stored item of an imported record, keyed."""
+    if isinstance(record, Ended):
+        return item_of(record.record)
     item: DiaryItem = _MAKERS[type(record)](record)
     return item
 
@@ -86,6 +103,8 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
     """Write only the items that differ from what is stored; returns how many rows that changed
     and how many items were written. An event or a meeting the file dates otherwise is moved:
     written at its new date, then removed from the old."""
+    ended = [(line, r) for line, r in placed if isinstance(r, Ended | StudentLeaving)]
+    placed = [(line, r) for line, r in placed if not isinstance(r, Ended | StudentLeaving)]
     row_of: dict[tuple[str, str], int] = {}
     unique: dict[tuple[str, str], DiaryItem] = {}
     for line, record in placed:  # two rows on one key: the later one is written
@@ -103,6 +122,8 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
         if before is None and isinstance(item, SchoolEvent | ParentMeeting):
             moved_from = displaced.get(_identity(item))
         item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
+        if isinstance(item, SchoolClass) and not item.created_at:
+            item.created_at = now_iso()  # an upload's end tells the classes it made (importer.notices)
         if isinstance(item, SchoolEvent | ParentMeeting):
             item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
             # "created" on an existing item is silent on the stream; a corrected or moved one tells families.
@@ -115,4 +136,58 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
         changed.append(item)
     uploads.put_all(changed)
     uploads.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
-    return len({row_of[(i.pk, i.sk)] for i in changed}), len(changed)
+    rows = {row_of[(i.pk, i.sk)] for i in changed}
+    removed_rows, removed_items = _remove(ended)
+    return len(rows | removed_rows), len(changed) + removed_items
+
+
+def _remove(ended: list[tuple[int, Ended | StudentLeaving]]) -> tuple[set[int], int]:
+    """Remove what departures end, only what is stored (a repeated departure changes nothing):
+    the rows that removed something and how many items went."""
+    if not ended:
+        return set(), 0
+    rows: set[int] = set()
+    items = 0
+    gone = {(i.pk, i.sk): (line, i) for line, r in ended if isinstance(r, Ended) for i in [item_of(r)]}
+    stored = uploads.get_many(gone)
+    uploads.delete_all([stored[key] for key in gone if key in stored])
+    rows |= {gone[key][0] for key in gone if key in stored}
+    items += sum(1 for key in gone if key in stored)
+    for line, record in ended:
+        if isinstance(record, StudentLeaving) and (n := _leave(record)):
+            rows.add(line)
+            items += n
+    return rows, items
+
+
+def _leave(leaving: StudentLeaving) -> int:
+    """A student leaves the school in one write: the record and its roster entry (no application
+    matches them any more), every link to the child, and the child's audit entry of each ended
+    link. Marks, attendance, results and the audit trail stay. Returns the items removed (0: the
+    student had gone already)."""
+    from chalicelib.dal import children
+
+    student = leaving.student
+    try:
+        with storing(conflict=ConflictError()), TransactWrite(connection=connection()) as tx:
+            tx.delete(Student(*keys.student(student.school_id, student.student_id)), condition=Student.pk.exists())
+            tx.delete(RosterEntry(*keys.roster_entry(student.school_id, leaving.roster_key, student.student_id)))
+            for link in leaving.links:
+                kind = Guardianship if link.is_parent else Viewer
+                tx.delete(kind(*keys.link_key(student.student_id, link.account_id)))
+                tx.save(children.audit_entry(student.student_id, leaving.by, "left_school", link.account_id,
+                                             actor_role="system"))
+    except ConflictError:
+        return 0
+    return 2 + len(leaving.links)
+
+
+def class_census(school_id: str) -> list[ClassCensus]:
+    """The school's classes (one Query: a school has a few dozen) with when each was made."""
+    found = schools.children(SchoolClass, school_id, keys.CLASSES, 1000, None)
+    return [ClassCensus(c.class_id, c.name, c.created_at) for c in found if isinstance(c, SchoolClass)]
+
+
+def has_students(school_id: str, class_id: str) -> bool:
+    """Whether anyone is on the class's roster (a Query of one item)."""
+    return any(True for _ in schools.students_of_class(school_id, class_id, 1, None))

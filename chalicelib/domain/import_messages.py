@@ -13,6 +13,12 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     # --- classes, grades, subjects, enumerations, files (items 2, 3, 5) -----------------------
     # --- teachers not yet registered (item 4) -------------------------------------------------
     # --- tobedeleted / inactive, classes left empty or unnamed (items 6, 13) -----------------
+    "class_left_empty": ("Класс «{value}» создан этой загрузкой, но в нём нет ни одного ученика",
+                         "Class «{value}» was created by this upload but has no students"),
+    "class_not_in_upload": ("Класс «{value}» есть в школе, но не указан в файле классов этой загрузки "
+                            "(он не удалён: удаляет только статус tobedeleted)",
+                            "Class «{value}» exists at the school but this upload's classes file does not name it "
+                            "(it was not removed: only a tobedeleted status removes)"),
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
 }
 

@@ -44,8 +44,9 @@ def view(item: Upload) -> dict[str, Any]:
     }
 
 
-def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
-    """An upload's state, progress and (a page of) its row-level error report."""
+def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None, lang: str = "ru") -> dict[str, Any]:
+    """An upload's state, progress, (a page of) its row-level error report and, once it is done,
+    what its end noticed about the school's classes (in the reader's language)."""
     item = store.find_upload(upload_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="upload_not_found")
@@ -54,8 +55,12 @@ def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None
     report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code, "severity": e.severity,
                "value": e.value} for e in errors.items]
     rejected, warned = store.counts_by_code(upload_id)
+    from chalicelib.domain.import_messages import describe
+
+    notices = [{"kind": code, "class_name": name, "message": describe(code, None, name, lang)}
+               for code, name in item.notices]
     return view(item) | {"errors": report, "next_cursor": errors.next_cursor,
-                         "rejected_by_code": rejected, "warned_by_code": warned}
+                         "rejected_by_code": rejected, "warned_by_code": warned, "notices": notices}
 
 
 def list_for(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
