@@ -33,6 +33,7 @@ from chalicelib.dal.school_life import event_item, meeting_item, result_item
 from chalicelib.dal.store import connection, now_iso, storing
 from chalicelib.errors import ConflictError
 from chalicelib.records import journal, school
+from chalicelib.records.family import Link
 from chalicelib.records.imported import ClassCensus, Ended, Imported, Placed, StudentLeaving
 
 YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
@@ -168,18 +169,31 @@ def _leave(leaving: StudentLeaving) -> int:
     from chalicelib.dal import children
 
     student = leaving.student
+    # A transaction holds 100 items: the student, the entry and two per link. Parents' links come
+    # first; a viewer beyond them sees nothing once no parent is linked (domain/children.decide),
+    # so any such left over goes just after, in batches.
+    links = sorted(leaving.links, key=lambda link: not link.is_parent)
+    inside, after = links[:LINKS_IN_ONE_WRITE], links[LINKS_IN_ONE_WRITE:]
     try:
         with storing(conflict=ConflictError()), TransactWrite(connection=connection()) as tx:
             tx.delete(Student(*keys.student(student.school_id, student.student_id)), condition=Student.pk.exists())
             tx.delete(RosterEntry(*keys.roster_entry(student.school_id, leaving.roster_key, student.student_id)))
-            for link in leaving.links:
-                kind = Guardianship if link.is_parent else Viewer
-                tx.delete(kind(*keys.link_key(student.student_id, link.account_id)))
+            for link in inside:
+                tx.delete(_link_item(student.student_id, link))
                 tx.save(children.audit_entry(student.student_id, leaving.by, "left_school", link.account_id,
                                              actor_role="system"))
     except ConflictError:
         return 0
-    return 2 + len(leaving.links)
+    uploads.delete_all([_link_item(student.student_id, link) for link in after])
+    return 2 + len(links)
+
+
+LINKS_IN_ONE_WRITE = 45
+
+
+def _link_item(student_id: str, link: Link) -> DiaryItem:
+    kind = Guardianship if link.is_parent else Viewer
+    return kind(*keys.link_key(student_id, link.account_id))
 
 
 def class_census(school_id: str) -> list[ClassCensus]:
