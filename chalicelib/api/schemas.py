@@ -928,6 +928,17 @@ class UploadReportQuery(Strict):
     severity: ReportSeverity | None = None
 
 
+class UploadNotice(BaseModel):
+    """Something about the school's classes the administrator should look at once an upload is in
+    (nothing was removed for it)."""
+
+    kind: Literal["class_left_empty", "class_not_in_upload"] = Field(
+        description="class_left_empty: the upload made this class and no student is in it; "
+                    "class_not_in_upload: the school has this class and the upload's classes file did not name it")
+    class_name: str
+    message: str = Field(description="the notice in words, in the reader's language")
+
+
 class UploadStatus(UploadOut):
     """An upload with a page of its row-level error report."""
 
@@ -936,6 +947,8 @@ class UploadStatus(UploadOut):
     rejected_by_code: dict[str, int] = Field(description="every rejected row, counted by error code")
     warned_by_code: dict[str, int] = Field(default_factory=dict,
                                            description="every warning, counted by its code")
+    notices: list[UploadNotice] = Field(default_factory=list,
+                                        description="once done: classes the upload left empty or did not name")
 
 
 class UploadPage(Page[UploadOut]):

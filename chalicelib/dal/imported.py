@@ -13,12 +13,28 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.dal import diary, keys, pending_teachers, schools, uploads
 from chalicelib.dal import journal as journal_store
-from chalicelib.dal.models import DiaryItem, JournalItem, Lesson, ParentMeeting, SchoolEvent, Student
+from chalicelib.dal.models import (
+    DiaryItem,
+    Guardianship,
+    JournalItem,
+    Lesson,
+    ParentMeeting,
+    RosterEntry,
+    SchoolClass,
+    SchoolEvent,
+    Student,
+    Viewer,
+)
 from chalicelib.dal.school_life import event_item, meeting_item, result_item
+from chalicelib.dal.store import connection, now_iso, storing
+from chalicelib.errors import ConflictError
 from chalicelib.records import journal, school
-from chalicelib.records.imported import Imported, Placed, Replacing
+from chalicelib.records.family import Link
+from chalicelib.records.imported import ClassCensus, Ended, Imported, Placed, Replacing, StudentLeaving
 
 YEAR = dt.timedelta(days=366)  # how far an uploaded event or meeting is looked for when it moves
 
@@ -46,8 +62,10 @@ _MAKERS: dict[type, Any] = {
 }
 
 
-def item_of(record: Imported) -> DiaryItem:
+def item_of(record: Imported) -> DiaryItem:  # never a StudentLeaving: `_leave` writes those
     """The stored item of an imported record, keyed."""
+    if isinstance(record, Ended):
+        return item_of(record.record)
     item: DiaryItem = _MAKERS[type(record)](record)
     return item
 
@@ -87,6 +105,8 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
     """Write only the items that differ from what is stored; returns how many rows that changed
     and how many items were written. An event or a meeting the file dates otherwise is moved:
     written at its new date, then removed from the old."""
+    ended = [(line, r) for line, r in placed if isinstance(r, Ended | StudentLeaving)]
+    placed = [(line, r) for line, r in placed if not isinstance(r, Ended | StudentLeaving)]
     row_of: dict[tuple[str, str], int] = {}
     unique: dict[tuple[str, str], DiaryItem] = {}
     replaced: dict[tuple[str, str], DiaryItem] = {}  # new key → the stored item it takes the place of
@@ -118,6 +138,8 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
         if before is None and isinstance(item, SchoolEvent | ParentMeeting):
             moved_from = displaced.get(_identity(item))
         item.created_at = getattr(before or moved_from, "created_at", None) or item.created_at
+        if isinstance(item, SchoolClass) and not item.created_at:
+            item.created_at = now_iso()  # an upload's end tells the classes it made (importer.notices)
         if isinstance(item, SchoolEvent | ParentMeeting):
             item.created_by = getattr(before or moved_from, "created_by", None) or item.created_by
             # "created" on an existing item is silent on the stream; a corrected or moved one tells families.
@@ -132,4 +154,70 @@ def write_changed(placed: list[Placed], upload_id: str) -> tuple[int, int]:
     uploads.delete_all(list(displaced.values()))  # after the new dates are stored: a crash leaves both, never none
     uploads.replace_all(pairs)  # a renamed student's roster entry: the new stored and the old gone at once
     rows = {row_of[(i.pk, i.sk)] for i in changed} | {row_of[(new.pk, new.sk)] for new, _ in pairs}
-    return len(rows), len(changed) + 2 * len(pairs)
+    removed_rows, removed_items = _remove(ended)
+    return len(rows | removed_rows), len(changed) + 2 * len(pairs) + removed_items
+
+
+def _remove(ended: list[tuple[int, Ended | StudentLeaving]]) -> tuple[set[int], int]:
+    """Remove what departures end, only what is stored (a repeated departure changes nothing):
+    the rows that removed something and how many items went."""
+    if not ended:
+        return set(), 0
+    rows: set[int] = set()
+    items = 0
+    gone = {(i.pk, i.sk): (line, i) for line, r in ended if isinstance(r, Ended) for i in [item_of(r)]}
+    stored = uploads.get_many(gone)
+    uploads.delete_all([stored[key] for key in gone if key in stored])
+    rows |= {gone[key][0] for key in gone if key in stored}
+    items += sum(1 for key in gone if key in stored)
+    for line, record in ended:
+        if isinstance(record, StudentLeaving) and (n := _leave(record)):
+            rows.add(line)
+            items += n
+    return rows, items
+
+
+def _leave(leaving: StudentLeaving) -> int:
+    """A student leaves the school in one write: the record and its roster entry (no application
+    matches them any more), every link to the child, and the child's audit entry of each ended
+    link. Marks, attendance, results and the audit trail stay. Returns the items removed (0: the
+    student had gone already)."""
+    from chalicelib.dal import children
+
+    student = leaving.student
+    # A transaction holds 100 items: the student, the entry and two per link. Parents' links come
+    # first; a viewer beyond them sees nothing once no parent is linked (domain/children.decide),
+    # so any such left over goes just after, in batches.
+    links = sorted(leaving.links, key=lambda link: not link.is_parent)
+    inside, after = links[:LINKS_IN_ONE_WRITE], links[LINKS_IN_ONE_WRITE:]
+    try:
+        with storing(conflict=ConflictError()), TransactWrite(connection=connection()) as tx:
+            tx.delete(Student(*keys.student(student.school_id, student.student_id)), condition=Student.pk.exists())
+            tx.delete(RosterEntry(*keys.roster_entry(student.school_id, leaving.roster_key, student.student_id)))
+            for link in inside:
+                tx.delete(_link_item(student.student_id, link))
+                tx.save(children.audit_entry(student.student_id, leaving.by, "left_school", link.account_id,
+                                             actor_role="system"))
+    except ConflictError:
+        return 0
+    uploads.delete_all([_link_item(student.student_id, link) for link in after])
+    return 2 + len(links)
+
+
+LINKS_IN_ONE_WRITE = 45
+
+
+def _link_item(student_id: str, link: Link) -> DiaryItem:
+    kind = Guardianship if link.is_parent else Viewer
+    return kind(*keys.link_key(student_id, link.account_id))
+
+
+def class_census(school_id: str) -> list[ClassCensus]:
+    """The school's classes (one Query: a school has a few dozen) with when each was made."""
+    found = schools.children(SchoolClass, school_id, keys.CLASSES, 1000, None)
+    return [ClassCensus(c.class_id, c.name, c.created_at) for c in found if isinstance(c, SchoolClass)]
+
+
+def has_students(school_id: str, class_id: str) -> bool:
+    """Whether anyone is on the class's roster (a Query of one item)."""
+    return any(True for _ in schools.students_of_class(school_id, class_id, 1, None))

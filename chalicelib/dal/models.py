@@ -560,6 +560,7 @@ class Upload(DiaryItem, discriminator="Upload"):
     progress_at = UnicodeAttribute(null=True)  # planned, or a chunk recorded: a stalled upload is ended
     errors_listed = NumberAttribute(default=0)  # row errors kept in the report (at most REPORT_ERRORS)
     rows_warned = NumberAttribute(null=True)  # rows taken with a warning (also in rows_done)
+    notices = UnicodeAttribute(null=True)  # JSON [[code, class name], ...]: what the upload's end noticed
 
 
 class UploadRowError(DiaryItem, discriminator="UploadRowError"):

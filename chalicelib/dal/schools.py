@@ -307,8 +307,9 @@ def student_item(student: records.Student) -> Student:
     item = Student(*keys.student(student.school_id, student.student_id), student_id=student.student_id,
                    school_id=student.school_id, class_id=student.class_id, last_name=student.last_name,
                    first_name=student.first_name, middle_name=student.middle_name, birth_date=student.birth_date)
-    item.gsi1pk = keys.students_of_class(student.school_id, student.class_id)
-    item.gsi1sk = keys.roster_place(student.last_name, student.first_name, student.student_id)
+    if student.class_id:  # a student taken out of their class (class_id "") is on no class's roster
+        item.gsi1pk = keys.students_of_class(student.school_id, student.class_id)
+        item.gsi1sk = keys.roster_place(student.last_name, student.first_name, student.student_id)
     return item
 
 
@@ -453,3 +454,8 @@ def whole_roster(school_id: str, class_id: str) -> list[records.Student]:
         start = found.last_evaluated_key
         if not start:
             return students
+
+
+def class_teachings(school_id: str, class_id: str) -> list[records.Teaching]:
+    """Every teaching assignment of one class (see `teachings_of_class`)."""
+    return [teaching_record(t) for t in teachings_of_class(school_id, class_id)]

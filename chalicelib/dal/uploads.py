@@ -14,11 +14,13 @@ Every item of an upload (the upload, its row errors, its chunk markers) carries 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
@@ -89,7 +91,8 @@ def upload_record(item: Upload) -> records.Upload:
         int(item.rows_total or 0), int(item.rows_done or 0), int(item.rows_rejected or 0),
         int(item.rows_changed or 0), None if item.items_changed is None else int(item.items_changed),
         int(item.chunks_total or 0), int(item.chunks_done or 0), item.finished_at, item.progress_at,
-        int(item.errors_listed or 0), item.created_at, item.expires_at, int(item.rows_warned or 0))
+        int(item.errors_listed or 0), item.created_at, item.expires_at, int(item.rows_warned or 0),
+        tuple((str(code), str(name)) for code, name in json.loads(item.notices or "[]")))
 
 
 def _stored(upload: records.Upload) -> Upload:
@@ -227,12 +230,15 @@ def finish_chunk(upload: records.Upload, chunk: str, rows: int, rejected: Sequen
     return True
 
 
-def mark_done(upload: records.Upload) -> bool:
-    """All chunks are in: the upload is done (once)."""
+def mark_done(upload: records.Upload, notices: Sequence[tuple[str, str]] = ()) -> bool:
+    """All chunks are in: the upload is done (once), with what its end noticed."""
+    actions: list[Action] = [Upload.state.set("done"), Upload.finished_at.set(now_iso())]
+    if notices:
+        actions.append(Upload.notices.set(json.dumps([list(n) for n in notices], ensure_ascii=False)))
     try:
         with storing(conflict=ConflictError()):
             _stored(upload).update(
-                actions=[Upload.state.set("done"), Upload.finished_at.set(now_iso())],
+                actions=actions,
                 condition=(Upload.state == "processing") & (Upload.chunks_done >= Upload.chunks_total))
     except ConflictError:
         return False

@@ -295,6 +295,30 @@ def _meeting(row: dict[str, str]) -> dict[str, Any]:
             "meeting_id": text(row, "meeting_id", 64, False)}
 
 
+DEPARTING = ("student", "enrolment", "term", "teaching", "class")
+# What each kind of departure names (the school's own student id, our class and subject names,
+# the term's name): a row missing one is refused for it.
+DEPARTURE_NEEDS = {"student": ("student_id",), "enrolment": ("student_id", "class"), "term": ("term",),
+                   "teaching": ("teacher_email", "class", "subject"), "class": ("class",)}
+
+
+def _departure(row: dict[str, str]) -> dict[str, Any]:
+    """Something the school's system ended (OneRoster's `tobedeleted` or `inactive`): a student
+    leaves the school, a student their class (`enrolment`), a term, a teaching, a class's teachings."""
+    what = (row.get("what") or "").strip().casefold().replace("enrollment", "enrolment")
+    if what not in DEPARTING:
+        raise RowError("what", "not_allowed")
+    out = {"what": what, "id": text(row, "id", 120), "student_id": text(row, "student_id", 64, False),
+           "class": text(row, "class", 16, False), "subject": text(row, "subject", 120, False),
+           "teacher_email": email(row, "teacher_email", False), "term": text(row, "term", 120, False)}
+    if what == "student" and not out["student_id"]:
+        out["student_id"] = out["id"]  # a student is named by their own id
+    for column in DEPARTURE_NEEDS[what]:
+        if not out[column]:
+            raise RowError(column, "required")
+    return out
+
+
 KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("classes", ("name", "grade_level"), (), _class),
     FileKind("subjects", ("name",), (), _subject),
@@ -313,8 +337,13 @@ KINDS: dict[str, FileKind] = {k.name: k for k in [
     FileKind("events", ("event_id", "title", "date"), ("starts_at", "ends_at", "place", "description", "classes"),
              _event),
     FileKind("meetings", ("class", "date", "starts_at", "place", "agenda"), ("meeting_id",), _meeting),
+    FileKind("departures", ("what", "id"), ("student_id", "class", "subject", "teacher_email", "term"), _departure),
 ]}
-ORDER = list(KINDS)  # dependency order: a row only refers to kinds before it
+ORDER = list(KINDS)  # a kind's place here orders its chunks' names and its rows in the report
+# The order files are applied in: a row only refers to kinds before it. Departures come first, so
+# a term the school's system ended stops blocking the terms of the same upload, and a class or a
+# student it takes back is not brought back by a later row of that upload.
+PROCESSING = ["departures", *(k for k in ORDER if k != "departures")]
 
 
 # What operating systems leave in a zip a person made by hand: never a school's file, never read.

@@ -52,10 +52,6 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
                          "No such lesson in the schedule (column '{column}': \"{value}\"): upload the schedule"),
     "unknown_user": ("В столбце «{column}» — «{value}»: такого человека нет в users.csv",
                      "The column '{column}' holds \"{value}\": no such person in users.csv"),
-    "unknown_course": ("В столбце «{column}» — «{value}»: такого курса нет в courses.csv, предмет не определить",
-                       "The column '{column}' holds \"{value}\": no such course in courses.csv, so no subject"),
-    "no_class": ("Ученик без класса: нет ни зачисления в класс (homeroom), ни параллели 1–11 в «{column}»",
-                 "A student with no class: neither a homeroom enrolment nor a grade 1–11 in '{column}'"),
     "unknown_line_item": ("В столбце «{column}» — «{value}»: такого задания нет в lineItems.csv",
                           "The column '{column}' holds \"{value}\": no such line item in lineItems.csv"),
     # A row taken with a remark (a warning).
@@ -128,6 +124,12 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
         "recorded. Add the address and upload the file again.",
     ),
     # --- tobedeleted / inactive, classes left empty or unnamed (items 6, 13) -----------------
+    "class_left_empty": ("Класс «{value}» создан этой загрузкой, но в нём нет ни одного ученика",
+                         "Class «{value}» was created by this upload but has no students"),
+    "class_not_in_upload": ("Класс «{value}» есть в школе, но не указан в файле классов этой загрузки "
+                            "(он не удалён: удаляет только статус tobedeleted)",
+                            "Class «{value}» exists at the school but this upload's classes file does not name it "
+                            "(it was not removed: only a tobedeleted status removes)"),
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
 }
 

@@ -11,6 +11,7 @@ the school can compute them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.dal import accounts as account_store
@@ -18,7 +19,7 @@ from chalicelib.dal import imported as store
 from chalicelib.dal import schools as school_store
 from chalicelib.domain import identifiers
 from chalicelib.domain import import_format as fmt
-from chalicelib.records.imported import Imported, Placed, Replacing
+from chalicelib.records.imported import Ended, Imported, Placed, Replacing, StudentLeaving
 from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
 from chalicelib.records.school import (
     NameClaim,
@@ -51,6 +52,7 @@ class Context:
         self._teachers: dict[str, str | None] = {}
         self._key: str | None = None
         self.new_students: list[Student] = []
+        self.leaving: list[StudentLeaving] = []
         self.warnings: list[Warning] = []
         self.uninvited: set[str] = set()  # addresses this chunk's teachings wait for (invited after the write)
 
@@ -109,6 +111,8 @@ class Context:
             from chalicelib.domain import pending_teachers
 
             pending_teachers.invite(self.school_id, self.uninvited)
+        if self.leaving:
+            _tell_parents(self.school_id, self.upload_id, self.leaving)
 
 
 Builder = Callable[[list[tuple[int, dict[str, Any]]], Context], tuple[list[Placed], list[Refusal]]]
@@ -367,10 +371,70 @@ def _meetings(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
     return items, refused
 
 
+def _departures(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[list[Placed], list[Refusal]]:
+    """What the school's system ended, as removals of what is stored; what is gone already, or was
+    never here, is nothing to do (a repeated upload changes nothing and tells no one)."""
+    from chalicelib.dal import children as child_store
+
+    known = ctx.students([r["student_id"] for _, r in rows if r["student_id"]])
+    leaving = {r["student_id"] for _, r in rows if r["what"] == "student"}
+    terms = {t.term_id: t for t in school_store.terms_of(ctx.school_id)} if any(
+        r["what"] == "term" for _, r in rows) else {}
+    items: list[Placed] = []
+    refused: list[Refusal] = []
+    for line, row in rows:
+        what, student = row["what"], known.get(row["student_id"] or "")
+        if what == "student" and student is not None:
+            departure = StudentLeaving(student, _roster_key(student), tuple(child_store.links_of_child(
+                student.student_id)), f"upload:{ctx.upload_id}")
+            items.append((line, departure))
+            ctx.leaving.append(departure)
+        elif what == "enrolment":
+            class_id = ctx.class_id(row["class"])
+            if class_id is None:
+                refused.append((line, "class", "unknown_class"))
+            elif student is not None and student.class_id == class_id and row["student_id"] not in leaving:
+                items.append((line, replace(student, class_id="")))  # on the school's roster, in no class
+        elif what == "term":
+            term = terms.get(ctx.derived_id("term", row["term"].casefold()))
+            if term is not None:
+                items.append((line, Ended(term)))
+        elif what == "teaching":
+            teacher_id = ctx.teacher_id(row["teacher_email"])
+            class_id, subject_id = ctx.class_id(row["class"]), ctx.subject_id(row["subject"])
+            if teacher_id and class_id and subject_id:
+                items.append((line, Ended(Teaching(ctx.school_id, teacher_id, class_id, subject_id))))
+        elif what == "class":
+            class_id = ctx.class_id(row["class"])
+            if class_id is None:
+                refused.append((line, "class", "unknown_class"))
+            else:  # the class itself stays, with its students and journal: only who teaches it ends
+                items += [(line, Ended(t)) for t in school_store.class_teachings(ctx.school_id, class_id)]
+    return items, refused
+
+
+def _tell_parents(school_id: str, upload_id: str, leaving: list[StudentLeaving]) -> None:
+    """Each parent of a child who left is told once (the outbox sends a key once)."""
+    from chalicelib.dal import outbox
+
+    school = school_store.find_school(school_id)
+    for departure in leaving:
+        student = departure.student
+        for link in departure.links:
+            account = account_store.get_account(link.account_id) if link.is_parent else None
+            if account is None or account.email_suppressed:
+                continue
+            outbox.send_email(
+                to=account.email, template="student_left", language=account.language or "ru",
+                data={"name": account.name, "child_name": f"{student.last_name} {student.first_name}",
+                      "school_name": school.name if school else ""},
+                dedupe_key=f"student-left:{upload_id}:{student.student_id}:{account.account_id}")
+
+
 BUILDERS: dict[str, Builder] = {
     "classes": _classes, "subjects": _subjects, "terms": _terms, "teachings": _teachings, "students": _students,
     "schedule": _schedule, "homework": _homework, "grades": _grades, "attendance": _attendance,
-    "attestation": _attestation, "events": _events, "meetings": _meetings,
+    "attestation": _attestation, "events": _events, "meetings": _meetings, "departures": _departures,
 }
 assert set(BUILDERS) == set(fmt.KINDS)
 

@@ -244,7 +244,7 @@ def _ordered(members: list[Member], filename: str) -> list[Member]:
     names = [m.kind.name for m in members]
     if len(set(names)) != len(names):
         raise fmt.FileRefusedError("duplicate_file", filename)
-    return sorted(members, key=lambda m: fmt.ORDER.index(m.kind.name))
+    return sorted(members, key=lambda m: fmt.PROCESSING.index(m.kind.name))
 
 
 def load_plan(upload_id: str) -> Plan:
@@ -331,10 +331,60 @@ def next_chunk_needed(the_plan: Plan, index: int) -> bool:
 
 
 def finish(upload_id: str) -> None:
-    """Mark the upload done once every chunk is in."""
+    """Mark the upload done once every chunk is in, with what its end noticed about the classes."""
     upload = store.find_upload(upload_id)
     if upload is not None and int(upload.chunks_done) >= int(upload.chunks_total):
-        store.mark_done(upload)
+        store.mark_done(upload, _noticed(upload))
+
+
+NOTICES_LISTED = 200  # a school has a few dozen classes
+
+
+def notices(upload: Upload) -> list[tuple[str, str]]:
+    """What the administrator should look at once the upload is in, nothing of it removed (only a
+    `tobedeleted` row removes): classes it made that no one is in (`class_left_empty`), and, when it
+    brought a classes file, the school's classes that file did not name (`class_not_in_upload`).
+    One Query of the school's classes, and one of a single item per class the upload made."""
+    named = _classes_named(upload.upload_id)
+    if named is None:
+        return []
+    found: list[tuple[str, str]] = []
+    since = upload.created_at or ""
+    for census in imported.class_census(upload.school_id):
+        if census.name.casefold() not in named:
+            found.append(("class_not_in_upload", census.name))
+        elif (census.created_at or "") >= since and not imported.has_students(upload.school_id, census.class_id):
+            found.append(("class_left_empty", census.name))
+    return sorted(found)[:NOTICES_LISTED]
+
+
+def _noticed(upload: Upload) -> list[tuple[str, str]]:
+    # Noticing is a courtesy: whatever goes wrong in it, the upload still ends done.
+    try:
+        return notices(upload)
+    except Exception:  # logged; the upload must end
+        log.exception("notices of upload %s", upload.upload_id)
+        return []
+
+
+def _classes_named(upload_id: str) -> set[str] | None:
+    """The class names (case-folded) of the upload's classes, read chunk by chunk from their
+    normalised copy; None when the upload had no classes file (a OneRoster zip without classes.csv
+    names classes only after its students' grades: that is not a list of the school's classes)."""
+    if not files.exists(_plan_key(upload_id)):
+        return None
+    the_plan = load_plan(upload_id)
+    if "classes" not in the_plan.headers:
+        return None
+    named: set[str] = set()
+    listed = False
+    for chunk in (c for c in the_plan.chunks if c.kind == "classes"):
+        body = the_plan.headers["classes"] + files.read(_copy_key(upload_id, "classes"), chunk.first,
+                                                        chunk.last).decode("utf-8")
+        for _, row in fmt.rows(body):
+            named.add((row.get("name") or "").strip().casefold())
+            listed = listed or (row.get(LINE) or "").rpartition(":")[0] in ("", "classes.csv")
+    return named if listed else None
 
 
 def _since(stamp: str | None, now: dt.datetime) -> dt.timedelta | None:
@@ -373,7 +423,7 @@ def resume(upload: Upload) -> int | None:
     if upload.state != "processing":
         return None
     if int(upload.chunks_done) >= int(upload.chunks_total):
-        store.mark_done(upload)
+        store.mark_done(upload, _noticed(upload))
         return None
     if not files.exists(_plan_key(upload.upload_id)):
         store.fail(upload, "interrupted", "the file was lost in a restart: upload it again", if_processing=True)

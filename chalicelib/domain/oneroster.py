@@ -38,8 +38,12 @@ The mapping (OneRoster has no lesson times, attendance, homework or topics):
   The category title picks the kind of work (control, test, homework...), "other" when
   unrecognised, classwork without a category. With no lesson time the grade sits on its
   date at 00:00 (lesson id `<date>T0000-<subject>`).
-- status / dateLastModified are ignored, except that rows with status=tobedeleted are
-  skipped, as is anything referring to them.
+- status=tobedeleted and status=inactive (any case) are applied, as rows of our own
+  `departures` kind (docs/oneroster.md, «Deletions»): a student's row → the student leaves the
+  school; a student's enrollment in a homeroom → they leave that class; a term session → the
+  term goes; a section, or a teacher's enrollment in one → those teachings end; a homeroom → its
+  teachings end. Such rows are otherwise left out, as is anything referring to them.
+  dateLastModified is ignored.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ ERROR = "__error"  # "<OneRoster column>:<code>" for a row refused while transla
 VALUE = "__value"  # the refused value, as the school's file has it
 WARNINGS = "__warnings"  # JSON [[<OneRoster column>, <code>, <value>], ...]: taken, with these remarks
 ROSTER_FILES = ("orgs.csv", "users.csv", "enrollments.csv")
+ENDED = ("tobedeleted", "inactive")  # a row's status (case-folded) that ends what it names
 
 # Header names are case-sensitive in OneRoster, but exporters write `SourcedId` or ` title`: a
 # header is trimmed and matched to the standard's spelling whatever its case (VOCABULARY), then
@@ -90,6 +95,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "grades": {"grade_id": "sourcedId", "student_id": "studentSourcedId", "date": "scoreDate",
                "starts_at": "scoreDate", "subject": "lineItemSourcedId", "value": "score",
                "work_kind": "categorySourcedId", "remark": "comment"},
+    "departures": {"what": "status", "id": "sourcedId", "student_id": "userSourcedId", "class": "classSourcedId",
+                   "subject": "classSourcedId", "teacher_email": "userSourcedId", "term": "title"},
 }
 
 # Every column name of the OneRoster 1.1 and 1.2 CSV files, as the standard spells it: a header
@@ -290,7 +297,8 @@ class _Rows:
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE", "cache_size=-8192"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.create_function("grade_level", 1, lambda cell: _grade_level(_listed(cell)), deterministic=True)
-        self.db.execute("CREATE TABLE deleted (sid TEXT PRIMARY KEY)")
+        # Rows whose status ends what they name, from any file: applied as departures (_departures).
+        self.db.execute("CREATE TABLE deleted (n INTEGER PRIMARY KEY, sid TEXT, file TEXT, line INTEGER, row TEXT)")
         for name, joined in JOINED_ON.items():
             extra = "".join(f', "{c}" TEXT' for c in joined)
             unique = " UNIQUE" if name in KEYED else ""
@@ -298,8 +306,8 @@ class _Rows:
                             f"row TEXT{extra})")
 
     def load(self, name: str, lines: Iterable[str]) -> None:
-        """One file, header checked (trimmed, in any case), enumerations lower-cased, tobedeleted
-        rows kept only as deleted ids."""
+        """One file, header checked (trimmed, in any case), enumerations lower-cased; tobedeleted
+        and inactive rows go to `deleted`."""
         lines = iter(lines)
         first = next(lines, "")
         header = _header(first)
@@ -318,8 +326,9 @@ class _Rows:
         batch: list[tuple[Any, ...]] = []
         for line, row in _canonical_rows(itertools.chain([first], lines)):
             source = Source(name, line, row)
-            if source.get("status") == "tobedeleted":
-                self.db.execute("INSERT OR IGNORE INTO deleted VALUES (?)", (source.get("sourcedId"),))
+            if source.get("status").casefold() in ENDED:
+                self.db.execute("INSERT INTO deleted (sid, file, line, row) VALUES (?, ?, ?, ?)",
+                                (source.get("sourcedId"), name, line, json.dumps(row, ensure_ascii=False)))
                 continue
             batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False),
                           *(source.get(c) for c in joined)))
@@ -335,8 +344,10 @@ class _Rows:
             'CREATE INDEX e_user ON "t_enrollments" (userSourcedId)',
             'CREATE INDEX r_user ON "t_roles" (userSourcedId, role)',
             # Enrollments of what is being deleted are left out, as if never listed.
+            'CREATE INDEX d_file ON deleted (file, sid)',
             'CREATE TEMP VIEW enr AS SELECT * FROM "t_enrollments" WHERE classSourcedId NOT IN '
-            '(SELECT sid FROM deleted) AND userSourcedId NOT IN (SELECT sid FROM deleted)',
+            "(SELECT sid FROM deleted WHERE file = 'classes.csv') AND userSourcedId NOT IN "
+            "(SELECT sid FROM deleted WHERE file = 'users.csv')",
         ):
             self.db.execute(statement)
 
@@ -450,7 +461,7 @@ def _check_manifest(lines: Iterable[str], present: set[str]) -> None:
 
 
 def _translate(rows: _Rows, scratch: str) -> Translation:
-    kinds = ("classes", "subjects", "terms", "teachings", "students", "grades")
+    kinds = ("classes", "subjects", "terms", "teachings", "students", "grades", "departures")
     out = {kind: _Writer(kind, os.path.join(scratch, f"oneroster-{kind}.csv")) for kind in kinds}
     try:
         db = rows.db
@@ -473,6 +484,7 @@ def _translate(rows: _Rows, scratch: str) -> Translation:
         _teachings(rows, out["teachings"])
         _students(rows, out["students"])
         _grades(rows, out["grades"])
+        _departures(rows, out["departures"])
     finally:
         for writer in out.values():
             writer.close()
@@ -660,3 +672,85 @@ def _grades(rows: _Rows, out: _Writer) -> None:
                 else:
                     values["value"] = score_to_mark(parsed, maximum)
         out.add(result, values, error)
+
+
+# --- what tobedeleted and inactive rows end ------------------------------------------------------
+
+
+def _departures(rows: _Rows, out: _Writer) -> None:
+    """Each ended row as the departures it makes, in the files' order (docs/oneroster.md, «Deletions»)."""
+    for file, line, row in rows.db.execute("SELECT file, line, row FROM deleted ORDER BY n").fetchall():
+        ended = Source(file, line, json.loads(row))
+        if file == "users.csv":
+            # Whoever it was: a student's id names a student of ours, anyone else's names nobody.
+            out.add(ended, {"what": "student", "id": ended.get("sourcedId"), "student_id": ended.get("sourcedId")})
+        elif file == "academicSessions.csv" and ended.get("type").casefold() in {t.casefold() for t in TERM_TYPES}:
+            out.add(ended, {"what": "term", "id": ended.get("sourcedId"), "term": ended.get("title")})
+        elif file == "enrollments.csv":
+            _ended_enrollment(rows, ended, out)
+        elif file == "classes.csv":
+            _ended_class(rows, ended, out)
+        # Other files (courses, line items, results, categories, demographics, orgs): nothing is
+        # removed for them; what refers to them is left out of this upload.
+
+
+def _class_row(rows: _Rows, sourced_id: str) -> Source | None:
+    """A class by sourcedId, whether listed or itself ended in this zip."""
+    found = rows.one("classes.csv", sourced_id)
+    if found is not None:
+        return found
+    ended = rows.db.execute("SELECT line, row FROM deleted WHERE file = 'classes.csv' AND sid = ? ORDER BY n DESC",
+                            (sourced_id,)).fetchone()
+    return Source("classes.csv", ended[0], json.loads(ended[1])) if ended else None
+
+
+def _is_homeroom(cls: Source) -> bool:
+    return cls.get("classType").casefold() == "homeroom"
+
+
+def _ended_enrollment(rows: _Rows, ended: Source, out: _Writer) -> None:
+    cls = _class_row(rows, ended.get("classSourcedId"))
+    role = ended.get("role").casefold()
+    if cls is None:
+        out.add(ended, {"what": "enrolment", "id": ended.get("sourcedId")}, "classSourcedId:unknown_class",
+                ended.get("classSourcedId"))
+    elif role == "student" and _is_homeroom(cls):
+        out.add(ended, {"what": "enrolment", "id": ended.get("sourcedId"), "student_id": ended.get("userSourcedId"),
+                        "class": cls.get("title")})
+    elif role == "teacher" and not _is_homeroom(cls):
+        _ended_teachings(rows, ended, cls, [ended.get("userSourcedId")], out)
+    # A student's enrollment in a section: marks are kept by student and subject, nothing to end.
+
+
+def _ended_class(rows: _Rows, ended: Source, out: _Writer) -> None:
+    if _is_homeroom(ended):
+        out.add(ended, {"what": "class", "id": ended.get("sourcedId"), "class": ended.get("title")})
+        return
+    teachers = [t for (t,) in rows.db.execute("""SELECT userSourcedId FROM "t_enrollments" WHERE classSourcedId = ?
+                                                 AND lower(role) = 'teacher' ORDER BY n""", (ended.get("sourcedId"),))]
+    _ended_teachings(rows, ended, ended, teachers, out)
+
+
+def _section_subject(rows: _Rows, cls: Source) -> str:
+    """The subject a section teaches: as _subjects named it, else by the same rule."""
+    named = rows.db.execute("SELECT name FROM subject_of WHERE class = ?", (cls.get("sourcedId"),)).fetchone()
+    if named and named[0]:
+        return str(named[0])
+    course = rows.one("courses.csv", cls.get("courseSourcedId"))
+    names = cls.listed("subjects") or (course.listed("subjects") if course else [])
+    return names[0] if names else (course.get("title") if course else cls.get("title"))
+
+
+def _ended_teachings(rows: _Rows, ended: Source, section: Source, teacher_ids: list[str], out: _Writer) -> None:
+    """The teachings a section gave: each teacher, to each of our classes its students are in."""
+    ours = [name for (name,) in rows.db.execute("""
+        SELECT DISTINCT co.name FROM "t_enrollments" e JOIN class_of co ON co.user = e.userSourcedId
+        WHERE e.classSourcedId = ? AND lower(e.role) = 'student' ORDER BY co.name""", (section.get("sourcedId"),))]
+    subject = _section_subject(rows, section)
+    for teacher_id in dict.fromkeys(teacher_ids):
+        teacher = rows.one("users.csv", teacher_id)
+        if teacher is None:
+            continue  # nobody we know: nothing of theirs to end
+        for our_class in ours:  # none when the zip does not say whose section it was: nothing is guessed
+            out.add(ended, {"what": "teaching", "id": ended.get("sourcedId"), "teacher_email": teacher.get("email"),
+                            "class": our_class, "subject": subject})

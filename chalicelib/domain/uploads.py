@@ -51,7 +51,8 @@ def view(item: Upload, lang: str) -> dict[str, Any]:
 def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None, lang: str,
            severity: str | None = None) -> dict[str, Any]:
     """An upload's state, progress and (a page of) its report: the refused rows, then the rows
-    taken with a warning (or one of the two), each in words in the reader's language."""
+    taken with a warning (or one of the two), each in words in the reader's language; and, once
+    it is done, what its end noticed about the school's classes."""
     item = store.find_upload(upload_id)
     if item is None or item.school_id != school_id:
         raise NotFoundError(code="upload_not_found")
@@ -60,8 +61,10 @@ def status(school_id: str, upload_id: str, limit: int, cursor: PageCursor | None
     report = [{"file": e.file, "line": e.line, "column": e.column, "code": e.code, "severity": e.severity,
                "value": e.value, "message": describe(e.code, e.column, e.value, lang)} for e in errors.items]
     rejected, warned = store.counts_by_code(upload_id)
+    notices = [{"kind": code, "class_name": name, "message": describe(code, None, name, lang)}
+               for code, name in item.notices]
     return view(item, lang) | {"errors": report, "next_cursor": errors.next_cursor,
-                               "rejected_by_code": rejected, "warned_by_code": warned}
+                               "rejected_by_code": rejected, "warned_by_code": warned, "notices": notices}
 
 
 REPORT_COLUMNS = ("file", "line", "column", "value", "code", "severity", "message")

@@ -151,6 +151,7 @@ class Upload:
     created_at: str | None = None
     expires_at: dt.datetime | None = None  # the upload and its report go then
     rows_warned: int = 0  # rows taken with a warning (counted in rows_done too)
+    notices: tuple[tuple[str, str], ...] = ()  # (code, class name): classes the upload left empty or did not name
 
 
 @dataclass(slots=True)

@@ -33,6 +33,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "access_code": {"name": "Иванова Мария Петровна", "child_name": "Иванов Пётр Сергеевич",
                     "school_name": "ГБОУ Школа № 239", "code": "7K3M-9QX2", "valid_days": 30,
                     "link": "https://diary.example/children"},
+    "student_left": {"name": "Иванова Мария Петровна", "child_name": "Иванова Анна",
+                     "school_name": "ГБОУ Школа № 239"},
     "application_rejected": {"name": "Иванова Мария Петровна", "child_name": "Иванова Анна Сергеевна",
                              "school_name": "ГБОУ Школа № 239",
                              "reason": "В классе нет ученицы с такой датой рождения"},
