@@ -136,7 +136,7 @@ def finite_number(value: str) -> float | None:
 
 def number(row: dict[str, str], column: str, low: int, high: int, default: int | None = None) -> int:
     """A whole number in a range ("5"; also "5.0" as spreadsheets and pandas write whole numbers)."""
-    value = text(row, column, 6, required=default is None)
+    value = text(row, column, 20, required=default is None)  # room for "Infinity" to be not_a_number
     if value is None:
         assert default is not None
         return default

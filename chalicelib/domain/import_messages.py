@@ -14,6 +14,20 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     # --- teachers not yet registered (item 4) -------------------------------------------------
     # --- tobedeleted / inactive, classes left empty or unnamed (items 6, 13) -----------------
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
+    "not_a_number": (
+        "{column}: «{value}» — не число (NaN, inf и пустые оценки выгрузок не принимаются); строка не загружена.",
+        "{column}: “{value}” is not a number (NaN, inf and other exporters' blanks are not scores); row not taken.",
+    ),
+    "out_of_range": (
+        "{column}: «{value}» вне допустимого диапазона (оценка: больше 0 и не выше максимума); строка не загружена.",
+        "{column}: “{value}” is out of range (a score: above 0 and at most the maximum); row not taken.",
+    ),
+    "lesson_not_found": (
+        "Урока в эту дату и время по этому предмету нет в расписании класса: "
+        "загрузите расписание раньше оценок, отметок и заданий.",
+        "The class has no lesson of this subject at this date and time: "
+        "upload the schedule before grades, marks and homework.",
+    ),
 }
 
 
