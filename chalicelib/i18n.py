@@ -140,8 +140,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "credential_not_found": ("Учётные данные не найдены.", "Credential not found."),
     "upload_not_found": ("Загрузка не найдена.", "Upload not found."),
     "bad_filename": (
-        "Имя файла: латиница, цифры, точка, дефис; расширение .csv или .zip.",
-        "File name: Latin letters, digits, dot, hyphen; extension .csv or .zip.",
+        "Имя файла: до 100 знаков, без / и \\ и управляющих символов; расширение .csv или .zip.",
+        "File name: up to 100 characters, no / or \\ or control characters; extension .csv or .zip.",
     ),
     "unknown_file": (
         "Неизвестный вид файла: назовите его по виду данных (например, grades.csv).",

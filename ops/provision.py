@@ -9,10 +9,10 @@ from typing import Any
 import boto3
 
 from chalicelib import settings
+from chalicelib.events.batch import MAX_RECEIVES  # deliveries before a message is parked in the dead-letter queue
 
 DLQ_SUFFIX = "-dlq"
 SNS_MIRROR_SUFFIX = "-to-pump"
-MAX_RECEIVES = 5  # deliveries before a message is parked in the dead-letter queue
 
 
 def queue_names() -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO
+from datetime import datetime
+from typing import IO, cast
 
 from chalicelib import aws, settings
 from chalicelib.errors import UnavailableError
@@ -44,6 +45,21 @@ def exists(key: str) -> bool:
             return False
         raise
     return True
+
+
+def arrived_at(key: str) -> datetime | None:
+    """When an object was stored, or None when there is none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        head = aws.client("s3").head_object(Bucket=settings.upload_bucket_name(), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise UnavailableError() from error
+    except _guard() as error:
+        raise UnavailableError() from error
+    return cast(datetime, head["LastModified"])
 
 
 def read(key: str, first: int | None = None, last: int | None = None) -> bytes:

@@ -84,6 +84,18 @@ def storing(conflict: DiaryError | None = None) -> Iterator[None]:
         raise UnavailableError() from error
 
 
+def transient(error: BaseException) -> bool:
+    """Whether a failure may pass when tried again: the database, S3 or a queue unreachable, slow
+    or throttling; not a refused value, a failed condition or a bug of ours."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, UnavailableError):
+        return True
+    if isinstance(error, PynamoDBException | ClientError):
+        return not condition_failed(error) and not _refused_value(error)
+    return isinstance(error, BotoCoreError)
+
+
 CURSOR_NONCE = 12  # bytes, AES-GCM's standard nonce
 
 

@@ -157,11 +157,12 @@ def start_processing(upload: records.Upload, rows_total: int, chunks_total: int)
 
 
 def fail(upload: records.Upload, reason: str, detail: str, if_processing: bool = False,
-         if_chunks_done: int | None = None) -> bool:
+         if_chunks_done: int | None = None, if_state: Sequence[str] = ()) -> bool:
     """The upload ends `failed` with a reason; `if_processing`: only if still processing, and
-    `if_chunks_done`: only with that many chunks recorded (a stall seen before another chunk came).
+    `if_chunks_done`: only with that many chunks recorded (a stall seen before another chunk came);
+    `if_state`: only in one of these states (an upload that ended meanwhile keeps its end).
     False when the condition did not hold."""
-    when: Any = None
+    when: Any = Upload.state.is_in(*if_state) if if_state else None
     if if_processing or if_chunks_done is not None:
         when = Upload.state == "processing"
     if if_chunks_done is not None:

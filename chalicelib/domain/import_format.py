@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import math
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,10 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 WORK_KINDS = ("classwork", "homework", "test", "control", "oral", "lab", "essay", "dictation", "project", "other")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LONE_CR = re.compile(r"\r(?=[^\n])")
+# Digits as exporters write a number: ASCII only (int() and float() also take "٥", "1_0", "nan", "inf").
+DECIMAL = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# What a browser or a file manager adds to a copy's name: "grades (2).csv", "grades - Копия.csv".
+COPY_SUFFIX = re.compile(r"(?:\s+-\s+(?:копия|copy))?(?:\s*\(\d{1,4}\))?$", re.IGNORECASE)
 
 
 class FileRefusedError(Exception):
@@ -131,19 +136,28 @@ def names(row: dict[str, str], column: str, limit: int = 16, most: int = 50) -> 
     return list(dict.fromkeys(found))
 
 
+def finite_number(value: str) -> float | None:
+    """A decimal number as exporters write it ("73", "4.5", "4,5", "1e2"), or None for anything
+    else: NaN, infinities and digits other than ASCII included."""
+    value = value.strip()
+    if not DECIMAL.fullmatch(value):
+        return None
+    parsed = float(value.replace(",", "."))
+    return parsed if math.isfinite(parsed) else None
+
+
 def number(row: dict[str, str], column: str, low: int, high: int, default: int | None = None) -> int:
-    """A whole number in a range."""
-    value = text(row, column, 6, required=default is None)
+    """A whole number in a range ("5"; also "5.0" as spreadsheets and pandas write whole numbers)."""
+    value = text(row, column, 20, required=default is None)  # room for "Infinity" to be not_a_number
     if value is None:
         assert default is not None
         return default
-    try:
-        parsed = int(value)
-    except ValueError as exc:
-        raise RowError(column, "not_a_number") from exc
+    parsed = finite_number(value)
+    if parsed is None or not parsed.is_integer():
+        raise RowError(column, "not_a_number")
     if not low <= parsed <= high:
         raise RowError(column, "out_of_range")
-    return parsed
+    return int(parsed)
 
 
 def choice(row: dict[str, str], column: str, allowed: tuple[str, ...], default: str | None = None) -> str:
@@ -361,8 +375,9 @@ def is_debris(name: str) -> bool:
 
 
 def kind_of(filename: str) -> FileKind:
-    """The kind a file name stands for (`grades.csv`, `2026/grades.csv`)."""
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
+    """The kind a file name stands for (`grades.csv`, `2026/grades.csv`; a copy's `grades (2).csv`
+    and `grades - Копия.csv` too)."""
+    stem = COPY_SUFFIX.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv").strip())
     if stem not in KINDS:
         raise FileRefusedError("unknown_file", filename)
     return KINDS[stem]

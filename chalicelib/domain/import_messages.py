@@ -48,8 +48,6 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
                         "The column '{column}' holds \"{value}\": the school has no such student (upload them first)"),
     "unknown_term": ("В столбце «{column}» — «{value}»: такого учебного периода нет",
                      "The column '{column}' holds \"{value}\": no such term"),
-    "lesson_not_found": ("Урока в это время нет в расписании (столбец «{column}» — «{value}»): загрузите расписание",
-                         "No such lesson in the schedule (column '{column}': \"{value}\"): upload the schedule"),
     "unknown_user": ("В столбце «{column}» — «{value}»: такого человека нет в users.csv",
                      "The column '{column}' holds \"{value}\": no such person in users.csv"),
     "unknown_line_item": ("В столбце «{column}» — «{value}»: такого задания нет в lineItems.csv",
@@ -131,6 +129,12 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
                             "Class «{value}» exists at the school but this upload's classes file does not name it "
                             "(it was not removed: only a tobedeleted status removes)"),
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
+    "lesson_not_found": (
+        "Урока в эту дату и время по этому предмету нет в расписании класса: "
+        "загрузите расписание раньше оценок, отметок и заданий.",
+        "The class has no lesson of this subject at this date and time: "
+        "upload the schedule before grades, marks and homework.",
+    ),
 }
 
 

@@ -55,6 +55,9 @@ class Context:
         self.leaving: list[StudentLeaving] = []
         self.warnings: list[Warning] = []
         self.uninvited: set[str] = set()  # addresses this chunk's teachings wait for (invited after the write)
+        # Our own files name a lesson (date and start) a grade or a mark belongs to, which must be
+        # scheduled; a translation from a format without lessons (OneRoster) dates them only.
+        self.lessons_named = True
 
     def warn(self, row: int, column: str | None, code: str, value: str | None = None) -> None:
         """Note a row that is taken all the same (the report lists it apart from the refused ones);
@@ -274,7 +277,7 @@ def _homework(rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[lis
 def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
                  make: Callable[[dict[str, Any], Student, str, str], Imported]) -> tuple[list[Placed], list[Refusal]]:
     known = ctx.students([r["student_id"] for _, r in rows])
-    items: list[Placed] = []
+    wanted = []
     refused: list[Refusal] = []
     for line, row in rows:
         student = known.get(row["student_id"])
@@ -284,6 +287,14 @@ def _per_student(rows: list[tuple[int, dict[str, Any]]], ctx: Context,
         _, lesson_id, bad = _lesson_ref(row, ctx, student.class_id)
         if lesson_id is None:
             refused.append((line, bad, f"unknown_{bad}"))
+            continue
+        wanted.append((line, row, student, lesson_id))
+    # A grade at an hour the class has no lesson would be a phantom in the diary: one BatchGetItem a chunk.
+    lessons = store.existing_lessons((s.class_id, lid) for _, _, s, lid in wanted) if ctx.lessons_named else None
+    items: list[Placed] = []
+    for line, row, student, lesson_id in wanted:
+        if lessons is not None and (student.class_id, lesson_id) not in lessons:
+            refused.append((line, "date", "lesson_not_found"))
             continue
         items.append((line, make(row, student, lesson_id, str(ctx.subject_id(row["subject"])))))
     return items, refused

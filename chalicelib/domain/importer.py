@@ -45,6 +45,8 @@ STALLED_AFTER = dt.timedelta(hours=1)
 # request starts), and S3's notification follows it: an upload waits this long past its URL.
 ARRIVAL_GRACE = dt.timedelta(minutes=5)
 REPORT_ERRORS = 1000  # row errors an upload's report lists; the rest are only counted
+# What the school is told of a failure of ours (the traceback goes to the log, never to the school).
+INTERNAL_ERROR_DETAIL = "the upload stopped on an error of ours; rows already taken are kept: upload the file again"
 LINE = oneroster.LINE  # the source line, or "<file>:<line>" for a row translated from another format
 ERROR = oneroster.ERROR  # "<column>:<code>" when the translation already refused the row
 VALUE = oneroster.VALUE  # and the value it refused
@@ -52,8 +54,10 @@ WARNINGS = oneroster.WARNINGS  # what the translation noted about a row it took
 
 
 def incoming_key(school_id: str, upload_id: str, filename: str) -> str:
-    """Where a school system PUTs its file."""
-    return f"incoming/{school_id}/{upload_id}/{filename}"
+    """Where a school system PUTs its file: a key of the server's making, whatever the person named
+    the file (`Выгрузка (1).zip` is kept on the upload, for display and to tell a zip from a CSV)."""
+    suffix = ".zip" if filename.lower().endswith(".zip") else ".csv"
+    return f"incoming/{school_id}/{upload_id}/upload{suffix}"
 
 
 def _plan_key(upload_id: str) -> str:
@@ -150,13 +154,21 @@ def _normalise_member(member: Member, sink: IO[bytes]) -> tuple[str, list[tuple[
     raise fmt.FileRefusedError("bad_encoding", member.name)
 
 
-def plan(key: str) -> Plan | None:
-    """Turn an arrived file into chunks; None when there is nothing (more) to do for it."""
+def upload_of(key: str) -> tuple[str, str] | None:
+    """(school id, upload id) of an arrived file's key; None outside incoming/."""
     parts = key.split("/")
     if len(parts) < 4 or parts[0] != "incoming":
+        return None
+    return parts[1], parts[2]
+
+
+def plan(key: str) -> Plan | None:
+    """Turn an arrived file into chunks; None when there is nothing (more) to do for it."""
+    found = upload_of(key)
+    if found is None:
         log.warning("ignoring object outside incoming/: %s", key)
         return None
-    school_id, upload_id = parts[1], parts[2]
+    school_id, upload_id = found
     upload = store.find_upload(upload_id)
     if upload is None or upload.school_id != school_id:
         log.warning("no upload %s for %s", upload_id, key)
@@ -283,6 +295,8 @@ def apply_chunk(the_plan: Plan, index: int) -> bool:
         source = row.pop(LINE)
         file, _, line = source.rpartition(":")
         where.append((file or f"{chunk.kind}.csv", int(line), not file))
+        if file:  # translated (from OneRoster: "results.csv:12"), so dated, with no lesson of ours
+            context.lessons_named = False
         preset, preset_value, noted = row.pop(ERROR, ""), row.pop(VALUE, ""), row.pop(WARNINGS, "")
         raw.append(row)
         if preset:
@@ -394,17 +408,35 @@ def _since(stamp: str | None, now: dt.datetime) -> dt.timedelta | None:
         return None
 
 
+def give_up(upload_id: str, school_id: str | None = None) -> bool:
+    """End an upload `failed`, `internal_error` after a failure of ours that retrying will not mend
+    (its cause is in the log, never in the detail); the chunks recorded so far stay as they are, each
+    whole, and no further chunk runs. False when it had ended already (or is not this school's)."""
+    upload = store.find_upload(upload_id, consistent=True)
+    if upload is None or (school_id is not None and upload.school_id != school_id):
+        return False
+    return store.fail(upload, "internal_error", INTERNAL_ERROR_DETAIL, if_state=("awaiting_file", "processing"))
+
+
 def settle(upload: Upload) -> Upload:
     """An upload as it stands, ended on read when it can no longer go on: one whose file never
-    came before its URL lapsed (plus ARRIVAL_GRACE) ends `expired`; one left processing with no
-    progress for STALLED_AFTER ends `failed`, `stalled` (unless a chunk is recorded meanwhile).
+    came before its URL lapsed (plus ARRIVAL_GRACE) ends `expired`; one whose file came but was never
+    planned within STALLED_AFTER of arriving (its message dead-lettered: the worker died on it every
+    time) ends `failed`, `internal_error`; one left processing with no progress for STALLED_AFTER
+    ends `failed`, `stalled` (unless a chunk is recorded meanwhile).
     So none waits for ever, and no sweep (no Scan) is needed."""
     now = clock.now()
     if upload.state == "awaiting_file":
         waited = _since(upload.created_at, now)
         if waited is not None and waited < dt.timedelta(seconds=files.PUT_URL_SECONDS) + ARRIVAL_GRACE:
             return upload
-        store.expire(upload, "no file arrived before its upload URL lapsed: ask for a new upload")
+        arrived = files.arrived_at(incoming_key(upload.school_id, upload.upload_id, upload.filename))
+        if arrived is None:
+            store.expire(upload, "no file arrived before its upload URL lapsed: ask for a new upload")
+        elif now - arrived < STALLED_AFTER:
+            return upload  # its planning may still be coming back from the queue
+        else:
+            store.fail(upload, "internal_error", INTERNAL_ERROR_DETAIL, if_state=("awaiting_file",))
     elif upload.state == "processing":
         last = upload.progress_at or upload.created_at or ""
         idle = _since(last, now)

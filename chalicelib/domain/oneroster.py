@@ -236,11 +236,15 @@ def _grade_class(values: list[str]) -> tuple[str, int | None] | None:
     return name, None
 
 
-def score_to_mark(score: float, maximum: float | None) -> int:
-    """A OneRoster score as a mark 1..5 (see the module's doc for the rule)."""
-    if maximum is None or maximum == 5:
-        return int(score + 0.5)
-    return max(1, min(5, int(score / maximum * 5 + 0.5)))
+def score_to_mark(score: float, maximum: float | None) -> int | None:
+    """A OneRoster score as a mark 1..5, or None when it is no score on its scale: the share of
+    the maximum (5 when the line item names none) on 5 points, rounded half up, at least 1, for a
+    score above 0 and at most the maximum (docs/oneroster.md, «Scores and marks»)."""
+    top = 5.0 if maximum is None else maximum
+    # NaN compares false both ways and an infinite maximum makes every share 0: neither is a scale.
+    if not (0 < top < float("inf") and 0 < score <= top):
+        return None
+    return max(1, min(5, int(score / top * 5 + 0.5)))
 
 
 def work_kind(category_title: str | None) -> str:
@@ -657,21 +661,22 @@ def _grades(rows: _Rows, out: _Writer) -> None:
             "date": result.get("scoreDate")[:10], "starts_at": "00:00", "subject": subject, "value": score,
             "work_kind": work_kind(category_title) if category_id else "classwork",
             "remark": result.get("comment")}
-        error = ""
+        error, refused = "", None
         if score:
-            try:
-                maximum = float(item.get("resultValueMax")) if item.get("resultValueMax") else None
-                parsed = float(score)
-            except ValueError:
-                error = "score:not_a_number"
+            # pandas writes NaN / inf for a missing score, and float() takes them: only finite numbers are scores.
+            parsed, maximum_cell = fmt.finite_number(score), item.get("resultValueMax")
+            maximum = fmt.finite_number(maximum_cell) if maximum_cell else None
+            mark = None if parsed is None else score_to_mark(parsed, maximum)
+            if parsed is None:
+                error, refused = "score:not_a_number", score
+            elif maximum_cell and (maximum is None or maximum <= 0):
+                error = "resultValueMax:not_a_number" if maximum is None else "resultValueMax:out_of_range"
+                refused = maximum_cell
+            elif mark is None:
+                error, refused = "score:out_of_range", score  # 0, below 0, or above the maximum
             else:
-                if maximum is not None and maximum <= 0:
-                    error = "score:out_of_range"
-                elif maximum is None and parsed > 5:
-                    error = "score:out_of_range"  # no maximum: read as the 5-point scale
-                else:
-                    values["value"] = score_to_mark(parsed, maximum)
-        out.add(result, values, error)
+                values["value"] = mark
+        out.add(result, values, error, refused)
 
 
 # --- what tobedeleted and inactive rows end ------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from chalicelib.dal import files
@@ -15,18 +14,29 @@ from chalicelib.domain.import_messages import describe
 from chalicelib.errors import DiaryError, NotFoundError
 from chalicelib.records.paging import PageCursor
 from chalicelib.records.school import Upload
+from chalicelib.text import refused_character
 
-SAFE_NAME = re.compile(r"^[\w.-]{1,100}$")
+MAX_NAME = 100  # characters of the name a person gave the file, kept for display only
+SUFFIXES = (".zip", ".csv")
+
+
+def display_name(filename: str) -> str:
+    """The file's name as its person gave it (`Выгрузка (1).zip`), trimmed; refused when it could
+    mislead or break a screen: empty or too long, a path (/ or \\), control or invisible characters,
+    or neither .zip nor .csv. The stored key is the server's own (importer.incoming_key)."""
+    name = filename.strip()
+    if (not name or len(name) > MAX_NAME or "/" in name or "\\" in name or refused_character(name) is not None
+            or not name.lower().endswith(SUFFIXES) or name.lower() in SUFFIXES):
+        raise DiaryError(field="filename", code="bad_filename")
+    return name
 
 
 def request_upload(school_id: str, filename: str, requested_by: str) -> dict[str, Any]:
     """An upload id and the pre-signed URL to PUT the file to."""
-    name = filename.rsplit("/", 1)[-1]
-    if not SAFE_NAME.match(name) or not (name.lower().endswith(".zip") or name.lower().endswith(".csv")):
-        raise DiaryError(field="filename", code="bad_filename")
+    name = display_name(filename)
     if name.lower().endswith(".csv"):
         try:
-            fmt.kind_of(name)
+            fmt.kind_of(name)  # a single CSV is named after its kind (a copy's "grades (2).csv" too)
         except fmt.FileRefusedError as exc:
             raise DiaryError(field="filename", code="unknown_file") from exc
     upload = importer.new_upload(school_id, name, requested_by)

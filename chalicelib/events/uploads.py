@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import unquote_plus
 
 from chalice.app import Blueprint
 
 from chalicelib import aws, settings
-from chalicelib.events.batch import PermanentError, process_batch
+from chalicelib.dal.store import transient
+from chalicelib.events.batch import PermanentError, last_delivery, process_batch, receive_count
 
 uploads = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -33,12 +36,38 @@ def handle(record: Any) -> None:
     if "Records" in message:
         for s3_record in message["Records"]:
             if str(s3_record.get("eventName", "")).startswith("ObjectCreated"):
-                arrived(unquote_plus(s3_record["s3"]["object"]["key"]))
+                key = unquote_plus(s3_record["s3"]["object"]["key"])
+                ending(record, upload_of(key), partial(arrived, key))
         return
     if "upload_id" in message and "index" in message:
-        run_chunk(str(message["upload_id"]), int(message["index"]))
+        upload_id, index = str(message["upload_id"]), int(message["index"])
+        ending(record, (None, upload_id), partial(run_chunk, upload_id, index))
         return
     raise PermanentError(f"unknown uploads message: {sorted(message)}")
+
+
+def upload_of(key: str) -> tuple[str | None, str] | None:
+    """(school id, upload id) an arrived file's key names."""
+    from chalicelib.domain import importer
+
+    return importer.upload_of(key)
+
+
+def ending(record: Any, upload: tuple[str | None, str] | None, step: Callable[[], None]) -> None:
+    """Run a step of an upload so that the upload ends whatever happens: an AWS failure that may
+    pass (throttling, a database briefly away) goes back to the queue for its retries, but on the
+    message's last delivery, and for any other failure at once, the upload ends `failed`,
+    `internal_error` and the message is taken (redelivering a bug only repeats it)."""
+    from chalicelib.domain import importer
+
+    try:
+        step()
+    except Exception as exc:
+        if transient(exc) and not last_delivery(record):
+            raise  # process_batch logs it; the queue delivers it again
+        log.exception("upload %s failed for good (delivery %d)", upload and upload[1], receive_count(record))
+        if upload is not None:
+            importer.give_up(upload[1], upload[0])
 
 
 def arrived(key: str) -> None:

@@ -65,12 +65,16 @@ def drill(ddb_port: int, data: Path, ddb: object) -> dict[str, object]:
     grades = "grade_id,student_id,date,starts_at,subject,value\n" + "".join(
         f"G{n}-{k},S{n},2026-09-{1 + k:02d},08:30,Математика,{2 + (n + k) % 4}\n"
         for n in range(STUDENTS) for k in range(GRADES_PER_STUDENT))
+    # Each grade on its lesson (a grade off the schedule is lesson_not_found)
+    schedule = "date,starts_at,ends_at,class,subject\n" + "".join(
+        f"2026-09-{1 + k:02d},08:30,09:15,5А,Математика\n" for k in range(GRADES_PER_STUDENT))
     import io
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("students.csv", students)
+        archive.writestr("schedule.csv", schedule)
         archive.writestr("grades.csv", grades)
     ticket = request_upload(school_id, "drill.zip", "drill")
     requests.put(ticket["upload_url"], data=buffer.getvalue(), timeout=10).raise_for_status()
@@ -99,7 +103,7 @@ def drill(ddb_port: int, data: Path, ddb: object) -> dict[str, object]:
     return {"state": status.state, "rows_total": int(status.rows_total), "rows_done": int(status.rows_done),
             "rows_rejected": int(status.rows_rejected), "grades_per_student": sorted(set(counts)),
             "versions": sorted(versions), "failed_during_outage": failed_during_outage,
-            "expected_rows": STUDENTS + STUDENTS * GRADES_PER_STUDENT}
+            "expected_rows": STUDENTS + GRADES_PER_STUDENT + STUDENTS * GRADES_PER_STUDENT}
 
 
 if __name__ == "__main__":

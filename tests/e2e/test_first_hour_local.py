@@ -55,7 +55,7 @@ def test_the_readme_curl_command_uploads_the_file_whole(client, pump, school, tm
     sent = subprocess.run(_readme_put(path, ticket["upload_url"]), capture_output=True, timeout=30)
     assert sent.returncode == 0, sent.stderr
     # Then the bucket holds the file byte for byte, and the upload is processed
-    key = f"incoming/{school['id']}/{ticket['upload_id']}/{filename}"
+    key = f"incoming/{school['id']}/{ticket['upload_id']}/upload.{filename.rsplit('.', 1)[-1]}"  # the server's name
     stored = aws.client("s3").get_object(Bucket=settings.upload_bucket_name(), Key=key)["Body"].read()
     assert stored == body
     pump.drain(timeout=60)

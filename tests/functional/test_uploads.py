@@ -133,9 +133,12 @@ def test_the_same_file_twice_changes_nothing(client, pump, school):
     assert after == before
 
 
+LESSON_0908 = "date,starts_at,ends_at,class,subject\n2026-09-08,08:30,09:15,5А,Математика\n"  # the grades' lesson
+
+
 def test_bad_rows_are_reported_and_good_rows_still_written(client, pump, school):
     upload(client, pump, school, "base.zip", zipped({"classes.csv": CLASSES, "subjects.csv": SUBJECTS,
-                                                     "students.csv": STUDENTS}))
+                                                     "students.csv": STUDENTS, "schedule.csv": LESSON_0908}))
     grades = ("grade_id,student_id,date,starts_at,subject,value\n"
               "G-10,S-001,2026-09-08,08:30,Математика,4\n"
               "G-11,S-001,2026-09-08,08:30,Математика,7\n"

@@ -9,7 +9,7 @@ from chalicelib.domain import oneroster
 
 
 @pytest.mark.parametrize(("score", "maximum", "mark"), [
-    (5, 5, 5), (3, None, 3), (4.5, 5, 5), (73, 100, 4), (100, 100, 5), (10, 100, 1), (0, 100, 1), (7, 10, 4),
+    (5, 5, 5), (3, None, 3), (4.5, 5, 5), (73, 100, 4), (100, 100, 5), (10, 100, 1), (1, 100, 1), (7, 10, 4),
 ])
 def test_scores_become_marks_on_the_five_point_scale(score, maximum, mark):
     assert oneroster.score_to_mark(score, maximum) == mark
