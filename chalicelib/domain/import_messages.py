@@ -100,8 +100,8 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     "no_class": (
         "У ученика нет ни классного коллектива (homeroom), ни параллели ({column}): он записан в класс "
         "«Без класса»; переведите его в его класс.",
-        "The student has neither a homeroom nor a grade ({column}): they were put in the class "
-        "«Без класса» (no class); move them to their class."),
+        "The student has neither a homeroom nor a grade ({column}): they were put in the class for pupils "
+        "without one; move them to their class."),
     "subject_from_title": (
         "У курса не указан предмет ({column}): предметом стало название курса, «{value}».",
         "The course names no subject ({column}): its title, «{value}», was taken as the subject."),
@@ -129,6 +129,12 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
                             "Class «{value}» exists at the school but this upload's classes file does not name it "
                             "(it was not removed: only a tobedeleted status removes)"),
     # --- scores, lessons, failures (items 8–11) -------------------------------------------------
+    "internal_error": (
+        "Загрузка остановилась из-за сбоя на нашей стороне ({value}): уже загруженные части сохранены и "
+        "согласованы. Загрузите файл ещё раз; если сбой повторится, напишите в поддержку.",
+        "The upload stopped on a fault on our side ({value}): the parts already loaded are kept and consistent. "
+        "Upload the file again; if it happens again, tell support.",
+    ),
     "lesson_not_found": (
         "Урока в эту дату и время по этому предмету нет в расписании класса: "
         "загрузите расписание раньше оценок, отметок и заданий.",

@@ -187,13 +187,13 @@ def test_a_dead_lettered_upload_shows_failed_when_read(client, pump, school, mon
 
     def read_at(later: dt.timedelta) -> dict:
         monkeypatch.setattr(clock, "now", lambda: arrived + later)
-        return upload_domain.status(school["id"], status["upload_id"], 10, None)
+        return upload_domain.status(school["id"], status["upload_id"], 10, None, "ru")
 
     # While its planning may still come back from the queue, it waits (past its URL, within the hour)
     assert read_at(dt.timedelta(minutes=30))["state"] == "awaiting_file"
     # When read an hour after the file arrived, it is failed, not "expired: no file arrived"
     assert_failed_inside(read_at(dt.timedelta(hours=1, minutes=1)))
-    listed = upload_domain.list_for(school["id"], 10, None)["items"]
+    listed = upload_domain.list_for(school["id"], 10, None, "ru")["items"]
     assert [(u["state"], u["reason"]) for u in listed if u["upload_id"] == status["upload_id"]] == [
         ("failed", "internal_error")]
     monkeypatch.undo()
