@@ -191,8 +191,9 @@ class _Writer:
         """A translated row; `error` ("<column>:<code>") refuses it, with the offending `value`;
         each warning (OneRoster column, code, value) is reported while the row is taken."""
         noted = json.dumps([list(w) for w in warnings], ensure_ascii=False) if warnings else ""
+        cells = [values.get(c) for c in self.columns]  # a grade's row is written 450,000 times: one lookup a cell
         self.writer.writerow([source.where, error, "" if value is None else value, noted,
-                              *["" if values.get(c) is None else values.get(c) for c in self.columns]])
+                              *["" if cell is None else cell for cell in cells]])
         self.count += 1
 
     def close(self) -> None:
@@ -252,7 +253,9 @@ class _Rows:
             if source.get("status") == "tobedeleted":
                 self.db.execute("INSERT OR IGNORE INTO deleted VALUES (?)", (source.get("sourcedId"),))
                 continue
-            batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False),
+            # Compact JSON: a row's column names are repeated in every row kept (the file on /tmp
+            # is the biggest thing a OneRoster upload writes there).
+            batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False, separators=(",", ":")),
                           *(source.get(c) for c in joined)))
             if len(batch) >= 1000:
                 self.db.executemany(insert, batch)
