@@ -6,10 +6,17 @@ a full school year of four quarters, six lessons a day: about 40,000 lessons, 45
 class's parent meetings. Deterministic for a seed. `--scale 0.05` keeps
 the year and the subjects but takes 5% of the classes (spread over the grades) and teachers.
 
+`--format oneroster` writes the same school as an IMS OneRoster 1.2 CSV package instead (see
+`oneroster()`): what OneRoster carries of it (classes, subjects, terms, teachings, students and
+their grades; no schedule, attendance, homework, results or events), every student with a birth
+date in demographics.csv and every score a mark on resultValueMax 5: a clean package, whose
+upload rejects no row.
+
 Teachers are only named here (teachers.csv: email, name): `teachings.csv` refers to them by
 email, and an upload accepts only registered teachers of the school, so register them first.
 
     python bench/generate_school.py --scale 0.05 --out /tmp/school
+    python bench/generate_school.py --scale 0.05 --format oneroster --zip --out /tmp/oneroster
 """
 
 from __future__ import annotations
@@ -294,16 +301,182 @@ def _journal(school: School, rng: random.Random, classes: list[tuple[str, int]],
     school.files["grades"] = grades.text()
     school.files["attendance"] = attendance.text()
 
+# --- the same school as OneRoster 1.2 CSV ---------------------------------------------------
+
+
+@dataclass
+class OneRosterSchool(School):
+    """The reference school as a OneRoster 1.2 package: `files` by OneRoster file name (without
+    .csv), the teachers to register, and `translated`: the rows of each of our kinds an upload
+    of it makes (what its report counts)."""
+
+    translated: dict[str, int] = field(default_factory=dict)
+
+    def rows(self) -> dict[str, int]:
+        """Rows per kind of ours the upload reports (OneRoster's own files: `file_rows`)."""
+        return dict(self.translated)
+
+    def file_rows(self) -> dict[str, int]:
+        """Data rows per OneRoster file."""
+        return {name: text.count("\n") - 1 for name, text in self.files.items()}
+
+
+ORG = "org-17"
+YEAR = "y2027"
+HEAD = ("sourcedId", "status", "dateLastModified")
+# Our kinds of work as gradebook categories, titled as a Russian export titles them (and as
+# oneroster.work_kind reads them back).
+CATEGORIES = {"classwork": "Классная работа", "homework": "Домашняя работа", "oral": "Устный ответ",
+              "test": "Тест", "control": "Контрольная работа"}
+
+
+def _term_of(day: str) -> str:
+    return next(f"q{n}" for n, (_, first, last) in enumerate(TERMS, start=1)
+                if first.isoformat() <= day <= last.isoformat())
+
+
+def _rows_of(text: str) -> Iterator[dict[str, str]]:
+    yield from csv.DictReader(io.StringIO(text))
+
+
+def oneroster(scale: float = 1.0, seed: int = 2026, until: dt.date | None = None) -> OneRosterSchool:
+    """The reference school at a scale as OneRoster 1.2 CSV: the very school `generate` makes
+    (same seed, same people, same marks), in the files a school information system exports.
+
+    Homerooms are our classes; a course section per class and subject (its course: the subject
+    in that grade) has the class's teacher and students enrolled; every lesson with marks gets a
+    line item per kind of work marked in it (category = the kind), and every mark is a result on
+    resultValueMax 5 whose sourcedId is the grade id. With `until`, the marks after that day are
+    left out (an export made early in the year: a small package for tests). Deterministic for a seed."""
+    ours = generate(scale, seed)
+    school = OneRosterSchool(teachers=list(ours.teachers))
+    classes = [(row["name"], int(row["grade_level"])) for row in _rows_of(ours.files["classes"])]
+    grade_of = dict(classes)
+    homeroom = {name: f"hr-{n:02d}" for n, (name, _) in enumerate(classes, start=1)}
+    files = {name: _Csv(*HEAD, *columns) for name, columns in {
+        "orgs": ("name", "type", "identifier", "parentSourcedId"),
+        "academicSessions": ("title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"),
+        "courses": ("schoolYearSourcedId", "title", "courseCode", "grades", "orgSourcedId", "subjects"),
+        "classes": ("title", "grades", "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId",
+                    "termSourcedIds", "subjects"),
+        "users": ("enabledUser", "username", "userIds", "givenName", "familyName", "middleName", "identifier",
+                  "email", "grades", "primaryOrgSourcedId"),
+        "roles": ("userSourcedId", "roleType", "role", "orgSourcedId"),
+        "enrollments": ("classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary"),
+        "demographics": ("birthDate", "sex"),
+        "categories": ("title", "weight"),
+        "lineItems": ("title", "description", "assignDate", "dueDate", "classSourcedId", "categorySourcedId",
+                      "gradingPeriodSourcedId", "resultValueMin", "resultValueMax", "schoolSourcedId"),
+        "results": ("lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "scoreDate", "comment"),
+    }.items()}
+
+    files["orgs"].add(ORG, None, None, "Школа № 17", "school", "17", None)
+    sessions = files["academicSessions"]
+    sessions.add(YEAR, None, None, "2026/2027", "schoolYear", TERMS[0][1].isoformat(), TERMS[-1][2].isoformat(),
+                 None, "2027")
+    for n, (title, first, last) in enumerate(TERMS, start=1):
+        sessions.add(f"q{n}", None, None, title, "term", first.isoformat(), last.isoformat(), YEAR, "2027")
+
+    courses, sections = files["courses"], files["classes"]
+    courses.add("c-hr", None, None, YEAR, "Классный час", "HR", None, ORG, None)
+    terms = ",".join(f"q{n}" for n in range(1, len(TERMS) + 1))
+    for room, (name, grade) in enumerate(classes, start=101):
+        sections.add(homeroom[name], None, None, name, f"{grade:02d}", "c-hr", name, "homeroom", f"Каб. {room}", ORG,
+                     terms, None)
+    course_of: dict[tuple[int, str], str] = {}
+    section_of: dict[tuple[str, str], str] = {}
+    teaching_rows = list(_rows_of(ours.files["teachings"]))
+    for row in teaching_rows:
+        name, subject = row["class"], row["subject"]
+        grade = grade_of[name]
+        course = course_of.get((grade, subject))
+        if course is None:
+            course = course_of[(grade, subject)] = f"c-{grade:02d}-{SUBJECTS.index(subject) + 1:02d}"
+            courses.add(course, None, None, YEAR, f"{subject} {grade} класс", course.upper(), f"{grade:02d}", ORG,
+                        subject)
+        section = section_of[(name, subject)] = f"sec-{homeroom[name][3:]}-{SUBJECTS.index(subject) + 1:02d}"
+        sections.add(section, None, None, f"{subject} {name}", f"{grade:02d}", course, section.upper(), "scheduled",
+                     None, ORG, terms, subject)
+
+    users, roles, demographics = files["users"], files["roles"], files["demographics"]
+    teacher_id = {}
+    for n, (email, full_name) in enumerate(ours.teachers, start=1):
+        last, first, middle = full_name.split(" ")
+        teacher_id[email] = f"t-{n:03d}"
+        users.add(f"t-{n:03d}", None, None, "true", email.split("@")[0], None, first, last, middle, None, email, None,
+                  ORG)
+        roles.add(f"role-t-{n:03d}", None, None, f"t-{n:03d}", "primary", "teacher", ORG)
+    pupils: dict[str, list[str]] = {}
+    class_of: dict[str, str] = {}
+    for row in _rows_of(ours.files["students"]):
+        student, name = row["student_id"], row["class"]
+        pupils.setdefault(name, []).append(student)
+        class_of[student] = name
+        users.add(student, None, None, "true", student.lower(), None, row["first_name"], row["last_name"],
+                  row["middle_name"], student, None, f"{grade_of[name]:02d}", ORG)
+        roles.add(f"role-{student}", None, None, student, "primary", "student", ORG)
+        demographics.add(student, None, None, row["birth_date"], "male" if row["first_name"] in MALE else "female")
+
+    enrollments = files["enrollments"]
+    for name, _ in classes:
+        for student in pupils.get(name, []):
+            enrollments.add(f"e-{homeroom[name]}-{student}", None, None, homeroom[name], ORG, student, "student",
+                            None)
+    for row in teaching_rows:
+        section = section_of[(row["class"], row["subject"])]
+        enrollments.add(f"e-{section}-{teacher_id[row['teacher_email']]}", None, None, section, ORG,
+                        teacher_id[row["teacher_email"]], "teacher", "true")
+        for student in pupils.get(row["class"], []):
+            enrollments.add(f"e-{section}-{student}", None, None, section, ORG, student, "student", None)
+
+    for kind, title in CATEGORIES.items():
+        files["categories"].add(f"cat-{kind}", None, None, title, None)
+    # A line item per lesson and kind of work marked in it: the marks of one assessment.
+    line_items: dict[tuple[str, str, str, str, str], str] = {}
+    items, results = files["lineItems"], files["results"]
+    grades = 0
+    for row in _rows_of(ours.files["grades"]):
+        if until is not None and row["date"] > until.isoformat():
+            continue
+        name = class_of[row["student_id"]]
+        key = (name, row["date"], row["starts_at"], row["subject"], row["work_kind"])
+        item = line_items.get(key)
+        if item is None:
+            item = line_items[key] = f"li-{len(line_items) + 1:06d}"
+            items.add(item, None, None, f"{CATEGORIES[row['work_kind']]}, {row['date']} {row['starts_at']}", None,
+                      row["date"], row["date"], section_of[(name, row["subject"])], f"cat-{row['work_kind']}",
+                      _term_of(row["date"]), 1, 5, ORG)
+        results.add(row["grade_id"], None, None, item, row["student_id"], "fully graded", row["value"], row["date"],
+                    row["remark"])
+        grades += 1
+
+    manifest = _Csv("propertyName", "value")
+    for prop, value in (("manifest.version", "1.0"), ("oneroster.version", "1.2")):
+        manifest.add(prop, value)
+    for name in ("academicSessions", "categories", "classes", "classResources", "courseResources", "courses",
+                 "demographics", "enrollments", "lineItemLearningObjectiveIds", "lineItems", "lineItemScoreScales",
+                 "orgs", "resources", "resultLearningObjectiveIds", "results", "resultScoreScales", "roles",
+                 "scoreScales", "userProfiles", "userResources", "users"):
+        manifest.add(f"file.{name}", "bulk" if name in files else "absent")
+    manifest.add("source.systemName", "bench/generate_school.py")
+    school.files["manifest"] = manifest.text()
+    school.files.update({name: out.text() for name, out in files.items()})
+    school.translated = {"classes": len(classes), "subjects": len({s for _, s in section_of}), "terms": len(TERMS),
+                         "teachings": len(section_of), "students": len(class_of), "grades": grades}
+    return school
+
 
 def main() -> None:
     """Write the CSV set (and teachers.csv) to a folder."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 40 classes (1 = the whole school)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--format", choices=("ours", "oneroster"), default="ours",
+                        help="our own CSV set (default) or OneRoster 1.2 CSV")
     parser.add_argument("--out", type=Path, default=Path("build/school"))
     parser.add_argument("--zip", action="store_true", help="also write school.zip, ready to upload")
     args = parser.parse_args()
-    school = generate(args.scale, args.seed)
+    school = generate(args.scale, args.seed) if args.format == "ours" else oneroster(args.scale, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     for kind, text in school.files.items():
         (args.out / f"{kind}.csv").write_text(text, encoding="utf-8")
@@ -313,9 +486,11 @@ def main() -> None:
     (args.out / "teachers.csv").write_text(teachers.text(), encoding="utf-8")
     if args.zip:
         (args.out / "school.zip").write_bytes(school.zipped())
-    print(f"scale={args.scale} teachers={len(school.teachers)} " +
-          " ".join(f"{k}={v}" for k, v in school.rows().items()) + f" → {args.out}")
-
+    counts = school.file_rows() if isinstance(school, OneRosterSchool) else school.rows()
+    print(f"scale={args.scale} format={args.format} teachers={len(school.teachers)} " +
+          " ".join(f"{k}={v}" for k, v in counts.items()) +
+          (" → " + " ".join(f"{k}={v}" for k, v in school.rows().items()) if args.format == "oneroster" else "") +
+          f" → {args.out}")
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,9 @@
 """Bulk import throughput: the real upload pipeline against plain BatchWriteItem of the same items.
 
 Starts its own DynamoDB Local (in memory) and moto server, provisions them, registers the
-generated school's teachers, then for (a) one class's year and (b) a whole school at `--scale`:
+generated school's teachers, then for (a) one class's year, (b) a whole school at `--scale` and
+(c) the same school written as one OneRoster 1.2 zip (`generate_school.oneroster`: what OneRoster
+carries of it, its 455,000 grades as results):
 
 1. PUTs the generated zip to the pre-signed URL; S3 notifies the uploads queue and a separate
    worker process (the "Lambda", so its memory is the processing's alone, not the generator's)
@@ -9,12 +11,16 @@ generated school's teachers, then for (a) one class's year and (b) a whole schoo
 2. reads back every item the upload wrote and writes the same items with PynamoDB's
    batch_write (BatchWriteItem, 25 a call) into a fresh partition of the same table.
 
-Prints rows per second both ways, the worker's peak memory (ru_maxrss) and, last,
-`import_vs_batchwrite=<ratio>` for the whole school (pipeline rows/s ÷ batch-write rows/s;
-target ≥ 0.7, peak < 256 MB).
+Prints rows per second both ways and the worker's peak memory (ru_maxrss; (c) has a worker of
+its own, so its peak is the OneRoster upload's alone), then `oneroster_vs_batchwrite=<ratio>`,
+`oneroster_peak_mb=<MB>` and, last, `import_vs_batchwrite=<ratio>` for the whole school
+(pipeline rows/s ÷ batch-write rows/s; targets ≥ 0.7 and peak < 256 MB for both formats).
+A row of a OneRoster upload is a row of ours it translates into (a class, a student, a grade...),
+as its report counts them.
 
-    .venv/bin/python bench/import_bench.py               # the whole reference school, ~15 minutes
-    .venv/bin/python bench/import_bench.py --scale 0.1   # a tenth of it, ~2 minutes
+    .venv/bin/python bench/import_bench.py               # the whole reference school, ~30 minutes
+    .venv/bin/python bench/import_bench.py --scale 0.1   # a tenth of it, ~4 minutes
+    .venv/bin/python bench/import_bench.py --only-oneroster   # (c) alone
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from generate_school import School, generate  # noqa: E402
+from generate_school import School, generate, oneroster  # noqa: E402
 
 from ops import services  # noqa: E402
 
@@ -178,18 +184,20 @@ def warm_up() -> None:
     batch_write(items, "warm-up")
 
 
-def scenario(worker_proc: Worker, label: str, scale: float, seed: int) -> float:
-    """One upload through the pipeline and the same items batch-written; returns the ratio."""
+def scenario(worker_proc: Worker, label: str, scale: float, seed: int, school: School | None = None,
+             filename: str = "year.zip") -> tuple[float, float]:
+    """One upload through the pipeline and the same items batch-written; returns the ratio and
+    the worker's peak memory (MB)."""
     import requests
 
     from chalicelib.dal import uploads as upload_store
     from chalicelib.domain import uploads
 
-    school = generate(scale, seed)
+    school = school or generate(scale, seed)
     body = school.zipped()
     rows = sum(school.rows().values())
     school_id = register(school, f"Школа № 17 ({label})")
-    ticket = uploads.request_upload(school_id, "year.zip", "bench")
+    ticket = uploads.request_upload(school_id, filename, "bench")
     started = time.perf_counter()
     put = requests.put(ticket["upload_url"], data=body, timeout=120)
     put.raise_for_status()
@@ -207,8 +215,8 @@ def scenario(worker_proc: Worker, label: str, scale: float, seed: int) -> float:
     print(f"{label}: scale={scale:g} rows={rows} items={len(items)} zip={len(body) / 1e6:.1f} MB")
     print(f"  pipeline   {pipeline_seconds:7.1f} s  {pipeline_rate:8.0f} rows/s  "
           f"(worker peak memory {report['peak_mb']:.0f} MB)")
-    print(f"  batchwrite {batch_seconds:7.1f} s  {batch_rate:8.0f} rows/s  ratio={ratio:.2f}")
-    return ratio
+    print(f"  batchwrite {batch_seconds:7.1f} s  {batch_rate:8.0f} rows/s  ratio={ratio:.2f}", flush=True)
+    return ratio, report["peak_mb"]
 
 
 def main() -> None:
@@ -219,6 +227,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="the worker prints a profile to stderr")
     parser.add_argument("--only-one-class", action="store_true", help="run only (a)")
+    parser.add_argument("--only-oneroster", action="store_true", help="run only (c), the OneRoster zip")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -229,20 +238,29 @@ def main() -> None:
     os.environ.update(ENVIRONMENT)
     ddb = services.start_dynamodb(ddb_port, None)
     moto = services.start_moto(moto_port)
-    worker_proc: Worker | None = None
+    workers: list[Worker] = []
     try:
         from ops.provision import provision
 
         provision()
-        worker_proc = Worker(args.profile)
+        workers.append(Worker(args.profile))
         warm_up()
-        scenario(worker_proc, "(a) one class's year", ONE_CLASS, args.seed)
-        if args.only_one_class:
-            return
-        ratio = scenario(worker_proc, "(b) one whole school", args.scale, args.seed)
-        print(f"import_vs_batchwrite={ratio:.2f}")
+        ratio: float | None = None
+        if not args.only_oneroster:
+            scenario(workers[0], "(a) one class's year", ONE_CLASS, args.seed)
+            if args.only_one_class:
+                return
+            ratio, _ = scenario(workers[0], "(b) one whole school", args.scale, args.seed)
+        # A worker of its own: ru_maxrss is a process's peak over its life, and (b)'s would hide (c)'s.
+        workers.append(Worker(args.profile))
+        roster_ratio, peak_mb = scenario(workers[-1], "(c) one whole school as OneRoster 1.2", args.scale, args.seed,
+                                         oneroster(args.scale, args.seed), "oneroster.zip")
+        print(f"oneroster_vs_batchwrite={roster_ratio:.2f}")
+        print(f"oneroster_peak_mb={peak_mb:.0f}")
+        if ratio is not None:
+            print(f"import_vs_batchwrite={ratio:.2f}")
     finally:
-        if worker_proc is not None:
+        for worker_proc in workers:
             worker_proc.stop()
         services.stop(moto)
         services.stop(ddb)

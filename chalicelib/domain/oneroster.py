@@ -271,8 +271,9 @@ class _Writer:
         """A translated row; `error` ("<column>:<code>") refuses it, with the offending `value`;
         each warning (OneRoster column, code, value) is reported while the row is taken."""
         noted = json.dumps([list(w) for w in warnings], ensure_ascii=False) if warnings else ""
+        cells = [values.get(c) for c in self.columns]  # a grade's row is written 450,000 times: one lookup a cell
         self.writer.writerow([source.where, error, "" if value is None else value, noted,
-                              *["" if values.get(c) is None else values.get(c) for c in self.columns]])
+                              *["" if cell is None else cell for cell in cells]])
         self.count += 1
 
     def close(self) -> None:
@@ -334,7 +335,9 @@ class _Rows:
                 self.db.execute("INSERT INTO deleted (sid, file, line, row) VALUES (?, ?, ?, ?)",
                                 (source.get("sourcedId"), name, line, json.dumps(row, ensure_ascii=False)))
                 continue
-            batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False),
+            # Compact JSON: a row's column names are repeated in every row kept (the file on /tmp
+            # is the biggest thing a OneRoster upload writes there).
+            batch.append((source.get("sourcedId"), line, json.dumps(row, ensure_ascii=False, separators=(",", ":")),
                           *(source.get(c) for c in joined)))
             if len(batch) >= 1000:
                 self.db.executemany(insert, batch)
