@@ -36,6 +36,10 @@ os.environ.update({
     "STAGE": "test",
     "VALIDATE_RESPONSES": "1",  # every answer is checked against its model (chalicelib/api/answers.py)
     "AUDIT_LOG_FILE": services.audit_log_file("test"),
+    # argon2id at its floor cost in this process (the test stage alone may; domain/secrets.py):
+    # logins and registrations were a good part of the functional layer's time. The production cost
+    # is checked by tests/unit/test_speed_password_cost.py; the local system e2e tests start keeps it.
+    "PASSWORD_HASHING": "test-only-fast",
 })
 
 
