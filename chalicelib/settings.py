@@ -46,6 +46,7 @@ class Settings(Names):
     access_token_minutes: int
     refresh_token_days: int
     cabinet_url: str = "http://127.0.0.1:8080"  # the families' cabinet, where emails link to
+    fast_password_hashing: bool = False  # argon2id's floor cost: the test stage alone (domain/secrets.py)
 
 
 def _names(env: Mapping[str, str]) -> Names:
@@ -67,19 +68,26 @@ def _names(env: Mapping[str, str]) -> Names:
     )
 
 
+# tests/conftest.py sets PASSWORD_HASHING to this: the suite hashes and checks thousands of passwords.
+FAST_PASSWORD_HASHING = "test-only-fast"
+
+
 def read(env: Mapping[str, str]) -> Settings:
     """Parse a whole environment; RuntimeError when the signing secret is missing or short."""
     secret = env.get("SIGNING_SECRET", "")
     if len(secret) < 32:
         raise RuntimeError("SIGNING_SECRET must be set to at least 32 characters")
+    names = _names(env)
     return Settings(
-        **vars(_names(env)),
+        **vars(names),
         signing_secret=secret,
         mail_sender=env.get("MAIL_SENDER", "noreply@ediary.example.org"),
         public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         refresh_token_days=int(env.get("REFRESH_TOKEN_DAYS", "30")),
         cabinet_url=env.get("CABINET_URL", "http://127.0.0.1:8080").rstrip("/"),
+        # honoured by the test stage alone: a `make run` a test session starts inherits it and ignores it
+        fast_password_hashing=names.stage == "test" and env.get("PASSWORD_HASHING") == FAST_PASSWORD_HASHING,
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import json
 import signal
 import sys
@@ -39,19 +40,23 @@ MAILBOX_PATH = "/_local/mailbox"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def _raw_email(raw: str) -> tuple[str, str, str, dict[str, str]]:
+@functools.cache
+def _raw_email(raw: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
     """Subject, body (HTML first, as moto keeps a Simple message's HTML body when it has one), plain
-    text and headers of a MIME message (what send_raw_email stores)."""
+    text and headers of a MIME message (what send_raw_email stores). Parsed once per message: every
+    mailbox read went through every message sent so far, and a test worker's session sends thousands,
+    so reads grew slower until they timed out (moto holds the messages anyway)."""
     # From bytes: the str parser leaves an 8bit utf-8 body as backslash escapes.
     parsed = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), policy=email.policy.default)
     html = parsed.get_body(preferencelist=("html", "plain"))
     plain = parsed.get_body(preferencelist=("plain", "html"))
     body, text = (str(part.get_content()) if part is not None else "" for part in (html, plain))
-    return str(parsed.get("Subject", "")), body, text, {key: str(value) for key, value in parsed.items()}
+    return str(parsed.get("Subject", "")), body, text, tuple((key, str(value)) for key, value in parsed.items())
 
 
-def _emails() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Single emails and bulk (templated) sends, oldest first, from every account and region."""
+def _emails(to: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Single emails and bulk (templated) sends, oldest first, from every account and region; with
+    `to`, only the emails addressed to it (the others are not parsed)."""
     from moto.ses.models import ses_backends
 
     emails: list[dict[str, Any]] = []
@@ -60,10 +65,12 @@ def _emails() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         for backend in list(regions.values()):
             for message in list(backend.sent_messages):
                 if hasattr(message, "raw_data"):
+                    addressed = [address for address in (message.destinations or []) if address]
+                    if to is not None and to not in addressed:
+                        continue
                     subject, body, text, headers = _raw_email(message.raw_data)
-                    to = [address for address in (message.destinations or []) if address]
-                    emails.append({"destinations": {"ToAddresses": to}, "subject": subject,
-                                   "body": body, "text": text, "headers": headers})
+                    emails.append({"destinations": {"ToAddresses": addressed}, "subject": subject,
+                                   "body": body, "text": text, "headers": dict(headers)})
                 elif hasattr(message, "body"):
                     emails.append({"destinations": message.destinations, "subject": message.subject,
                                    "body": message.body, "text": message.body, "headers": {}})
@@ -83,7 +90,7 @@ def _sms() -> list[dict[str, str]]:
 
 def mailbox(to: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """What was sent, optionally only to one address or phone number."""
-    emails, bulk = _emails()
+    emails, bulk = _emails(to)
     sms = _sms()
     if to is not None:
         emails = [m for m in emails if to in (m["destinations"].get("ToAddresses") or [])]

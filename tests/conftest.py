@@ -36,6 +36,10 @@ os.environ.update({
     "STAGE": "test",
     "VALIDATE_RESPONSES": "1",  # every answer is checked against its model (chalicelib/api/answers.py)
     "AUDIT_LOG_FILE": services.audit_log_file("test"),
+    # argon2id at its floor cost in this process (the test stage alone may; domain/secrets.py):
+    # logins and registrations were a good part of the functional layer's time. The production cost
+    # is checked by tests/unit/test_speed_password_cost.py; the local system e2e tests start keeps it.
+    "PASSWORD_HASHING": "test-only-fast",
 })
 
 
@@ -107,3 +111,11 @@ def _fresh_client_throttle(request: pytest.FixtureRequest) -> None:
         from chalicelib.domain.accounts import forget_client
 
         forget_client("127.0.0.1")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end files first (a stable sort: each file's own order is kept): they are the
+    longest (a `make run` or two each, the fault drills, the fuzzing), and with a file per worker at
+    a time (`--dist loadfile`) the longest files handed out last were the run's tail, one worker busy
+    with them while the other idled. Files are independent, so the order changes no outcome."""
+    items.sort(key=lambda item: 0 if "e2e" in item.path.parts else 1)

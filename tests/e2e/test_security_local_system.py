@@ -101,7 +101,7 @@ def test_dynamodb_local_killed_comes_back_and_a_group_term_stops_everything(tmp_
         os.kill(proc.pid, signal.SIGCONT)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and requests.get(f"{api}/health", timeout=90).status_code != 200:
-            time.sleep(0.5)
+            time.sleep(0.1)
         assert _login(api).status_code == 200  # the demo accounts are still there
         # and the pump goes on: a registration's code is mailed through the queue after the outage
         email = "after-outage@demo.ediary.example"
@@ -111,7 +111,7 @@ def test_dynamodb_local_killed_comes_back_and_a_group_term_stops_everything(tmp_
         while time.monotonic() < deadline:
             if read_mailbox(ports["moto"], email)["emails"]:
                 break
-            time.sleep(0.5)
+            time.sleep(0.1)
         else:
             raise AssertionError("the verification email was not sent after DynamoDB Local came back")
     finally:
