@@ -28,13 +28,16 @@ The mapping (OneRoster has no lesson times, attendance, homework or topics):
   scoreStatus) in any case, lower-cased as loaded.
 - users with role student (roles.csv, or the 1.1 `role` column, or a student enrollment)
   → students: the school's student id = sourcedId; familyName / givenName / middleName;
-  birth date from demographics.csv (required: matching a parent's application needs it).
-- a teacher's enrollment in a section → a teaching (their users.csv email, which must be a
-  registered teacher of the school) for each of our classes the section's students are in.
+  birth date from demographics.csv when it has one (optional: an application is then matched
+  by name and class, see domain/roster.py); one that is no date is dropped with a warning.
+- a teacher's enrollment in a section → a teaching (their users.csv email; one not yet a
+  teacher of the school waits for them, invited, see domain/pending_teachers.py) for each of
+  our classes the section's students are in.
 - lineItems + results → grades: grade id = the result's sourcedId, date = scoreDate, the
   subject of the line item's class, remark = comment. A score on a 5-point scale
   (resultValueMax 5, or no maximum) is the mark itself; any other maximum is scaled as the
-  share of the maximum on 5 points, rounded half up, at least 1 (e.g. 73 of 100 → 4).
+  share of the maximum on 5 points, rounded half up, at least 1 (e.g. 73 of 100 → 4); a
+  score that is no finite number (NaN, inf), 0 or less, or above the maximum is refused.
   The category title picks the kind of work (control, test, homework...), "other" when
   unrecognised, classwork without a category. With no lesson time the grade sits on its
   date at 00:00 (lesson id `<date>T0000-<subject>`).
