@@ -401,9 +401,9 @@ def oneroster(scale: float = 1.0, seed: int = 2026, until: dt.date | None = None
     users, roles, demographics = files["users"], files["roles"], files["demographics"]
     teacher_id = {}
     for n, (email, full_name) in enumerate(ours.teachers, start=1):
-        last, first, middle = full_name.split(" ")
+        family, given, middle = full_name.split(" ")
         teacher_id[email] = f"t-{n:03d}"
-        users.add(f"t-{n:03d}", None, None, "true", email.split("@")[0], None, first, last, middle, None, email, None,
+        users.add(f"t-{n:03d}", None, None, "true", email.split("@")[0], None, given, family, middle, None, email, None,
                   ORG)
         roles.add(f"role-t-{n:03d}", None, None, f"t-{n:03d}", "primary", "teacher", ORG)
     pupils: dict[str, list[str]] = {}
