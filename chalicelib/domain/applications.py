@@ -168,6 +168,10 @@ def approve(school_id: str, application_id: str, admin_id: str, student_id: str 
     """Approve a checked application; the roster match and the code happen on the queue. One
     waiting for the child to be chosen among namesakes is completed here with `student_id`."""
     item = _of_school(school_id, application_id)
+    # A child who is not the school's is not found, whatever state the application is in: the
+    # answer says nothing about another school's students.
+    if student_id is not None and school_store.find_student(school_id, student_id) is None:
+        raise NotFoundError(field="student_id", code="student_not_found")
     if item.state == "awaiting_choice":
         return _choose(item, admin_id, student_id)
     if student_id is not None:

@@ -147,8 +147,9 @@ def test_an_upload_of_n_rows_reports_n_rows_changed_and_the_items_apart(client, 
     assert (first["rows_done"], first["rows_changed"], first["items_changed"]) == (3, 3, 6)
     renamed = students.replace("Соколов,Михаил", "Соколов,Максим")
     again = _upload(client, pump, school_id, system, "students.csv", renamed.encode())
-    # one row changed; its student item and a roster entry under the new name (the old one stays)
-    assert (again["rows_changed"], again["items_changed"]) == (1, 2)
+    # one row changed: its student item, a roster entry under the new name and the old one removed,
+    # in the same write (issue 14, item 12)
+    assert (again["rows_changed"], again["items_changed"]) == (1, 3)
     classes = _upload(client, pump, school_id, system, "classes.csv", "name,grade_level\n6Б,6\n7В,7\n".encode())
     assert (classes["rows_changed"], classes["items_changed"]) == (2, 4)  # a class and its name claim each
 

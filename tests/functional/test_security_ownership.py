@@ -33,6 +33,7 @@ BODIES: dict[str, dict[str, Any]] = {
                      "teacher_id": "<teacher_id>"},
     "ScheduleChange": {"teacher_id": "<teacher_id>", "version": 1},
     "InPersonCheck": {"confirmed": True},
+    "ApplicationApproval": {"student_id": "<student_id>"},
     "ApplicationReject": {"reason": "Документы не подтвердились"},
     "MeetingCreate": {"date": "2026-09-20", "starts_at": "18:00", "place": "Актовый зал", "agenda": "Итоги"},
     "EventCreate": {"title": "День знаний", "date": "2026-09-01", "class_ids": ["<class_id>"]},
@@ -51,6 +52,8 @@ QUERIES: dict[str, dict[str, Any]] = {
     "RangeQuery": {"from": "2026-09-01", "to": "2026-09-30"},
     "DateRangeQuery": {"from": "2026-09-01", "to": "2026-09-30"},
     "PageQuery": {},
+    "UploadStatusQuery": {},
+    "UploadReportQuery": {},
     "OptionalVersionQuery": {},
     "VersionQuery": {"version": 1},
 }
