@@ -105,6 +105,7 @@ class RoleOut(BaseModel):
 
     role: Literal["operator", "admin", "teacher"]
     school_id: str | None = None
+    school_name: str | None = None
 
 
 class AccountOut(BaseModel):

@@ -10,6 +10,7 @@ from chalicelib.clock import epoch
 from chalicelib.dal import accounts as store
 from chalicelib.dal import children as child_store
 from chalicelib.dal import outbox
+from chalicelib.dal import schools as school_store
 from chalicelib.domain import pending_teachers, phones, secrets, throttle
 from chalicelib.domain.children import hints_of
 from chalicelib.domain.ids import new_id  # also read as accounts.new_id by older callers
@@ -282,7 +283,15 @@ def profile(account_id: str) -> dict[str, Any]:
     account = store.get_account(account_id)
     if account is None:
         raise AuthenticationError()
-    roles = [{"role": g.role, "school_id": g.school_id} for g in store.roles_of(account_id)]
+    grants = store.roles_of(account_id)
+    # The cabinet names the school in its menus; a teacher may not read the school itself.
+    names: dict[str, str] = {}
+    for school_id in {g.school_id for g in grants if g.school_id}:
+        school = school_store.get_school(school_id)
+        if school is not None:
+            names[school_id] = school.name
+    roles = [{"role": g.role, "school_id": g.school_id, "school_name": names.get(g.school_id or "")}
+             for g in grants]
     return {
         "account_id": account.account_id,
         "email": account.email,

@@ -8,7 +8,8 @@ from tests.journeys import get, login, operator_token, patch, post, school_with_
 def test_operator_registers_a_school_and_its_administrator(client, pump):
     school_id, admin = school_with_admin(client, pump)
     me = get(client, "/me", admin)
-    assert me.json_body["roles"] == [{"role": "admin", "school_id": school_id}]
+    # The school's name comes with the role: the cabinet's menus name it, and a teacher may not read the school
+    assert me.json_body["roles"] == [{"role": "admin", "school_id": school_id, "school_name": "ГБОУ Школа № 239"}]
     school = get(client, f"/schools/{school_id}", admin)
     assert school.status_code == 200
     assert school.json_body["name"] == "ГБОУ Школа № 239"

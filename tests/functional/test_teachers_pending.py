@@ -79,7 +79,7 @@ def test_our_csv_set_keeps_an_unregistered_teacher_waiting_until_they_register(c
     verified_account(client, pump, newcomer, name="Новикова Ольга Игоревна")
     tokens = login(client, newcomer)
     me = get(client, "/me", tokens["access_token"]).json_body
-    assert {"role": "teacher", "school_id": sid} in me["roles"]
+    assert {"role": "teacher", "school_id": sid, "school_name": "ГБОУ Школа № 239"} in me["roles"]
     taught = get(client, f"/schools/{sid}/teachings", admin).json_body["items"]
     assert {(t["class_id"], t["subject_id"]) for t in taught if t["teacher_id"] == me["account_id"]} == {
         (classes["5А"], subjects["Русский язык"]), (classes["6Б"], subjects["Математика"])}
@@ -139,7 +139,7 @@ def test_a_oneroster_teacher_not_of_the_school_waits_and_one_without_email_is_a_
     # The first sign-in makes them the school's teacher of 5Б, in the very token it returns
     tokens = login(client, stranger)
     me = get(client, "/me", tokens["access_token"]).json_body
-    assert {"role": "teacher", "school_id": sid} in me["roles"]
+    assert {"role": "teacher", "school_id": sid, "school_name": "ГБОУ Школа № 239"} in me["roles"]
     lessons = get(client, f"/schools/{sid}/classes/{classes['5Б']}/lessons?from=2026-09-01&to=2026-09-30",
                   tokens["access_token"])
     assert lessons.status_code == 200, lessons.body  # a staff route of the school: the role stands
@@ -149,4 +149,4 @@ def test_a_oneroster_teacher_not_of_the_school_waits_and_one_without_email_is_a_
     assert get(client, f"/schools/{sid}/pending-teachers", admin).json_body["items"] == []
     login(client, stranger)  # a second sign-in takes up nothing and fails nothing
     assert [g for g in get(client, "/me", tokens["access_token"]).json_body["roles"] if g["school_id"] == sid] == [
-        {"role": "teacher", "school_id": sid}]
+        {"role": "teacher", "school_id": sid, "school_name": "ГБОУ Школа № 239"}]

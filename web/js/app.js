@@ -5,20 +5,23 @@ import { api, onSignedOut, refresh, signOut, signedIn } from "./api.js";
 import { h, replace } from "./dom.js";
 import { language, setLanguage, tr } from "./i18n.js";
 import { current, fallback, go, href, route } from "./router.js";
+import { homeOf, isOperator, schoolsAs } from "./staff.js";
 
 const TEXT = {
   ru: { skip: "Перейти к содержанию", brand: "Электронный дневник", menu: "Главное меню",
     children: "Мои дети", applications: "Заявления", messages: "Сообщения", account: "Профиль",
     signout: "Выйти", signin: "Войти", register: "Регистрация", switch: "English",
-    switchLabel: "Switch to English", notFound: "Страница не найдена", home: "На главную" },
+    switchLabel: "Switch to English", notFound: "Страница не найдена", home: "На главную",
+    teach: "Журнал", school: "Школа", operator: "Школы города" },
   en: { skip: "Skip to content", brand: "School e-diary", menu: "Main menu",
     children: "My children", applications: "Applications", messages: "Messages", account: "Profile",
     signout: "Sign out", signin: "Sign in", register: "Register", switch: "Русский",
-    switchLabel: "Переключить на русский", notFound: "Page not found", home: "Home" },
+    switchLabel: "Переключить на русский", notFound: "Page not found", home: "Home",
+    teach: "Journal", school: "School", operator: "City schools" },
 };
 
 // Every page: one module, loaded on first visit. `auth`: only for a signed-in account.
-route("/", () => import("./pages/children.js"), { auth: true });
+route("/", () => import("./pages/home.js"), { auth: true });
 route("/signin", () => import("./pages/signin.js"));
 route("/register", () => import("./pages/register.js"));
 route("/verify", () => import("./pages/verify.js"));
@@ -33,6 +36,32 @@ route("/messages/:threadId", () => import("./pages/thread.js"), { auth: true });
 for (const section of ["week", "grades", "attendance", "homework", "attestation", "events", "statistics",
   "write", "access", "alerts"]) {
   route(`/children/:studentId/${section}`, () => import(`./pages/${section}.js`), { auth: true });
+}
+// The school's side (docs/staff.md): a teacher's classes and journal, an administrator's school
+// (`/school/<id>/…`), the city operator's schools. One module per page, as for families.
+const STAFF_PAGES = {
+  "/teach": "teach", // «Мои классы»: what I teach, today's lessons first
+  "/teach/:schoolId/classes/:classId/journal": "journal", // students × lessons (?subject=&term=)
+  "/teach/:schoolId/classes/:classId/lessons/:lessonId": "lesson", // topic, homework
+  "/teach/:schoolId/classes/:classId/risk": "at-risk", // averages, who is at risk (?subject=&term=)
+  "/teach/:schoolId/classes/:classId/meetings": "class-meetings",
+  "/teach/:schoolId/classes/:classId/message": "class-message",
+  "/school/:schoolId": "school",
+  "/school/:schoolId/applications": "desk",
+  "/school/:schoolId/applications/:applicationId": "desk-application",
+  "/school/:schoolId/uploads": "uploads",
+  "/school/:schoolId/uploads/:uploadId": "upload",
+  "/school/:schoolId/structure": "structure",
+  "/school/:schoolId/students": "students",
+  "/school/:schoolId/timetable": "timetable",
+  "/school/:schoolId/events": "school-events",
+  "/school/:schoolId/news": "news",
+  "/school/:schoolId/credentials": "credentials",
+  "/operator": "operator",
+  "/operator/schools/:schoolId": "operator-school",
+};
+for (const [pattern, module] of Object.entries(STAFF_PAGES)) {
+  route(pattern, () => import(`./pages/${module}.js`), { auth: true });
 }
 fallback(() => Promise.resolve({ render: renderNotFound }));
 
@@ -51,11 +80,13 @@ function renderHeader() {
     onclick: () => { setLanguage(language() === "ru" ? "en" : "ru"); render(); },
   }, tr(TEXT, "switch"));
   const links = signedIn()
-    ? [["/children", "children"], ["/applications", "applications"], ["/messages", "messages"], ["/account", "account"]]
+    ? [...staffLinks(session.me), ["/children", "children"], ["/applications", "applications"],
+      ["/messages", "messages"], ["/account", "account"]]
     : [["/signin", "signin"], ["/register", "register"]];
   const here = current().path;
   const items = links.map(([path, key]) => h("li", {}, h("a", {
-    href: href(path), "aria-current": here === path ? "page" : false }, tr(TEXT, key))));
+    href: href(path), "aria-current": here === path || here.startsWith(path + "/") ? "page" : false },
+  tr(TEXT, key))));
   if (signedIn()) {
     items.push(h("li", {}, h("button", { type: "button", class: "link", onclick: async () => {
       await signOut().catch(() => {});
@@ -67,6 +98,16 @@ function renderHeader() {
     h("a", { class: "brand", href: href("/") }, tr(TEXT, "brand")),
     h("nav", { "aria-label": tr(TEXT, "menu") }, h("ul", {}, items)),
     switchButton);
+}
+
+/** The header's entries for the account's staff roles (docs/staff.md), before the family's own. */
+function staffLinks(me) {
+  const links = [];
+  if (isOperator(me)) links.push(["/operator", "operator"]);
+  const admin = schoolsAs(me, "admin");
+  if (admin.length) links.push([`/school/${admin[0].school_id}`, "school"]);
+  if (schoolsAs(me, "teacher").length) links.push(["/teach", "teach"]);
+  return links;
 }
 
 function renderNotFound(main) {
@@ -96,7 +137,7 @@ export async function render() {
 export async function afterSignIn(next) {
   session.me = await api.get("/me");
   if (session.me.language) setLanguage(session.me.language);
-  go(next && next.startsWith("/") ? next.split("?")[0] : "/children",
+  go(next && next.startsWith("/") ? next.split("?")[0] : homeOf(session.me),
     next && next.includes("?") ? Object.fromEntries(new URLSearchParams(next.split("?")[1])) : undefined);
 }
 
