@@ -4,8 +4,16 @@ Standalone: starts its own local system on free ports (as tests/browser.py does)
 parent in through the cabinet in Debian's Chromium (Playwright), and prints one figure a line,
 `name=value`:
 
-- `gzip_bytes[<file>]` for every JavaScript and CSS file of web/, and `gzip_bytes_total`
-  (target ≤ 60 KB = 61440 bytes, gzip level 6, what a CDN's on-the-fly compression gives);
+- `gzip_bytes[web/<file>]` for every JavaScript and CSS file as it is served (the minified copy in
+  build/web/, ops/build_web.py), and `gzip_bytes_total` (target ≤ 60 KB = 61440 bytes for the whole
+  cabinet, families' and staff pages, each file once; gzip level 6, what a CDN's on-the-fly
+  compression gives); `source_gzip_bytes_total` for the sources in web/ as written, for comparison;
+- `brotli_bytes[web/<file>]` and `brotli_bytes_total` (quality 11; CloudFront sends Brotli to the
+  browsers that accept it) with the Python `brotli` package if installed, else Node's zlib;
+- `journey_gzip_bytes[<page>]` (and `journey_brotli_bytes`, `journey_files`): what a reader's
+  browser fetches for one page: the shell index.html names (style.css, app.js, the modules it
+  preloads) and their imports, plus the page's module and its imports, each once, for the week
+  page and the teacher's journal;
 - `week_api_calls`: requests to /api/ after going from the children's page to a child's week
   (target ≤ 2), and `week_api_calls_after_reload` (a reload signs in again from the cookie: for
   information);
@@ -13,14 +21,17 @@ parent in through the cabinet in Debian's Chromium (Playwright), and prints one 
   defaults; targets ≥ 95 and 100), signed in by a refresh cookie of a sign-in of its own.
 
 The page measured is the week (`--page week`); another child page can be named (`--page grades`).
+`--weights-only` prints the weights alone, without starting the local system (seconds).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,9 +45,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ops import build_web  # noqa: E402
 from ops.services import free_port  # noqa: E402
 
 WEB = ROOT / "web"
+SERVED = build_web.TARGET
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-gpu", "--disable-quic"]
@@ -44,12 +57,93 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 TARGET_BYTES = 60 * 1024
 REPORT = ROOT / "build" / "bench-web" / "lighthouse.json"
 QUIET_SECONDS = 1.5  # no request under way or started for this long: the page has settled
+JOURNEYS = {"week": "js/pages/week.js", "journal": "js/pages/journal.js"}  # a parent's and a teacher's page
+# A static import in a module, minified or not: `from "./x.js"`, `import "./x.js"` (not `import(`).
+STATIC_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*["'](\.{1,2}/[^"']+)["']""")
+SHELL_FILE = re.compile(r'(?:href|src)="/([^"]+\.(?:js|css))"')
+NODE_BROTLI = ("const z = require('zlib'), fs = require('fs');"
+               "const files = JSON.parse(fs.readFileSync(0, 'utf8'));"
+               "console.log(JSON.stringify(files.map((f) => z.brotliCompressSync(fs.readFileSync(f)).length)));")
 
 
-def compressed_sizes(root: Path = WEB) -> dict[str, int]:
-    """Gzip-compressed bytes of every JavaScript and CSS file under `root`, by path."""
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".js", ".css", ".mjs") and p.is_file())
-    return {str(p.relative_to(ROOT)): len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in files}
+def _weighed(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".js", ".css", ".mjs") and p.is_file())
+
+
+def _name(root: Path, path: Path) -> str:
+    """A served file by the source it is made from (`web/js/app.js`), so figures keep their names."""
+    return "web/" + path.relative_to(root).as_posix()
+
+
+def compressed_sizes(root: Path = SERVED) -> dict[str, int]:
+    """Gzip-compressed bytes (level 6) of every JavaScript and CSS file under `root`, by name."""
+    return {_name(root, p): len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in _weighed(root)}
+
+
+def brotli_sizes(root: Path = SERVED) -> tuple[str, dict[str, int]] | None:
+    """Brotli-compressed bytes (quality 11) of the same files, and what compressed them: the Python
+    `brotli` package when installed, else Node's zlib; None when neither is there."""
+    files = _weighed(root)
+    try:
+        brotli = importlib.import_module("brotli")
+    except ImportError:
+        pass
+    else:
+        return "python-brotli", {_name(root, p): len(brotli.compress(p.read_bytes(), quality=11)) for p in files}
+    try:
+        done = subprocess.run(["node", "-e", NODE_BROTLI], input=json.dumps([str(p) for p in files]),
+                              capture_output=True, text=True, timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    sizes = [int(n) for n in json.loads(done.stdout)]
+    return "node-zlib", {_name(root, p): n for p, n in zip(files, sizes, strict=True)}
+
+
+def journey(root: Path, page: str) -> list[str]:
+    """The files a browser fetches to show `page` (`js/pages/week.js`): what index.html names, the
+    page's module, and every module they import, each once, by name (`web/…`)."""
+    wanted = [*SHELL_FILE.findall((root / "index.html").read_text(encoding="utf-8")), page]
+    seen: list[str] = []
+    while wanted:
+        rel = wanted.pop(0)
+        if rel in seen or not (root / rel).is_file():
+            continue
+        seen.append(rel)
+        if rel.endswith(".js"):
+            here = Path(rel).parent
+            for spec in STATIC_IMPORT.findall((root / rel).read_text(encoding="utf-8")):
+                wanted.append(os.path.normpath(here / spec))
+    return ["web/" + rel for rel in seen]
+
+
+def print_weights(root: Path) -> None:
+    """The weight figures of the served copy under `root` (see the module's docstring)."""
+    sizes = compressed_sizes(root)
+    for name, size in sizes.items():
+        print(f"gzip_bytes[{name}]={size}")
+    total = sum(sizes.values())
+    print(f"gzip_bytes_total={total}")
+    print(f"gzip_target_bytes={TARGET_BYTES}")
+    print(f"gzip_within_target={'yes' if total <= TARGET_BYTES else 'no'}")
+    print(f"source_gzip_bytes_total={sum(compressed_sizes(WEB).values())}")
+    brotli = brotli_sizes(root)
+    if brotli is None:
+        print("brotli_bytes_total=unmeasured (neither the Python brotli package nor node)")
+    else:
+        method, by_file = brotli
+        for name, size in by_file.items():
+            print(f"brotli_bytes[{name}]={size}")
+        print(f"brotli_bytes_total={sum(by_file.values())}")
+        print(f"brotli_method={method}")
+    for label, page in JOURNEYS.items():
+        if not (root / page).is_file():
+            print(f"warning=web/{page} does not exist yet: no journey_*[{label}]", file=sys.stderr)
+            continue
+        files = journey(root, page)
+        print(f"journey_files[{label}]={' '.join(files)}")
+        print(f"journey_gzip_bytes[{label}]={sum(sizes.get(f, 0) for f in files)}")
+        if brotli is not None:
+            print(f"journey_brotli_bytes[{label}]={sum(brotli[1].get(f, 0) for f in files)}")
 
 
 @contextmanager
@@ -191,16 +285,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--page", default="week", help="the child's section measured (default: week)")
     parser.add_argument("--no-lighthouse", action="store_true", help="leave Lighthouse out (about 30 s)")
+    parser.add_argument("--weights-only", action="store_true",
+                        help="the weights alone: no local system, no browser (seconds)")
     args = parser.parse_args()
     from ops.seed_demo import PARENT
 
-    sizes = compressed_sizes()
-    for name, size in sizes.items():
-        print(f"gzip_bytes[{name}]={size}")
-    total = sum(sizes.values())
-    print(f"gzip_bytes_total={total}")
-    print(f"gzip_target_bytes={TARGET_BYTES}")
-    print(f"gzip_within_target={'yes' if total <= TARGET_BYTES else 'no'}")
+    print_weights(build_web.build())  # what is served: the minified copy of web/
+    if args.weights_only:
+        return
     if not (WEB / "js" / "pages" / f"{args.page}.js").exists():
         print(f"warning=web/js/pages/{args.page}.js does not exist yet: the figures below are of a missing page",
               file=sys.stderr)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from ops import local_gateway, services, web_server
+from ops import build_web, local_gateway, services, web_server
 
 ROOT = services.ROOT
 STATE = Path(os.environ.get("LOCAL_STATE_DIR", str(ROOT / ".local")))
@@ -95,6 +95,7 @@ def main() -> None:
             sys.exit(f"Port {port} for the {what} is taken: stop what uses it or set {what.split('(')[1][:-1]}=…")
     logs = STATE / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    web_root = build_web.build()  # the served copy of web/, minified (under 2 s): what the bucket gets too
     print("Starting DynamoDB Local, moto, the API and the event pump…", flush=True)
     os.environ.update(local_environment())
     started: list[subprocess.Popen[bytes]] = []
@@ -126,7 +127,7 @@ def main() -> None:
         started.append(api)
         services.wait_for_port(API_PORT, "chalice local", proc=api)
         pump = _start_pump(stopping, logs / "pump.log")
-        cabinet = web_server.serve(WEB_PORT, API_PORT)
+        cabinet = web_server.serve(WEB_PORT, API_PORT, web_root)
         threading.Thread(target=cabinet.serve_forever, name="cabinet", daemon=True).start()
         RUNNING.write_text(json.dumps({"pid": os.getpid(), "api_port": API_PORT, "dynamodb_port": DDB_PORT,
                                        "moto_port": MOTO_PORT, "web_port": WEB_PORT}))

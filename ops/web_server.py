@@ -1,6 +1,7 @@
-"""The cabinet on one local port, as CloudFront serves it in AWS: the static files of `web/`, and
-`/api/*` forwarded to `chalice local` (the prefix removed, as API Gateway's stage path is), with the
-same security headers as the distribution's response-headers policy (ops/package.py).
+"""The cabinet on one local port, as CloudFront serves it in AWS: the static files of the served
+copy `build/web/` (the minified `web/`, ops/build_web.py, built first by `ops.run_local` and by
+this module's own command), and `/api/*` forwarded to `chalice local` (the prefix removed, as API
+Gateway's stage path is), with the same security headers as the distribution's response-headers policy (ops/package.py).
 
     python -m ops.web_server PORT API_PORT
 """
@@ -14,9 +15,9 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ops.services import ROOT
+from ops import build_web
 
-WEB_ROOT = ROOT / "web"
+WEB_ROOT = build_web.TARGET  # what is uploaded to the bucket too: the browser tests test what is served
 
 # One policy for the local system and the distribution: no inline script, no eval, nothing from
 # another host. ops/package.py builds the CloudFront response-headers policy from this too.
@@ -121,14 +122,14 @@ def make_handler(api_port: int, web_root: Path = WEB_ROOT) -> type[BaseHTTPReque
     return Handler
 
 
-def serve(port: int, api_port: int) -> ThreadingHTTPServer:
+def serve(port: int, api_port: int, web_root: Path = WEB_ROOT) -> ThreadingHTTPServer:
     """A cabinet server on 127.0.0.1:port (call serve_forever() on it)."""
     mimetypes.add_type("application/javascript", ".js")
     mimetypes.add_type("image/svg+xml", ".svg")
-    return ThreadingHTTPServer(("127.0.0.1", port), make_handler(api_port))
+    return ThreadingHTTPServer(("127.0.0.1", port), make_handler(api_port, web_root))
 
 
 if __name__ == "__main__":
-    server = serve(int(sys.argv[1]), int(sys.argv[2]))
+    server = serve(int(sys.argv[1]), int(sys.argv[2]), build_web.build())
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -62,7 +62,7 @@ export function render(main) {
 
 function showSchools(box) {
   const body = h("tbody");
-  const table = h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: "visually-hidden" }, tr(TEXT, "list")),
+  const table = h("div", { class: "table-wrap" }, h("table", { class: "op-schools" }, h("caption", { class: "visually-hidden" }, tr(TEXT, "list")),
     h("thead", {}, h("tr", {}, ["name", "number", "district", "address", "timezone"].map((k) => h("th", { scope: "col" }, tr(TEXT, k))))),
     body));
   return paged(box, table, (cursor) => api.get("/schools", { limit: 50, cursor }),
