@@ -370,7 +370,7 @@ def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
     outputs = {
         # The address families open; emails link to it once CABINET_URL is set to it (README).
         "CabinetUrl": {"Value": {"Fn::Sub": "https://${CabinetDistribution.DomainName}"}},
-        "CabinetBucket": {"Value": {"Ref": "WebBucket"}},  # aws s3 sync web/ s3://<this>/ --delete
+        "CabinetBucket": {"Value": {"Ref": "WebBucket"}},  # aws s3 sync build/web/ s3://<this>/ --delete
         "CabinetDistributionId": {"Value": {"Ref": "CabinetDistribution"}},  # for the invalidation
     }
     return resources, outputs
