@@ -7,7 +7,8 @@ No bundling: each module keeps its path, its imports and its exports (ES module 
 pages still load lazily through app.js's `import()`, and the CSP (`script-src 'self'`, no inline
 code) holds as it does for the sources. The same sources give the same bytes (docs/web.md,
 "Toolchain"). Files are moved into place one at a time (an atomic rename each), so a server reading
-`build/web/` while another process rebuilds it never serves half a file.
+`build/web/` while another process rebuilds it never serves half a file. `ops/web_server.py`
+rebuilds it when a source changes (`fresh()`), so an edit shows on the next reload.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from ops.services import ROOT
@@ -48,6 +51,9 @@ def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
     if not ESBUILD.exists():
         sys.exit("esbuild is not installed: run `npm ci` (the Makefile does it for you).")
     files = source_files(source)
+    # Each copy takes its source's time as read before esbuild runs: an edit made during the build
+    # gives the source another time, so the copy is stale and built again (fresh()).
+    times = {f: (source / f).stat().st_mtime_ns for f in files}
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".web-", dir=target.parent))
     try:
@@ -65,6 +71,7 @@ def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
             raise RuntimeError(f"esbuild wrote no copy of {missing}")
         for f in files:
             (target / f).parent.mkdir(parents=True, exist_ok=True)
+            os.utime(staging / f, ns=(times[f], times[f]))
             os.replace(staging / f, target / f)
         kept = set(files)
         for old in sorted(p for p in target.rglob("*") if p.is_file()):
@@ -73,6 +80,31 @@ def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def stale(source: Path = SOURCE, target: Path = TARGET) -> bool:
+    """Whether `target` is not the copy of `source` as it is now: a file missing, left over, or
+    of another time than its source (a file edited while `make run` serves the copy)."""
+    files = source_files(source)
+    if not target.is_dir() or sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file()) != files:
+        return True
+    return any((source / f).stat().st_mtime_ns != (target / f).stat().st_mtime_ns for f in files)
+
+
+_fresh_lock = threading.Lock()
+_checked = 0.0
+
+
+def fresh(source: Path = SOURCE, target: Path = TARGET, every: float = 0.5) -> None:
+    """Rebuilds `target` when `source` changed, looking at most every `every` seconds: an edited
+    page shows on the next reload, as with no build step."""
+    global _checked
+    with _fresh_lock:
+        if time.monotonic() - _checked < every:
+            return
+        if stale(source, target):
+            build(source, target)
+        _checked = time.monotonic()
 
 
 if __name__ == "__main__":

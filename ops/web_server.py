@@ -86,6 +86,8 @@ def make_handler(api_port: int, web_root: Path = WEB_ROOT) -> type[BaseHTTPReque
                 self.wfile.write(data)
 
         def _static(self) -> None:
+            if web_root == build_web.TARGET:
+                build_web.fresh()  # a source edited while the cabinet runs: rebuilt before it is served
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             if path in ("", "/"):
                 path = "/index.html"

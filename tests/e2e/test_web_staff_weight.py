@@ -7,6 +7,7 @@ the CSP."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import requests
@@ -47,6 +48,23 @@ def test_the_build_makes_a_minified_copy_of_every_web_file(tmp_path: Path) -> No
     again = tmp_path / "again"
     build_web.build(SOURCE, again)
     assert all((target / f).read_bytes() == (again / f).read_bytes() for f in built)
+
+
+def test_an_edited_source_is_built_again(tmp_path: Path) -> None:
+    source, target = tmp_path / "src", tmp_path / "web"
+    shutil.copytree(SOURCE, source)
+    build_web.build(source, target)
+    assert not build_web.stale(source, target)
+    page = source / "js" / "pages" / "home.js"
+    page.write_text(page.read_text(encoding="utf-8") + "\nexport const edited = 1;\n", encoding="utf-8")
+    assert build_web.stale(source, target)
+    build_web.fresh(source, target, every=0)
+    assert "edited" in (target / "js" / "pages" / "home.js").read_text(encoding="utf-8")
+    assert not build_web.stale(source, target)
+    (source / "js" / "pages" / "home.js").unlink()  # a removed page: its copy goes too
+    assert build_web.stale(source, target)
+    build_web.fresh(source, target, every=0)
+    assert not (target / "js" / "pages" / "home.js").exists()
 
 
 def test_the_cabinet_serves_the_minified_copy(cabinet, tmp_path: Path) -> None:
