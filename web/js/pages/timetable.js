@@ -7,7 +7,7 @@ import { h, replace } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
 import { go, href } from "../router.js";
 import { everyItem, mondayOf, schoolFrame, shiftDay } from "../staff.js";
-import { field, form, load, shortDay, timeSpan } from "../ui.js";
+import { errorText, field, form, load, shortDay, timeSpan } from "../ui.js";
 
 const TEXT = {
   ru: {
@@ -118,7 +118,7 @@ function confirmBox(ctx, l, close) {
   const yes = h("button", { type: "button", class: "danger", onclick: async () => {
     yes.disabled = true;
     try { done(ctx, "wasCancelled", await patch(ctx, l, { cancelled: true })); } catch (error) {
-      status.textContent = error.message || error.code; status.hidden = false; yes.disabled = false;
+      status.textContent = errorText(error); status.hidden = false; yes.disabled = false;
     }
   } }, tr(TEXT, "yes"));
   return h("div", { class: "confirm", role: "group", "aria-label": tr(TEXT, "cancelOf", { what: what(ctx, l) }) },
