@@ -15,7 +15,7 @@ from chalicelib.domain import alerts
 from chalicelib.errors import DiaryError
 
 if TYPE_CHECKING:
-    from chalicelib.api.schemas import AlertPreferencesOut, NewsOut
+    from chalicelib.api.schemas import AlertPreferencesOut, NewsOut, NewsPage
 
 bp = Blueprint(__name__)
 UNSUBSCRIBE_POSTS = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
@@ -73,6 +73,12 @@ def _unsubscribe_page(req: Request, act: Callable[[str], dict[str, Any]], state:
 def publish_news(req: Request) -> Answer[NewsOut]:
     b = req.body
     return alerts.publish_news(req.path["school_id"], req.account_id, b.title, b.body, b.class_ids)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/news", allow=SCHOOL_ADMIN, query="PageQuery",
+          errors=(400, 401, 403, 422), summary="The school's news, newest first, with how many families each reached")
+def list_news(req: Request) -> Answer[NewsPage]:
+    return alerts.list_news(req.path["school_id"], req.query.limit, req.cursor)
 
 
 @endpoint(bp, "GET", "/schools/{school_id}/news/{news_id}", allow=SCHOOL_ADMIN,

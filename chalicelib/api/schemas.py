@@ -1133,6 +1133,11 @@ class NewsOut(BaseModel):
     emails_sent: int
     sms_sent: int
     failed: int
+    held: int = Field(description="SMS waiting for the morning (the families' quiet hours)")
+
+
+class NewsPage(Page[NewsOut]):
+    """A page of a school's news, newest first."""
 
 
 class AccessCodeOut(BaseModel):

@@ -25,9 +25,10 @@ from chalicelib.dal.models import (
     Student,
     Viewer,
 )
-from chalicelib.dal.store import get_many, storing
+from chalicelib.dal.store import Reading, get_many, paged, storing
 from chalicelib.errors import UnavailableError
 from chalicelib.records.alerts import FamilyLink, HeldJob, NewsItem, Person, StoredPreferences
+from chalicelib.records.paging import Page, PageCursor
 
 KEEP_ALERT = timedelta(days=30)
 SQS_BATCH = 10
@@ -216,7 +217,7 @@ def _news(item: News) -> NewsItem:
                     created_at=item.created_at, state=item.state, recipients=int(item.recipients or 0),
                     batches_total=int(item.batches_total or 0), batches_done=int(item.batches_done or 0),
                     emails_sent=int(item.emails_sent or 0), sms_sent=int(item.sms_sent or 0),
-                    failed=int(item.failed or 0))
+                    failed=int(item.failed or 0), held=int(item.held or 0))
 
 
 def create_news(news_id: str, school_id: str, author_id: str, title: str, body: str,
@@ -225,9 +226,20 @@ def create_news(news_id: str, school_id: str, author_id: str, title: str, body: 
     item = News(*keys.news(school_id, news_id), news_id=news_id, school_id=school_id, title=title, body=body,
                 class_ids=set(class_ids) or None, created_by=author_id, state="queued")
     item.created_at = clock.now_iso()
+    item.gsi1pk, item.gsi1sk = keys.news_of(school_id), f"{item.created_at}#{news_id}"
     with storing():
         item.save(condition=News.pk.does_not_exist())
     return _news(item)
+
+
+def news_page(school_id: str, limit: int, cursor: PageCursor | None) -> Page[NewsItem]:
+    """A page of a school's news, newest first (one Query of GSI1)."""
+    def read(start: dict[str, Any] | None) -> Any:
+        with storing():
+            return Reading(News.gsi1.query(keys.news_of(school_id), scan_index_forward=False, limit=limit,
+                                           last_evaluated_key=start))
+
+    return paged(read, cursor, _news)
 
 
 def get_news(school_id: str, news_id: str) -> NewsItem | None:
@@ -239,20 +251,21 @@ def get_news(school_id: str, news_id: str) -> NewsItem | None:
             return None
 
 
-def news_planned(school_id: str, news_id: str, recipients: int, batches: int) -> None:
-    """The fan-out is planned: how many people and batches to expect."""
+def news_planned(school_id: str, news_id: str, recipients: int, batches: int, held: int = 0) -> None:
+    """The fan-out is planned: how many people and batches to expect, how many SMS wait for the morning."""
     with storing():
         News(*keys.news(school_id, news_id)).update(actions=[
-            News.recipients.set(recipients), News.batches_total.set(batches),
+            News.recipients.set(recipients), News.batches_total.set(batches), News.held.set(held),
             News.state.set("sending" if batches else "done")])
 
 
-def news_batch_done(school_id: str, news_id: str, emails: int, sms: int, failed: int) -> None:
-    """Add one batch's counts (called once per batch: the batch is claimed first)."""
+def news_batch_done(school_id: str, news_id: str, emails: int, sms: int, failed: int, released: int = 0) -> None:
+    """Add one batch's counts (called once per batch: the batch is claimed first); `released`: how
+    many of the SMS held for the morning this batch carried."""
     with storing():
         news = News(*keys.news(school_id, news_id))
         news.update(actions=[News.batches_done.add(1), News.emails_sent.add(emails), News.sms_sent.add(sms),
-                             News.failed.add(failed)])
+                             News.failed.add(failed), News.held.add(-released)])
         if news.batches_done >= news.batches_total:
             news.update(actions=[News.state.set("done")])
 

@@ -575,6 +575,11 @@ def news(school_id: str, news_id: str) -> tuple[str, str]:
     return f"SCHOOL#{school_id}", f"NEWS#{news_id}"
 
 
+def news_of(school_id: str) -> str:
+    """GSI1 partition of a school's news (sort key: created_at#news_id, read newest first)."""
+    return f"NEWSLIST#{school_id}"
+
+
 def alert(key: str) -> tuple[str, str]:
     """How one alert's delivery went (its idempotency key)."""
     return f"ALERT#{key}", "ALERT"

@@ -751,6 +751,7 @@ class News(DiaryItem, discriminator="News"):
     emails_sent = NumberAttribute(default=0)
     sms_sent = NumberAttribute(default=0)
     failed = NumberAttribute(default=0)
+    held = NumberAttribute(default=0)  # SMS waiting for the morning (the families' quiet hours)
 
 
 class AttestationResult(DiaryItem, discriminator="AttestationResult"):

@@ -67,6 +67,7 @@ class NewsItem:
     emails_sent: int = 0
     sms_sent: int = 0
     failed: int = 0
+    held: int = 0  # SMS waiting for the morning
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 // its school), where each role starts, and the frame of a school administrator's pages. Pages for
 // teachers, administrators and the city operator import from here; family pages never do.
 
-import { api } from "./api.js";
+import { ApiError, api } from "./api.js";
 import { session } from "./app.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
 import { href } from "./router.js";
-import { heading, load } from "./ui.js";
+import { checkbox, heading, load } from "./ui.js";
 
 const TEXT = {
   ru: {
@@ -137,3 +137,63 @@ export function operatorFrame(main, title, show) {
     show(box);
   });
 }
+
+// --- timetable, events, news (h-timetable) ----------------------------------------------------
+
+/** Every item of a school's short list (classes, subjects, teachers): page after page, at most 10 pages. */
+export async function everyItem(path) {
+  const items = [];
+  let cursor = null;
+  for (let n = 0; n < 10; n++) {
+    const page = await api.get(path, { limit: 100, cursor });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+/** An ISO day moved by `days`; `mondayOf(iso)`: the Monday of that day's week (default: today). */
+export function shiftDay(iso, days) {
+  const date = new Date(iso + "T00:00:00Z");
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+export function mondayOf(iso) {
+  const day = iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : new Date().toLocaleDateString("sv");
+  return shiftDay(day, -((new Date(day + "T00:00:00Z").getUTCDay() + 6) % 7));
+}
+
+const AUDIENCE = {
+  ru: { audience: "Для кого", everyone: "Для всей школы", chosen: "Для выбранных классов", classes: "Классы",
+    pick: "Отметьте хотя бы один класс." },
+  en: { audience: "Who for", everyone: "The whole school", chosen: "Chosen classes", classes: "Classes",
+    pick: "Tick at least one class." },
+};
+
+/**
+ * "Whole school or chosen classes" for a form (events, news): [the radio group, the classes' boxes
+ * (shown when "chosen")]; `audience.classIds(formNode, values)` gives the ticked ids ([] for the whole
+ * school) or throws a refusal form() shows next to the boxes; `audience.reset()` hides them again.
+ */
+export function audience(classes) {
+  const radios = ["everyone", "chosen"].map((key, n) => {
+    const id = `audience-${key}-${++audienceCount}`;
+    return h("div", { class: "check" }, h("input", { type: "radio", id, name: "audience", value: key, checked: n === 0,
+      onchange: () => { chosen.hidden = key !== "chosen"; } }), h("label", { for: id }, tr(AUDIENCE, key)));
+  });
+  const chosen = h("fieldset", { class: "field class-choice", "data-field": "class_ids", hidden: true },
+    h("legend", {}, tr(AUDIENCE, "classes")),
+    classes.map((c) => checkbox({ name: "class_ids", value: c.class_id, label: c.name })),
+    h("p", { class: "field-error", hidden: true }));
+  return { fields: [h("fieldset", { class: "field" }, h("legend", {}, tr(AUDIENCE, "audience")), radios), chosen],
+    reset: () => { chosen.hidden = true; },
+    classIds(formNode, values) {
+      if (values.audience !== "chosen") return [];
+      const ids = [...formNode.querySelectorAll("input[name=class_ids]:checked")].map((x) => x.value);
+      if (!ids.length) throw new ApiError(422, { code: "no_class", field: "class_ids", message: tr(AUDIENCE, "pick") });
+      return ids;
+    } };
+}
+let audienceCount = 0;

@@ -22,7 +22,7 @@ from chalicelib.domain.alerts.delivery import suppress
 from chalicelib.domain.alerts.dispatch import handle
 from chalicelib.domain.alerts.expansion import alert_key, release_due
 from chalicelib.domain.alerts.names import fresh_names
-from chalicelib.domain.alerts.news import get_news, publish_news
+from chalicelib.domain.alerts.news import get_news, list_news, publish_news
 from chalicelib.domain.alerts.preferences import (
     change_preferences,
     preferences_of,
@@ -31,5 +31,5 @@ from chalicelib.domain.alerts.preferences import (
 )
 from chalicelib.domain.alerts.production import produce
 
-__all__ = ["KINDS", "alert_key", "change_preferences", "fresh_names", "get_news", "handle", "preferences_of",
-           "produce", "publish_news", "release_due", "suppress", "unsubscribe", "unsubscribe_preview"]
+__all__ = ["KINDS", "alert_key", "change_preferences", "fresh_names", "get_news", "handle", "list_news",
+           "preferences_of", "produce", "publish_news", "release_due", "suppress", "unsubscribe", "unsubscribe_preview"]

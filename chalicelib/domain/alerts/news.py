@@ -19,6 +19,7 @@ from chalicelib.domain.send_once import send_once
 from chalicelib.errors import NotFoundError
 from chalicelib.mail.failures import PermanentSendError
 from chalicelib.records.alerts import NewsItem
+from chalicelib.records.paging import PageCursor
 
 NEWS_BATCH = 50  # SES bulk email takes 50 destinations a call
 
@@ -36,7 +37,13 @@ def news_view(news: NewsItem) -> dict[str, Any]:
     return {"news_id": news.news_id, "school_id": news.school_id, "title": news.title, "body": news.body,
             "class_ids": sorted(news.class_ids), "created_at": news.created_at, "state": news.state,
             "recipients": news.recipients, "batches_total": news.batches_total, "batches_done": news.batches_done,
-            "emails_sent": news.emails_sent, "sms_sent": news.sms_sent, "failed": news.failed}
+            "emails_sent": news.emails_sent, "sms_sent": news.sms_sent, "failed": news.failed, "held": news.held}
+
+
+def list_news(school_id: str, limit: int, cursor: PageCursor | None) -> dict[str, Any]:
+    """The school's news, newest first, each with its delivery counts."""
+    found = store.news_page(school_id, limit, cursor)
+    return {"items": [news_view(n) for n in found.items], "next_cursor": found.next_cursor}
 
 
 def get_news(school_id: str, news_id: str) -> dict[str, Any]:
@@ -87,7 +94,8 @@ def plan_news(event: AlertEvent, now: datetime) -> None:
                 jobs.append(job.wire())
     recipients_count = len(emails) + sum(len(numbers) for numbers in by_slot.values())
     # Held batches count as batches: the news stays "sending" until the morning's SMS have left.
-    store.news_planned(event.school_id, news_id, recipients_count, len(jobs) + len(held))
+    store.news_planned(event.school_id, news_id, recipients_count, len(jobs) + len(held),
+                       sum(len(sms_job.phones) for _, sms_job in held))
     for slot, sms_job in held:
         store.hold(slot, f"news:{news_id}", sms_job.key, sms_job.wire())
     store.enqueue(jobs)
@@ -150,4 +158,6 @@ def send_news_sms(job: NewsSmsJob) -> None:
                     failed += 1  # that one phone, parked with why; the batch goes on
                     dead_letter({"type": "news_sms", "key": key, "school_id": job.school_id,
                                  "news_id": job.news_id, "phone": phone, "language": language}, exc.code)
-    store.news_batch_done(job.school_id, job.news_id, 0, sent, failed)
+    # A batch held for the morning has its slot in its key (news:<id>:sms:<slot>:<n>).
+    released = len(job.phones) if ":" in job.key.split(":sms:", 1)[-1] else 0
+    store.news_batch_done(job.school_id, job.news_id, 0, sent, failed, released)
