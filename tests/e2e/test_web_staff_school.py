@@ -59,6 +59,7 @@ def _tab_to(page: Any, target: Any, limit: int = 120) -> None:
 
 def _choose(page: Any, select: Any, text: str, limit: int = 60) -> None:
     """Picks an option of the focused select by arrow keys (a closed select on Linux changes value)."""
+    page.keyboard.press("Home")
     for _ in range(limit):
         if text in select.evaluate("el => el.options[el.selectedIndex].text"):
             return

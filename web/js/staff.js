@@ -160,10 +160,16 @@ export async function allItems(path, query = {}, pages = 10) {
   return items;
 }
 
-/** A table with its caption and column headings; rows go into `wrap.body`. Wide ones scroll inside. */
-export function table(caption, heads) {
+/** By name, as people read it ("5А" before "10Б"). */
+export function byName(a, b) {
+  return a.name.localeCompare(b.name, "ru", { numeric: true });
+}
+
+/** A table with its caption (`hideCaption`: for the ear only, a heading above says it) and column headings;
+ * rows go into `wrap.body`. Wide ones scroll inside. */
+export function table(caption, heads, hideCaption = false) {
   const body = h("tbody");
-  const wrap = h("div", { class: "table-wrap" }, h("table", {}, h("caption", {}, caption),
+  const wrap = h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: hideCaption && "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, heads.map((text) => h("th", { scope: "col" }, text)))), body));
   wrap.body = body;
   return wrap;

@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
-import { addForm, allItems, confirmButton, schoolFrame, table } from "../staff.js";
+import { addForm, allItems, byName, confirmButton, schoolFrame, table } from "../staff.js";
 import { field, load, paged } from "../ui.js";
 
 const TEXT = {
@@ -51,13 +51,13 @@ export function render(main, { params }) {
       pick[`${kind}_id`].control.append(h("option", { value: itemId }, text));
     };
 
-    const classTable = table(t("classes"), [t("name"), t("grade")]);
+    const classTable = table(t("classes"), [t("name"), t("grade")], true);
     const classRow = (c) => { known("class", c.class_id, c.name); classTable.body.append(h("tr", {}, cell(c.name), cell(c.grade_level ?? "—"))); };
-    classes.forEach(classRow);
-    const subjectTable = table(t("subjects"), [t("name")]);
+    classes.sort(byName).forEach(classRow);
+    const subjectTable = table(t("subjects"), [t("name")], true);
     const subjectRow = (s) => { known("subject", s.subject_id, s.name); subjectTable.body.append(h("tr", {}, cell(s.name))); };
-    subjects.forEach(subjectRow);
-    const teacherTable = table(t("teachers"), [t("person"), t("email"), t("actions")]);
+    subjects.sort(byName).forEach(subjectRow);
+    const teacherTable = table(t("teachers"), [t("person"), t("email"), t("actions")], true);
     const teacherRow = (p) => {
       known("teacher", p.account_id, p.name);
       const row = h("tr", {}, cell(p.name), cell(p.email));
@@ -73,20 +73,20 @@ export function render(main, { params }) {
     };
     teachers.forEach(teacherRow);
 
-    const termTable = table(t("terms"), [t("name"), t("starts"), t("ends")]);
+    const termTable = table(t("terms"), [t("name"), t("starts"), t("ends")], true);
     const day = (iso) => formatDay(iso, { day: "numeric", month: "long", year: "numeric" });
     const termRow = (term) => termTable.body.append(h("tr", {}, cell(term.name), cell(day(term.starts_on)), cell(day(term.ends_on))));
     const termBox = h("div");
     load(termBox, () => api.get(path("terms")), (page) => { termBox.append(termTable); page.items.forEach(termRow); });
 
     const teachingBox = h("div");
-    const showTeachings = () => paged(teachingBox, table(t("teachings"), [t("teacher"), t("className"), t("subject")]),
+    const showTeachings = () => paged(teachingBox, table(t("teachings"), [t("teacher"), t("className"), t("subject")], true),
       (cursor) => api.get(path("teachings"), { limit: 50, cursor }), (items, list) => list.body.append(...items.map((x) =>
         h("tr", {}, cell(names.teacher.get(x.teacher_id) || x.teacher_id), cell(names.class.get(x.class_id) || x.class_id),
           cell(names.subject.get(x.subject_id) || x.subject_id)))), () => h("p", {}, t("none")));
     showTeachings();
     const pendingBox = h("div");
-    paged(pendingBox, table(t("pending"), [t("email"), t("className"), t("subject")]),
+    paged(pendingBox, table(t("pending"), [t("email"), t("className"), t("subject")], true),
       (cursor) => api.get(path("pending-teachers"), { limit: 50, cursor }), (items, list) => list.body.append(...items.map((x) =>
         h("tr", {}, cell(x.email), cell(names.class.get(x.class_id) || x.class_id), cell(names.subject.get(x.subject_id) || x.subject_id)))),
       () => h("p", {}, t("noPending")));

@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
 import { href } from "../router.js";
-import { addForm, allItems, schoolFrame, table } from "../staff.js";
+import { addForm, allItems, byName, schoolFrame, table } from "../staff.js";
 import { field, form, load, paged } from "../ui.js";
 
 const TEXT = {
@@ -27,7 +27,7 @@ const PARTS = [["last_name", "last"], ["first_name", "first"], ["middle_name", "
 
 export function render(main, { params, query }) {
   const id = params.schoolId;
-  return schoolFrame(main, id, "students", t("title"), (school, box) => load(box, () => allItems(`/schools/${id}/classes`), (classes) => {
+  return schoolFrame(main, id, "students", t("title"), (school, box) => load(box, () => allItems(`/schools/${id}/classes`).then((all) => all.sort(byName)), (classes) => {
     if (!classes.length) {
       box.append(h("p", {}, t("noClasses"), " ", h("a", { href: href(`/school/${id}/structure`) }, t("structure"))));
       return;
