@@ -7,7 +7,7 @@ import { session } from "./app.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
 import { href } from "./router.js";
-import { checkbox, heading, load } from "./ui.js";
+import { checkbox, errorText, form, heading, load } from "./ui.js";
 
 const TEXT = {
   ru: {
@@ -140,19 +140,6 @@ export function operatorFrame(main, title, show) {
 
 // --- timetable, events, news (h-timetable) ----------------------------------------------------
 
-/** Every item of a school's short list (classes, subjects, teachers): page after page, at most 10 pages. */
-export async function everyItem(path) {
-  const items = [];
-  let cursor = null;
-  for (let n = 0; n < 10; n++) {
-    const page = await api.get(path, { limit: 100, cursor });
-    items.push(...page.items);
-    cursor = page.next_cursor;
-    if (!cursor) break;
-  }
-  return items;
-}
-
 /** An ISO day moved by `days`; `mondayOf(iso)`: the Monday of that day's week (default: today). */
 export function shiftDay(iso, days) {
   const date = new Date(iso + "T00:00:00Z");
@@ -197,3 +184,78 @@ export function audience(classes) {
     } };
 }
 let audienceCount = 0;
+
+// --- the school (school, structure, students, credentials): pieces other staff pages may use ---
+
+const PIECES = {
+  ru: { yes: "Да", cancel: "Отмена", added: "Добавлено: {name}." },
+  en: { yes: "Yes", cancel: "Cancel", added: "Added: {name}." },
+};
+
+/** Every item of a paged list (a form's choices): up to `pages` pages of 100, in the list's order. */
+export async function allItems(path, query = {}, pages = 10) {
+  const items = [];
+  let cursor = null;
+  for (let i = 0; i < pages; i++) {
+    const page = await api.get(path, { ...query, limit: 100, cursor });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+/** By name, as people read it ("5А" before "10Б"). */
+export function byName(a, b) {
+  return a.name.localeCompare(b.name, "ru", { numeric: true });
+}
+
+/** A table with its caption (`hideCaption`: for the ear only, a heading above says it) and column headings;
+ * rows go into `wrap.body`. Wide ones scroll inside. */
+export function table(caption, heads, hideCaption = false) {
+  const body = h("tbody");
+  const wrap = h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: hideCaption && "visually-hidden" }, caption),
+    h("thead", {}, h("tr", {}, heads.map((text) => h("th", { scope: "col" }, text)))), body));
+  wrap.body = body;
+  return wrap;
+}
+
+/**
+ * A section with an <h2> and a small form that adds something (ui.js form: refusals beside their
+ * field; `level`: its heading's tag). On success the form is emptied, `say(answer)` announced, focus back on the first field,
+ * and `added(answer)` called.
+ */
+export function addForm({ title, fields, submitLabel, submit, added, say, level = "h2" }) {
+  const status = h("p", { class: "added", role: "status" });
+  const node = form({ fields, submitLabel, submit: async (values, f) => {
+    status.textContent = "";
+    const answer = await submit(values);
+    f.reset();
+    status.textContent = say ? say(answer) : tr(PIECES, "added", { name: answer.name });
+    fields[0].control.focus();
+    if (added) added(answer);
+  } });
+  return h("section", { class: "adder" }, h(level, {}, title), node, status);
+}
+
+/**
+ * A button that asks before it acts: "question  [Yes] [Cancel]" takes its place, focus on "Yes";
+ * Cancel (or a refusal, told in `status`) puts the button back and focus on it.
+ */
+export function confirmButton(label, question, run, status) {
+  const button = h("button", { type: "button", class: "secondary" }, label);
+  button.addEventListener("click", () => {
+    const yes = h("button", { type: "button", class: "danger" }, tr(PIECES, "yes"));
+    const no = h("button", { type: "button", class: "secondary" }, tr(PIECES, "cancel"));
+    const ask = h("span", { class: "confirm", role: "group", "aria-label": question }, h("span", {}, question), yes, no);
+    const back = () => { ask.replaceWith(button); button.focus(); };
+    no.addEventListener("click", back);
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      try { await run(); } catch (error) { status.textContent = errorText(error); back(); }
+    });
+    button.replaceWith(ask);
+    yes.focus();
+  });
+  return button;
+}

@@ -6,7 +6,7 @@
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatDateTime, tr } from "../i18n.js";
-import { audience, everyItem, schoolFrame } from "../staff.js";
+import { audience, allItems, schoolFrame } from "../staff.js";
 import { field, form, load, paged } from "../ui.js";
 
 const POLL_MS = 3000, POLLS = 40; // two minutes, then a button to look again
@@ -34,7 +34,7 @@ const COUNTS = [["recipients", "recipients"], ["emails", "emails_sent"], ["sms",
 export function render(main, { params }) {
   const s = `/schools/${params.schoolId}`;
   return schoolFrame(main, params.schoolId, "news", tr(TEXT, "title"), (school, box) =>
-    load(box, () => everyItem(`${s}/classes`), (classes) => {
+    load(box, () => allItems(`${s}/classes`), (classes) => {
       const live = h("p", { class: "notice live", role: "status", "aria-live": "polite", tabindex: "-1" });
       const names = new Map(classes.map((c) => [c.class_id, c.name]));
       const list = h("ul", { class: "news-list" });

@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
-import { audience, everyItem, schoolFrame } from "../staff.js";
+import { audience, allItems, schoolFrame } from "../staff.js";
 import { field, form, load, timeSpan } from "../ui.js";
 
 const TEXT = {
@@ -25,7 +25,7 @@ const TEXT = {
 export function render(main, { params }) {
   const s = `/schools/${params.schoolId}`;
   return schoolFrame(main, params.schoolId, "events", tr(TEXT, "title"), (school, box) =>
-    load(box, () => everyItem(`${s}/classes`), (classes) => {
+    load(box, () => allItems(`${s}/classes`), (classes) => {
       const status = h("p", { class: "notice live", role: "status", tabindex: "-1" });
       const list = h("div");
       const names = new Map(classes.map((c) => [c.class_id, c.name]));

@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
 import { go, href } from "../router.js";
-import { everyItem, mondayOf, schoolFrame, shiftDay } from "../staff.js";
+import { allItems, mondayOf, schoolFrame, shiftDay } from "../staff.js";
 import { errorText, field, form, load, shortDay, timeSpan } from "../ui.js";
 
 const TEXT = {
@@ -41,7 +41,7 @@ const TEXT = {
 export function render(main, { params, query }) {
   const s = `/schools/${params.schoolId}`;
   return schoolFrame(main, params.schoolId, "timetable", tr(TEXT, "title"), (school, box) =>
-    load(box, () => Promise.all(["classes", "subjects", "teachers"].map((list) => everyItem(`${s}/${list}`))),
+    load(box, () => Promise.all(["classes", "subjects", "teachers"].map((list) => allItems(`${s}/${list}`))),
       ([classes, subjects, staff]) => {
         if (!classes.length) { box.append(h("p", {}, tr(TEXT, "noClasses"))); return; }
         const klass = classes.find((c) => c.class_id === query.class) || classes[0];
