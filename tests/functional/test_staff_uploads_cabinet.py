@@ -84,7 +84,7 @@ def test_the_cabinet_forwards_only_the_upload_put_with_its_query_and_none_of_the
     seen: list[dict[str, Any]] = []
 
     class FakeS3(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802 (http.server's name)
+        def do_PUT(self) -> None:
             length = int(self.headers["Content-Length"])
             seen.append({"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
             self.send_response(200)
