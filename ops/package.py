@@ -429,7 +429,7 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
     resources.update(log_groups(functions, settings))
-    cabinet, cabinet_outputs = cabinet_resources(stage, tokens["__UPLOAD_BUCKET__"])
+    cabinet, cabinet_outputs = cabinet_resources(stage, str(tokens["__UPLOAD_BUCKET__"]))
     resources.update(cabinet)
     outputs.update(cabinet_outputs)
     resources["RestAPI"] = {"Properties": {"DefinitionBody": {
