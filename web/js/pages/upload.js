@@ -67,6 +67,7 @@ export function render(main, { params }) {
       } catch (error) {
         u = null;
         problem.append(h("p", { class: "form-error", role: "alert" }, errorText(error)));
+        if (error.status >= 400 && error.status < 500 && error.status !== 429) return; // no such upload here: asking again will not help
       }
       if (u) show(u);
       if (u && ENDED.includes(u.state)) { finished(u); return; }
