@@ -100,7 +100,8 @@ def test_the_administrator_uploads_the_sample_zip_and_reads_the_report_of_bad_ro
 
     # The rejected rows as CSV: fetched with the token in memory, offered as a file.
     with page.expect_download() as caught:
-        page.get_by_role("button", name="Скачать отклонённые строки (CSV)").click()
+        page.get_by_role("button", name="Скачать отклонённые строки (CSV)").focus()
+        page.keyboard.press("Enter")
     saved = tmp_path / "rejected.csv"
     caught.value.save_as(saved)
     raw = saved.read_bytes()
@@ -113,11 +114,13 @@ def test_the_administrator_uploads_the_sample_zip_and_reads_the_report_of_bad_ro
 
     # The report filtered: no warnings in this file.
     page.get_by_label("Какие записи").select_option("warning")
-    page.get_by_role("button", name="Показать", exact=True).click()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # «Показать»
     expect(page.locator("table.upload-report tbody tr")).to_have_count(0)
 
     # The history lists it, done, with its counts.
-    page.get_by_role("link", name="Все загрузки").click()
+    page.get_by_role("link", name="Все загрузки").focus()
+    page.keyboard.press("Enter")
     page.locator("main .loading").wait_for(state="detached")
     row = page.locator("table.uploads tbody tr").filter(has=page.locator(f"a[href$='{upload_id}']"))
     expect(row).to_contain_text("готово")
