@@ -113,7 +113,9 @@ def test_the_administrator_uploads_the_sample_zip_and_reads_the_report_of_bad_ro
         ["students.csv", "5", "class", "9Я", "unknown_class", "rejected"]]
 
     # The report filtered: no warnings in this file.
-    page.get_by_label("Какие записи").select_option("warning")
+    which = page.get_by_label("Какие записи")
+    which.focus()
+    which.select_option("warning")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # «Показать»
     expect(page.locator("table.upload-report tbody tr")).to_have_count(0)
