@@ -35,6 +35,20 @@ def client(service: str) -> Any:
 
 
 @cache
+def path_style_s3() -> Any:
+    """An S3 client whose pre-signed URLs name the bucket in the path, on the region's own endpoint
+    (`https://s3.<region>.amazonaws.com/<bucket>/<key>`; locally moto's `http://127.0.0.1:<port>/<bucket>/<key>`):
+    the cabinet's origin forwards `/<bucket>/incoming/*` to that endpoint, so the browser PUTs on its
+    own origin and the signature (which covers the path and the endpoint's host) still holds."""
+    import boto3
+    from botocore.config import Config
+
+    config = client_config().merge(Config(signature_version="s3v4", s3={
+        "addressing_style": "path", "us_east_1_regional_endpoint": "regional"}))
+    return boto3.session.Session().client("s3", config=config)
+
+
+@cache
 def queue_url(queue_name: str) -> str:
     """The URL of an SQS queue, looked up once per container."""
     return str(client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"])

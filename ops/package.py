@@ -289,7 +289,7 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisa
 # Managed-AllViewerExceptHostHeader: every header (Authorization, Cookie, X-Ediary-Client), cookie
 # and query string, but the Host (API Gateway answers only to its own name).
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-CABINET_FILES, CABINET_API = "cabinet-files", "api"
+CABINET_FILES, CABINET_API, CABINET_UPLOADS = "cabinet-files", "api", "upload-bucket"
 
 
 def security_headers_policy(stage: str) -> dict[str, Any]:
@@ -313,12 +313,20 @@ def security_headers_policy(stage: str) -> dict[str, Any]:
         }}}}
 
 
-def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def cabinet_resources(stage: str, upload_bucket: str = "") -> tuple[dict[str, Any], dict[str, Any]]:
     """(resources, outputs) of the families' cabinet: web/ in a private bucket that only the
     distribution reads (origin access control), the distribution serving it, and /api/* forwarded
     uncached to the API Gateway stage, on one origin: no CORS, and a cookie that is first-party.
     Chalice's stage is named `api`, so /api/x at the distribution is resource /x of that stage:
-    no origin path. Upload: README "Deploying to AWS" (aws s3 sync, then an invalidation)."""
+    no origin path. Upload: README "Deploying to AWS" (aws s3 sync, then an invalidation).
+
+    An administrator's browser PUTs an upload to `/<upload bucket>/incoming/...?X-Amz-...` on the
+    same origin (the API's `cabinet_path`, pre-signed path-style for `s3.<region>.amazonaws.com`):
+    that behaviour forwards it, uncached, to that endpoint with the query string and nothing else of
+    the viewer's (no cookie, no Authorization); CloudFront sets the Host to the origin's name, the
+    host the signature covers, and the path is unchanged, so S3 checks the signature as if the
+    browser had gone there (docs/staff.md «Uploads»)."""
+    upload_bucket = upload_bucket or f"ediary-{stage}-uploads"
     methods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
     resources: dict[str, Any] = {
         "WebBucket": {"Type": "AWS::S3::Bucket", "Properties": {
@@ -342,6 +350,12 @@ def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
             "OriginAccessControlConfig": {"Name": f"ediary-{stage}-web", "OriginAccessControlOriginType": "s3",
                                           "SigningBehavior": "always", "SigningProtocol": "sigv4"}}},
         "CabinetSecurityHeaders": security_headers_policy(stage),
+        "UploadForwarding": {"Type": "AWS::CloudFront::OriginRequestPolicy", "Properties": {
+            "OriginRequestPolicyConfig": {
+                "Name": f"ediary-{stage}-upload-put", "Comment": "A pre-signed PUT: its query string only",
+                "QueryStringsConfig": {"QueryStringBehavior": "all"},
+                "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["Content-Type", "Content-MD5"]},
+                "CookiesConfig": {"CookieBehavior": "none"}}}},
         "CabinetDistribution": {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
             "Enabled": True, "Comment": f"ediary {stage}: the families' cabinet and /api/*",
             "DefaultRootObject": "index.html", "HttpVersion": "http2and3", "IPV6Enabled": True,
@@ -353,6 +367,8 @@ def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
                 {"Id": CABINET_API,
                  "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
                  "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]}},
+                {"Id": CABINET_UPLOADS, "DomainName": {"Fn::Sub": "s3.${AWS::Region}.${AWS::URLSuffix}"},
+                 "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]}},
             ],
             "DefaultCacheBehavior": {
                 "TargetOriginId": CABINET_FILES, "ViewerProtocolPolicy": "redirect-to-https",
@@ -363,6 +379,10 @@ def cabinet_resources(stage: str) -> tuple[dict[str, Any], dict[str, Any]]:
                 "PathPattern": "/api/*", "TargetOriginId": CABINET_API, "ViewerProtocolPolicy": "https-only",
                 "AllowedMethods": methods, "CachedMethods": ["GET", "HEAD"], "Compress": True,
                 "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                "ResponseHeadersPolicyId": {"Ref": "CabinetSecurityHeaders"}}, {
+                "PathPattern": f"/{upload_bucket}/incoming/*", "TargetOriginId": CABINET_UPLOADS,
+                "ViewerProtocolPolicy": "https-only", "AllowedMethods": methods, "CachedMethods": ["GET", "HEAD"],
+                "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": {"Ref": "UploadForwarding"},
                 "ResponseHeadersPolicyId": {"Ref": "CabinetSecurityHeaders"}}],
             "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
         }}},
@@ -409,7 +429,7 @@ def merge_template(sam: dict[str, Any], stage: str, env: dict[str, str]) -> dict
         resources.update(queue_resources(name, lid, visibility[name], settings))
         outputs[lid + "Url"] = {"Value": {"Ref": lid}}
     resources.update(log_groups(functions, settings))
-    cabinet, cabinet_outputs = cabinet_resources(stage)
+    cabinet, cabinet_outputs = cabinet_resources(stage, str(tokens["__UPLOAD_BUCKET__"]))
     resources.update(cabinet)
     outputs.update(cabinet_outputs)
     resources["RestAPI"] = {"Properties": {"DefinitionBody": {

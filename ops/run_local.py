@@ -127,7 +127,9 @@ def main() -> None:
         started.append(api)
         services.wait_for_port(API_PORT, "chalice local", proc=api)
         pump = _start_pump(stopping, logs / "pump.log")
-        cabinet = web_server.serve(WEB_PORT, API_PORT, web_root)
+        # the browser PUTs an upload on the cabinet's origin; the cabinet forwards it to moto (docs/staff.md)
+        s3 = (os.environ["AWS_ENDPOINT_URL"], os.environ["UPLOAD_BUCKET"])
+        cabinet = web_server.serve(WEB_PORT, API_PORT, web_root, s3)
         threading.Thread(target=cabinet.serve_forever, name="cabinet", daemon=True).start()
         RUNNING.write_text(json.dumps({"pid": os.getpid(), "api_port": API_PORT, "dynamodb_port": DDB_PORT,
                                        "moto_port": MOTO_PORT, "web_port": WEB_PORT}))

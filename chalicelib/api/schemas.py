@@ -875,6 +875,9 @@ class UploadTicket(BaseModel):
 
     upload_id: str
     upload_url: str
+    cabinet_path: str | None = Field(default=None, description=(
+        "the same permission as a path on the cabinet's own origin (`/<bucket>/incoming/...?X-Amz-...`), "
+        "for the browser: the cabinet forwards it to the upload bucket"))
     method: Literal["PUT"] = "PUT"
     expires_in: int
     max_bytes: int

@@ -28,6 +28,22 @@ def put_url(key: str, max_bytes: int) -> str:
         raise UnavailableError() from exc
 
 
+def cabinet_put_path(key: str) -> str:
+    """The same permission as put_url, for the cabinet's browser: a path and query on the cabinet's own
+    origin (`/<bucket>/incoming/...?X-Amz-...`), which forwards it to S3 (the page's CSP lets it talk
+    to its own origin only). Signed for the region's path-style endpoint, the host the forwarder sets."""
+    from urllib.parse import urlsplit
+
+    try:
+        url = urlsplit(str(aws.path_style_s3().generate_presigned_url(
+            "put_object", Params={"Bucket": settings.upload_bucket_name(), "Key": key},
+            ExpiresIn=PUT_URL_SECONDS,
+        )))
+    except _guard() as exc:
+        raise UnavailableError() from exc
+    return f"{url.path}?{url.query}"
+
+
 def size(key: str) -> int:
     """Bytes of a stored object."""
     head = aws.client("s3").head_object(Bucket=settings.upload_bucket_name(), Key=key)

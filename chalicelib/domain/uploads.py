@@ -40,8 +40,10 @@ def request_upload(school_id: str, filename: str, requested_by: str) -> dict[str
         except fmt.FileRefusedError as exc:
             raise DiaryError(field="filename", code="unknown_file") from exc
     upload = importer.new_upload(school_id, name, requested_by)
-    url = files.put_url(importer.incoming_key(school_id, upload.upload_id, name), fmt.MAX_UPLOAD_BYTES)
-    return {"upload_id": upload.upload_id, "upload_url": url, "method": "PUT", "expires_in": files.PUT_URL_SECONDS,
+    key = importer.incoming_key(school_id, upload.upload_id, name)
+    url = files.put_url(key, fmt.MAX_UPLOAD_BYTES)
+    return {"upload_id": upload.upload_id, "upload_url": url, "cabinet_path": files.cabinet_put_path(key),
+            "method": "PUT", "expires_in": files.PUT_URL_SECONDS,
             "max_bytes": fmt.MAX_UPLOAD_BYTES}
 
 

@@ -272,8 +272,7 @@ def test_the_cabinet_is_served_from_a_private_bucket_that_only_its_distribution_
 
 def test_the_distribution_forwards_api_to_the_stage_uncached_with_every_header_and_cookie(template):
     config = template["Resources"]["CabinetDistribution"]["Properties"]["DistributionConfig"]
-    [api] = config["CacheBehaviors"]
-    assert api["PathPattern"] == "/api/*"
+    [api] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
     origin = {o["Id"]: o for o in config["Origins"]}[api["TargetOriginId"]]
     assert origin["DomainName"] == {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
     assert "OriginPath" not in origin  # the stage is named api: /api/x is the stage's /x
@@ -298,3 +297,21 @@ def test_the_distribution_sends_the_local_systems_security_headers(template):
     assert headers["ContentTypeOptions"] == {"Override": True}
     assert headers["FrameOptions"]["FrameOption"] == "DENY"
     assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "same-origin"
+
+
+def test_the_distribution_forwards_a_presigned_upload_put_to_the_bucket_with_its_query_only(template):
+    # The cabinet's browser PUTs to /<bucket>/incoming/...?X-Amz-... on its own origin (docs/staff.md).
+    resources = template["Resources"]
+    config = resources["CabinetDistribution"]["Properties"]["DistributionConfig"]
+    bucket = stage_env().get("UPLOAD_BUCKET", f"ediary-{STAGE}-uploads")
+    [put] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == f"/{bucket}/incoming/*"]
+    origin = {o["Id"]: o for o in config["Origins"]}[put["TargetOriginId"]]
+    # path-style, the host the signature covers (files.cabinet_put_path), the path unchanged
+    assert origin["DomainName"] == {"Fn::Sub": "s3.${AWS::Region}.${AWS::URLSuffix}"}
+    assert "OriginPath" not in origin and origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert put["CachePolicyId"] == packaging.CACHING_DISABLED and "PUT" in put["AllowedMethods"]
+    forwarded = resources[put["OriginRequestPolicyId"]["Ref"]]["Properties"]["OriginRequestPolicyConfig"]
+    assert forwarded["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+    assert forwarded["CookiesConfig"] == {"CookieBehavior": "none"}  # the session stays with the cabinet
+    assert "Host" not in forwarded["HeadersConfig"].get("Headers", [])
+    assert "Authorization" not in forwarded["HeadersConfig"].get("Headers", [])
