@@ -5,7 +5,7 @@ import { api, onSignedOut, refresh, signOut, signedIn } from "./api.js";
 import { h, replace } from "./dom.js";
 import { language, setLanguage, tr } from "./i18n.js";
 import { current, fallback, go, href, route } from "./router.js";
-import { homeOf, isOperator, schoolsAs } from "./staff.js";
+import { homeOf, isOperator, schoolsAs } from "./roles.js";
 
 const TEXT = {
   ru: { skip: "Перейти к содержанию", brand: "Электронный дневник", menu: "Главное меню",

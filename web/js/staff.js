@@ -1,9 +1,10 @@
-// The school's side of the cabinet: which staff roles the account holds (GET /me `roles`, each with
-// its school), where each role starts, and the frame of a school administrator's pages. Pages for
-// teachers, administrators and the city operator import from here; family pages never do.
+// The school's side of the cabinet: the frames of staff pages (an administrator's school, a teacher's
+// class, the operator's) and the pieces several staff pages share. The roles themselves are in
+// roles.js (re-exported here). Pages for teachers, administrators and the city operator import from
+// here; the shell and the family pages never do, so families never download it.
 
 import { ApiError, api } from "./api.js";
-import { session } from "./app.js";
+import { account, isOperator, schoolsAs } from "./roles.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
 import { href } from "./router.js";
@@ -30,36 +31,7 @@ const TEXT = {
   },
 };
 
-/** The signed-in account (GET /me), read once and kept in `session.me`. */
-export async function account() {
-  if (!session.me) session.me = await api.get("/me");
-  return session.me;
-}
-
-/** The account's schools in a role: [{school_id, school_name}], each once, in the order /me lists them. */
-export function schoolsAs(me, role) {
-  const seen = new Map();
-  for (const r of (me && me.roles) || []) {
-    if (r.role === role && r.school_id && !seen.has(r.school_id)) {
-      seen.set(r.school_id, { school_id: r.school_id, school_name: r.school_name || r.school_id });
-    }
-  }
-  return [...seen.values()];
-}
-
-export function isOperator(me) {
-  return ((me && me.roles) || []).some((r) => r.role === "operator");
-}
-
-/** Where the account starts after sign-in: the operator's schools, an administrator's school,
- * a teacher's classes, otherwise the family's children. */
-export function homeOf(me) {
-  if (isOperator(me)) return "/operator";
-  const admin = schoolsAs(me, "admin");
-  if (admin.length) return `/school/${admin[0].school_id}`;
-  if (schoolsAs(me, "teacher").length) return "/teach";
-  return "/children";
-}
+export { account, homeOf, isOperator, schoolsAs } from "./roles.js";
 
 /** Each section of a school administrator's pages: [route segment ("" is the overview), text key]. */
 export const SCHOOL_SECTIONS = [

@@ -1,8 +1,8 @@
-// "/": each account starts where its work is (staff.js homeOf): the operator's schools, an
+// "/": each account starts where its work is (roles.js homeOf): the operator's schools, an
 // administrator's school, a teacher's classes, or the family's children.
 
 import { go } from "../router.js";
-import { account, homeOf } from "../staff.js";
+import { account, homeOf } from "../roles.js";
 import { render as renderChildren } from "./children.js";
 
 export async function render(main, context) {
