@@ -167,8 +167,10 @@ export function classPage(main, { schoolId, classId }, section, query, show) {
     }
     h1.textContent = `${title} — ${klass ? klass.name : school.school_name}`;
     document.title = `${h1.textContent} — Электронный дневник`;
+    // The one subject taught in the class is the sections' subject when the address names none.
+    const only = klass && klass.subjects.length === 1 ? klass.subjects[0].subject_id : undefined;
     const content = h("div");
-    box.append(classNav(schoolId, classId, section, query), content);
+    box.append(classNav(schoolId, classId, section, { subject: only, ...query }), content);
     show({ school, klass, mine }, content);
   }));
 }

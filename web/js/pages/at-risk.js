@@ -48,15 +48,25 @@ export async function render(main, { params, query }) {
     box.append(choose, body);
     if (!subjectId) { body.append(h("p", {}, tr(TEXT, "choose"))); return; }
     const base = `/schools/${school.school_id}`;
-    load(body, () => Promise.all([
-      api.get(`${base}/classes/${params.classId}/journal`, { subject_id: subjectId, term_id: query.term }),
-      api.get(`${base}/terms`)]), ([data, terms]) => {
+    load(body, async () => {
+      const terms = await api.get(`${base}/terms`);
+      const termId = query.term || lastBegun(terms.items);
+      return [await api.get(`${base}/classes/${params.classId}/journal`, { subject_id: subjectId, term_id: termId }),
+        terms];
+    }, ([data, terms]) => {
       term.control.replaceChildren(...terms.items.map((t) => h("option", { value: t.term_id }, t.name)));
       term.control.value = data.term.term_id;
       term.hidden = false;
       show(body, data);
     });
   });
+}
+
+/** None (the API takes the term today falls in) unless today is in none (a holiday): the last begun. */
+function lastBegun(terms) {
+  const today = new Date().toISOString().slice(0, 10);
+  if (terms.some((t) => t.starts_on <= today && today <= t.ends_on)) return undefined;
+  return terms.filter((t) => t.starts_on <= today).pop()?.term_id;
 }
 
 function reasons(s, held) {

@@ -39,36 +39,40 @@ export async function render(main) {
   });
 }
 
+function lessonRow(x, base) {
+  const links = x.teaches
+    ? h("span", { class: "teach-links" },
+      h("a", { href: href(`${base(x.class_id)}/lessons/${x.lesson_id}`) }, tr(TEXT, "lesson")),
+      h("a", { href: href(`${base(x.class_id)}/journal`, { subject: x.subject_id }) }, tr(TEXT, "journal")))
+    : h("span", { class: "muted" }, tr(TEXT, "substitute"));
+  return h("tr", { class: x.cancelled ? "cancelled" : null },
+    h("th", { scope: "row" }, timeSpan(x.starts_at, x.ends_at)),
+    h("td", {}, x.class_name), h("td", {}, x.subject_name), h("td", {}, x.room || "—"),
+    h("td", {}, x.cancelled ? h("strong", {}, tr(TEXT, "cancelled")) : null,
+      x.topic ? h("span", { class: "topic" }, x.topic) : h("span", { class: "badge warn" }, tr(TEXT, "noTopic")),
+      x.homework_set ? h("span", { class: "muted" }, tr(TEXT, "homework")) : null),
+    h("td", {}, links));
+}
+
+function classCard(c, base) {
+  const link = (segment, key, query, label) => h("a", { href: href(`${base(c.class_id)}/${segment}`, query),
+    "aria-label": `${tr(TEXT, key)}: ${label}` }, tr(TEXT, key));
+  return h("li", { class: "card" }, h("h3", {}, c.name),
+    h("ul", {}, c.subjects.map((s) => h("li", {}, h("strong", {}, s.name), " ",
+      link("journal", "journal", { subject: s.subject_id }, `${c.name}, ${s.name}`), " · ",
+      link("risk", "risk", { subject: s.subject_id }, `${c.name}, ${s.name}`)))),
+    h("p", { class: "teach-links" }, link("meetings", "meetings", {}, c.name), link("message", "message", {}, c.name)));
+}
+
 function showSchool(box, schoolId, mine) {
   const base = (classId) => `/teach/${schoolId}/classes/${classId}`;
   const caption = tr(TEXT, "today", { day: formatDay(mine.date) });
+  const head = ["time", "klass", "subject", "room", "topic", "links"].map((k) => h("th", { scope: "col" }, tr(TEXT, k)));
   box.append(mine.lessons.length
     ? h("div", { class: "table-wrap" }, h("table", { class: "teach-today" }, h("caption", {}, caption),
-      h("thead", {}, h("tr", {}, ["time", "klass", "subject", "room", "topic", "links"].map((k) =>
-        h("th", { scope: "col" }, tr(TEXT, k))))),
-      h("tbody", {}, mine.lessons.map((x) => h("tr", { class: x.cancelled ? "cancelled" : null },
-        h("th", { scope: "row" }, timeSpan(x.starts_at, x.ends_at)),
-        h("td", {}, x.class_name), h("td", {}, x.subject_name), h("td", {}, x.room || "—"),
-        h("td", {}, x.cancelled ? h("strong", {}, tr(TEXT, "cancelled")) : null,
-          x.topic ? h("span", { class: "topic" }, x.topic) : h("span", { class: "badge warn" }, tr(TEXT, "noTopic")),
-          x.homework_set ? h("span", { class: "muted" }, tr(TEXT, "homework")) : null),
-        h("td", {}, x.teaches ? h("span", { class: "teach-links" },
-          h("a", { href: href(`${base(x.class_id)}/lessons/${x.lesson_id}`) }, tr(TEXT, "lesson")),
-          h("a", { href: href(`${base(x.class_id)}/journal`, { subject: x.subject_id }) }, tr(TEXT, "journal")))
-          : h("span", { class: "muted" }, tr(TEXT, "substitute")))))))))
+      h("thead", {}, h("tr", {}, head)), h("tbody", {}, mine.lessons.map((x) => lessonRow(x, base)))))
     : h("section", { "aria-label": caption }, h("h2", {}, caption), h("p", {}, tr(TEXT, "none"))));
   box.append(h("h2", {}, tr(TEXT, "classes")));
-  if (!mine.classes.length) { box.append(h("p", {}, tr(TEXT, "noClasses"))); return; }
-  box.append(h("ul", { class: "teach-classes" }, mine.classes.map((c) => h("li", { class: "card" },
-    h("h3", {}, c.name),
-    h("ul", {}, c.subjects.map((s) => h("li", {}, h("strong", {}, s.name), " ",
-      h("a", { href: href(`${base(c.class_id)}/journal`, { subject: s.subject_id }),
-        "aria-label": `${tr(TEXT, "journal")}: ${c.name}, ${s.name}` }, tr(TEXT, "journal")), " · ",
-      h("a", { href: href(`${base(c.class_id)}/risk`, { subject: s.subject_id }),
-        "aria-label": `${tr(TEXT, "risk")}: ${c.name}, ${s.name}` }, tr(TEXT, "risk"))))),
-    h("p", { class: "teach-links" },
-      h("a", { href: href(`${base(c.class_id)}/meetings`), "aria-label": `${tr(TEXT, "meetings")}: ${c.name}` },
-        tr(TEXT, "meetings")),
-      h("a", { href: href(`${base(c.class_id)}/message`), "aria-label": `${tr(TEXT, "message")}: ${c.name}` },
-        tr(TEXT, "message")))))));
+  box.append(mine.classes.length ? h("ul", { class: "teach-classes" }, mine.classes.map((c) => classCard(c, base)))
+    : h("p", {}, tr(TEXT, "noClasses")));
 }
