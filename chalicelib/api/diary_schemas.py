@@ -240,3 +240,54 @@ class CalendarTokenOut(BaseModel):
 
     url: str
     token: str
+
+
+# --- the teacher's classes («Мои классы», docs/staff.md) ------------------------------
+
+
+class DayQuery(Strict):
+    """One day; none: today at the school."""
+
+    date: Day | None = None
+
+
+class ClassSubject(BaseModel):
+    """A subject the teacher teaches the class."""
+
+    subject_id: str
+    name: str
+
+
+class TaughtClass(BaseModel):
+    """A class the teacher teaches, with the subjects."""
+
+    class_id: str
+    name: str
+    grade_level: int | None
+    subjects: list[ClassSubject]
+
+
+class TeacherLesson(BaseModel):
+    """A lesson of the teacher's day; `teaches`: the teacher is assigned the class and subject
+    (may write its journal), false for a lesson given in another teacher's class."""
+
+    lesson_id: str
+    class_id: str
+    class_name: str
+    subject_id: str | None
+    subject_name: str
+    starts_at: str
+    ends_at: str
+    room: str | None
+    topic: str | None
+    cancelled: bool
+    homework_set: bool
+    teaches: bool
+
+
+class MyClassesOut(BaseModel):
+    """What the signed-in teacher teaches at the school and their lessons of the day."""
+
+    date: dt.date
+    classes: list[TaughtClass]
+    lessons: list[TeacherLesson]

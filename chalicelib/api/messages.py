@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.access import ACCOUNT, SCHOOL_ADMIN, SCHOOL_STAFF
+from chalicelib.api.access import ACCOUNT, SCHOOL_STAFF
 from chalicelib.api.routing import Answer, Request, endpoint
 from chalicelib.domain import messages
 
@@ -51,9 +51,10 @@ def write_to_family(req: Request) -> Answer[ThreadStarted]:
     return messages.write_to_family(req.actor, p["school_id"], p["student_id"], b.subject, b.body)
 
 
-@endpoint(bp, "POST", "/schools/{school_id}/classes/{class_id}/messages", allow=SCHOOL_ADMIN,
+@endpoint(bp, "POST", "/schools/{school_id}/classes/{class_id}/messages", allow=SCHOOL_STAFF,
           body="FamilyMessageCreate", status=201, errors=SEND,
-          summary="An administrator writes to every family of a class (one thread per family)")
+          summary="An administrator, or a teacher of the class (any subject), writes to every family of a class "
+                  "(one thread per family)")
 def write_to_class(req: Request) -> Answer[ClassMessageOut]:
     p, b = req.path, req.body
     return messages.write_to_class(req.actor, p["school_id"], p["class_id"], b.subject, b.body)

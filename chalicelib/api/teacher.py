@@ -11,6 +11,7 @@ from chalicelib.api.routing import Answer, Reply, Request, endpoint
 from chalicelib.domain import journal
 
 if TYPE_CHECKING:
+    from chalicelib.api.diary_schemas import MyClassesOut
     from chalicelib.api.schemas import (
         AttendanceOut,
         AttestationOut,
@@ -117,3 +118,12 @@ def set_attestation(req: Request) -> Answer[AttestationOut]:
 
     p, b = req.path, req.body
     return attestation.record(req.actor, p["school_id"], p["student_id"], b.subject_id, b.period, b.result)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/my-classes", allow=SCHOOL_STAFF, query="DayQuery",
+          errors=(401, 403, 422),
+          summary="The signed-in teacher's classes and subjects (by name) and their lessons of a day (today)")
+def my_classes(req: Request) -> Answer[MyClassesOut]:
+    from chalicelib.domain import my_classes as mine
+
+    return mine.my_classes(req.actor, req.path["school_id"], req.query.date)

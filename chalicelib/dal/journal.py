@@ -296,4 +296,14 @@ def student_records(student_id: str, first: str, last: str) -> list[records.Grad
     return [r for r in found if isinstance(r, records.Grade | records.AttendanceMark)]
 
 
+# --- the teacher's day («Мои классы», docs/staff.md) ------------------------------------
+
+
+def teacher_lessons(school_id: str, teacher_id: str, day: str) -> list[records.Lesson]:
+    """The lessons a teacher gives on a day, in every class (GSI1: a lesson's id starts with its date)."""
+    with storing():
+        found = Lesson.gsi1.query(keys.lessons_of_teacher(school_id, teacher_id), Lesson.gsi1sk.startswith(day))
+        return [_lesson_record(i) for i in found if isinstance(i, Lesson)]
+
+
 __all__ = ["AttendanceMark", "Grade", "Homework", "Lesson"]

@@ -459,3 +459,13 @@ def whole_roster(school_id: str, class_id: str) -> list[records.Student]:
 def class_teachings(school_id: str, class_id: str) -> list[records.Teaching]:
     """Every teaching assignment of one class (see `teachings_of_class`)."""
     return [teaching_record(t) for t in teachings_of_class(school_id, class_id)]
+
+
+# --- the teacher's classes («Мои классы», docs/staff.md) --------------------------------
+
+
+def teachings_of(school_id: str, teacher_id: str) -> list[records.Teaching]:
+    """Every teaching assignment of one teacher at the school: one Query (the key leads with the teacher)."""
+    with storing():
+        found = Teaching.query(school_pk(school_id), Teaching.sk.startswith(keys.teachings_of_teacher(teacher_id)))
+        return [teaching_record(t) for t in found]

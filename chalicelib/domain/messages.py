@@ -5,8 +5,8 @@ Who may write:
   Teaching item for that class, any subject); the thread is the parent's and the teacher's
   alone, since parents of one child may not want to share every conversation;
 - a teacher of the child's class, or an administrator of the school, to all the child's parents;
-- an administrator to all parents of a class: one thread per family (not one class-wide thread),
-  so a family's answer reaches the school only, never the other families.
+- an administrator, or a teacher of the class, to all parents of a class: one thread per family
+  (not one class-wide thread), so a family's answer reaches the school only, never the other families.
 
 Participants are fixed when a thread starts. Every read and write checks again that the caller is
 still in it and still has the right that put them there (a parent's link, a teacher's class, an
@@ -200,10 +200,13 @@ def write_to_family(caller: Caller, school_id: str, student_id: str, subject: st
 
 
 def write_to_class(caller: Caller, school_id: str, class_id: str, subject: str | None, body: str) -> dict[str, Any]:
-    """An administrator writes to every family of a class: one thread per child with linked parents.
-    Each family's thread is its own transaction; counted as one message against the sender's limit."""
+    """An administrator, or a teacher of the class (any subject: the same rule as calling its parent
+    meeting), writes to every family of a class: one thread per child with linked parents. Each
+    family's thread is its own transaction; counted as one message against the sender's limit."""
     if not school_store.has_class(school_id, class_id):
         raise NotFoundError(code="class_not_found")
+    if not _speaks_for_school(caller, school_id, class_id):
+        raise ForbiddenError(code="not_your_class")
     families: list[tuple[Student, list[str]]] = []
     for student in school_store.whole_roster(school_id, class_id):
         parents = [p for p in _guardians(student) if p != caller.account_id]

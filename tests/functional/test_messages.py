@@ -198,9 +198,10 @@ def test_administrator_writes_to_every_family_of_a_class(client, school):
     assert post(client, f"/messages/threads/{answer_thread}/messages", {"body": "Олег придёт."},
                 school["c"]["token"]).status_code == 201
     assert _threads(client, admin)[answer_thread]["unread"] == 1
-    # Only the school's administrator
+    # The school's administrator, or a teacher of the class (tests/functional/test_staff_teacher_classes.py):
+    # not a teacher of another class
     assert post(client, f"/schools/{school['id']}/classes/{school['class_a']}/messages", {"body": "x"},
-                school["teacher"]["token"]).status_code == 403
+                school["other_teacher"]["token"]).status_code == 403
 
 
 @pytest.mark.parametrize("body", ["", "   \n ", "x" * 4001, "тревога\x07", "нулевой\x00байт"])

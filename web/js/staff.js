@@ -231,3 +231,41 @@ export function confirmButton(label, question, run, status) {
   });
   return button;
 }
+
+// --- the teacher's classes (teach, at-risk, class-meetings, class-message; docs/staff.md) -------
+
+const CLASS_TEXT = {
+  ru: { notYours: "Этого класса нет среди ваших.", toClasses: "Мои классы" },
+  en: { notYours: "This class is not among yours.", toClasses: "My classes" },
+};
+
+/** What the account teaches at a school and its lessons of a day: GET …/my-classes (one call). */
+export function myClasses(schoolId, date) {
+  return api.get(`/schools/${schoolId}/my-classes`, { date });
+}
+
+/**
+ * A page of one class for its teacher: <h1> "title — 5А", the class's sections, then
+ * `show({school, klass, mine}, box)`; `klass` ({class_id, name, subjects}) is null for an
+ * administrator who does not teach the class. Anyone else is told so.
+ */
+export function classPage(main, { schoolId, classId }, section, query, show) {
+  const title = classSectionTitle(section);
+  return teacherFrame(main, schoolId, title, (school, box, h1) => load(box,
+    () => Promise.all([myClasses(schoolId), account()]), ([mine, me]) => {
+    const klass = mine.classes.find((c) => c.class_id === classId) || null;
+    const admin = schoolsAs(me, "admin").some((s) => s.school_id === schoolId);
+    if (!klass && !admin) {
+      box.append(h("p", { class: "load-error", role: "alert" }, tr(CLASS_TEXT, "notYours")),
+        h("p", {}, h("a", { href: href("/teach") }, tr(CLASS_TEXT, "toClasses"))));
+      return;
+    }
+    h1.textContent = `${title} — ${klass ? klass.name : school.school_name}`;
+    document.title = `${h1.textContent} — Электронный дневник`;
+    // The one subject taught in the class is the sections' subject when the address names none.
+    const only = klass && klass.subjects.length === 1 ? klass.subjects[0].subject_id : undefined;
+    const content = h("div");
+    box.append(classNav(schoolId, classId, section, { subject: only, ...query }), content);
+    show({ school, klass, mine }, content);
+  }));
+}

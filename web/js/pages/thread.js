@@ -12,11 +12,11 @@ const TEXT = {
   ru: { title: "Переписка", noSubject: "Без темы", about: "О ребёнке: {name}", older: "Показать более ранние",
     read: "Прочитано", unread: "Ещё не прочитано", you: "Вы", answer: "Ваш ответ", send: "Отправить",
     sent: "Сообщение отправлено.", back: "Все сообщения", messages: "Сообщения переписки",
-    school: "школа", family: "семья" },
+    school: "школа", family: "семья", with: "Переписка с: {names}" },
   en: { title: "Conversation", noSubject: "No subject", about: "About: {name}", older: "Show earlier messages",
     read: "Read", unread: "Not read yet", you: "You", answer: "Your answer", send: "Send",
     sent: "The message is sent.", back: "All messages", messages: "Messages of the conversation",
-    school: "school", family: "family" },
+    school: "school", family: "family", with: "With: {names}" },
 };
 
 export async function render(main, { params }) {
@@ -45,6 +45,10 @@ function showThread(box, id, data, afterSend) {
   const add = (items) => list.prepend(...[...items].reverse().map((m) => messageItem(m, me, names)));
   add(data.items);
   if (data.thread.student_name) box.append(h("p", { class: "muted" }, tr(TEXT, "about", { name: data.thread.student_name })));
+  // Who else is in it, by name and side: a teacher sees which parents, a parent which teacher.
+  const others = data.participants.filter((p) => p.account_id !== me)
+    .map((p) => `${p.name || "—"} (${tr(TEXT, p.side)})`).join(", ");
+  if (others) box.append(h("p", { class: "muted" }, tr(TEXT, "with", { names: others })));
   let cursor = data.next_cursor;
   const older = h("button", { type: "button", class: "secondary", hidden: !cursor }, tr(TEXT, "older"));
   older.addEventListener("click", async () => {
