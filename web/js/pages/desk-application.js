@@ -156,7 +156,8 @@ function chooser(item, url, show) {
 
 function rejecter(url, show) {
   const reason = field({ name: "reason", label: tr(TEXT, "reason"), maxlength: 500, required: true, autocomplete: "off" });
-  return h("section", { class: "desk-part" }, h("h2", {}, tr(TEXT, "rejectTitle")), form({ fields: [reason],
-    submitLabel: tr(TEXT, "reject"),
-    submit: async (values) => { await api.post(`${url}/reject`, { reason: values.reason.trim() }); show(tr(TEXT, "doneReject")); } }));
+  const node = form({ fields: [reason], submitLabel: tr(TEXT, "reject"),
+    submit: async (values) => { await api.post(`${url}/reject`, { reason: values.reason.trim() }); show(tr(TEXT, "doneReject")); } });
+  node.querySelector("button[type=submit]").className = "secondary"; // not the page's main action
+  return h("section", { class: "desk-part" }, h("h2", {}, tr(TEXT, "rejectTitle")), node);
 }

@@ -13,7 +13,7 @@ export const TEXT = {
     awaiting_school_data: "Ждут данных школы", needs_attention: "Требуют внимания", approved: "Одобренные",
     completed: "Завершённые", rejected: "Отклонённые", withdrawn: "Отозванные",
     q: "Имя ребёнка или заявителя", find: "Найти", all: "Показать все",
-    child: "Ребёнок", cls: "Класс", born: "Дата рождения", applicant: "Заявитель", relation: "Кем приходится",
+    child: "Ребёнок", cls: "Класс", born: "Дата рождения", applicant: "Заявитель", relation: "Родство",
     filed: "Подано", note: "Отметка", checked: "проверен лично", unchecked: "ждёт личной проверки",
     stalled: "не обработано", caption: "{state}: по имени ребёнка", found: "{state}: найдено по «{q}»",
     none: "Заявлений в этом состоянии нет.", noneFound: "Никого не нашлось по «{q}».",
