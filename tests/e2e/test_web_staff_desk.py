@@ -99,6 +99,7 @@ def _tab_to(page: Any, target: Any, presses: int = 80) -> None:
 
 
 def test_the_administrator_finds_checks_and_approves_by_keyboard_and_the_parent_gets_the_code(page, cabinet):
+    assert "applicant@demo.ediary.example" in cabinet.banner  # make run prints the demo applicant's login
     last = _word("Клавиш")
     email, parent = _parent(cabinet, last)
     application_id = _apply(cabinet, parent)
@@ -205,7 +206,9 @@ def test_an_application_naming_one_of_two_namesakes_waits_for_the_administrators
     group = page.get_by_role("group", name="Ребёнок среди учеников школы")
     assert group.get_by_role("radio").count() == 2
     page.get_by_role("button", name="Одобрить для выбранного ученика").click()
-    page.locator("[data-field=student_id] .field-error").wait_for()  # nothing chosen: said next to the choice
+    choice_error = page.locator("[data-field=student_id] .field-error")
+    choice_error.wait_for()  # nothing chosen: said next to the choice
+    assert choice_error.inner_text() == "Выберите ученика."
     _clean(page, "desk-choice")
     group.get_by_label(re.compile("класс 5Б")).check()
     page.get_by_role("button", name="Одобрить для выбранного ученика").click()

@@ -2,7 +2,7 @@
 // stands in words; the in-person check, approval (choosing among namesakes), rejection with a
 // reason, sending a lost one again, and a new code.
 
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { h } from "../dom.js";
 import { formatDateTime, formatDay, tr } from "../i18n.js";
 import { href } from "../router.js";
@@ -26,7 +26,7 @@ const TEXT = {
     hFiled: "Подано {when}", hChecked: "Личная проверка {when}", hDecided: "Решение {when}",
     check: "Родитель проверен лично", approve: "Одобрить", again: "Отправить снова",
     choose: "Ребёнок среди учеников школы", chooseApprove: "Одобрить для выбранного ученика",
-    candidate: "{name}, класс {cls}, дата рождения {born}", unknown: "не указана",
+    candidate: "{name}, класс {cls}, дата рождения {born}", unknown: "не указана", pick: "Выберите ученика.",
     reason: "Причина отказа (родитель получит её письмом)", reject: "Отклонить", rejectTitle: "Отклонить заявление",
     code: "Выслать новый код", codeSent: "Новый код отправлен родителю; прежний больше не действует.",
     doneCheck: "Личная проверка записана.", doneApprove: "Заявление одобрено.", doneReject: "Заявление отклонено.",
@@ -46,7 +46,7 @@ const TEXT = {
     hFiled: "Filed {when}", hChecked: "Checked in person {when}", hDecided: "Decided {when}",
     check: "Parent checked in person", approve: "Approve", again: "Send again",
     choose: "The child among the school's students", chooseApprove: "Approve for the chosen student",
-    candidate: "{name}, class {cls}, born {born}", unknown: "unknown",
+    candidate: "{name}, class {cls}, born {born}", unknown: "unknown", pick: "Choose the student.",
     reason: "Reason for rejecting (the parent gets it by email)", reject: "Reject", rejectTitle: "Reject the application",
     code: "Send a new code", codeSent: "A new code is on its way to the parent; the old one no longer works.",
     doneCheck: "The in-person check is recorded.", doneApprove: "The application is approved.",
@@ -143,15 +143,16 @@ function chooser(item, url, show) {
   const radios = item.candidates.map((c, i) => {
     const id = `${legendId}-${i}`;
     return h("div", { class: "check" }, h("input", { type: "radio", id, name: "student_id", value: c.student_id,
-      required: i === 0, "aria-describedby": `${legendId}-error` }),
+      "aria-describedby": `${legendId}-error` }),
     h("label", { for: id }, tr(TEXT, "candidate", { name: fullName(c.last_name, c.first_name, c.middle_name),
       cls: c.class_name || "—", born: day(c.birth_date) })));
   });
   const group = h("fieldset", { class: "field", "data-field": "student_id" }, h("legend", {}, tr(TEXT, "choose")),
     radios, h("p", { class: "field-error", id: `${legendId}-error`, hidden: true }));
-  group.control = radios[0].querySelector("input");
   return h("section", { class: "desk-part" }, form({ fields: [group], submitLabel: tr(TEXT, "chooseApprove"),
-    submit: async (values) => { await api.post(`${url}/approve`, { student_id: values.student_id }); show(tr(TEXT, "doneChoose")); } }));
+    submit: async (values) => {
+      if (!values.student_id) throw new ApiError(422, { field: "student_id", message: tr(TEXT, "pick") });
+      await api.post(`${url}/approve`, { student_id: values.student_id }); show(tr(TEXT, "doneChoose")); } }));
 }
 
 function rejecter(url, show) {
