@@ -124,7 +124,8 @@ def test_the_administrator_finds_checks_and_approves_by_keyboard_and_the_parent_
     _tab_to(page, link)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/applications/{application_id}")
-    page.get_by_text("Ждёт личной проверки").wait_for()
+    page.get_by_role("heading", name="Заявитель").wait_for()  # the application's page, not the list any more
+    page.get_by_text("Ждёт личной проверки: сверьте паспорт").wait_for()
     assert email in page.locator("main").inner_text() and "мать" in page.locator("main").inner_text()
     _clean(page, "desk-application")
 
@@ -202,6 +203,7 @@ def test_an_application_naming_one_of_two_namesakes_waits_for_the_administrators
     page.get_by_label("Имя ребёнка или заявителя").fill(child_last)
     page.get_by_role("button", name="Найти").click()
     page.get_by_role("link", name=f"{child_last} Лев").click()
+    page.get_by_role("heading", name="Заявитель").wait_for()
     page.get_by_text("несколько учеников с таким именем").wait_for()
     group = page.get_by_role("group", name="Ребёнок среди учеников школы")
     assert group.get_by_role("radio").count() == 2
