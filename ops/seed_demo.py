@@ -33,7 +33,10 @@ ADMIN = Login("school administrator", "admin@demo.ediary.example", "Demo-Admin-2
 TEACHER = Login("teacher", "teacher@demo.ediary.example", "Demo-Teacher-2026", "Петрова Анна Сергеевна")
 PARENT = Login("parent", "parent@demo.ediary.example", "Demo-Parent-2026", "Иванова Мария Петровна")
 PARENT_PHONE = "+79160000239"  # confirmed, as if its texted code had been typed: SMS alerts go only to such
-LOGINS = (OPERATOR, ADMIN, TEACHER, PARENT)
+# A second parent whose application waits at the desk, so a newcomer can process one (docs/staff.md).
+APPLICANT = Login("parent at the desk", "applicant@demo.ediary.example", "Demo-Applicant-2026",
+                  "Алексеев Игорь Николаевич")
+LOGINS = (OPERATOR, ADMIN, TEACHER, PARENT, APPLICANT)
 
 CLASSES = [("5А", 5), ("5Б", 5), ("9А", 9)]
 SUBJECTS = ["Математика", "Русский язык", "Литература", "История", "Английский язык"]
@@ -78,13 +81,14 @@ def seed(today: dt.date | None = None) -> str:
 
     today = today or dt.date.today()
     bootstrap_operator(OPERATOR.email, OPERATOR.password, OPERATOR.name)
-    for person in (ADMIN, TEACHER, PARENT):
+    for person in (ADMIN, TEACHER, PARENT, APPLICANT):
         create_verified_account(person.email, person.password, person.name)
     school_id = _existing_school_id() or _new_school()
     class_ids, subject_ids, teacher_id, pupils = _demo_classes(school_id)
     if not list(child_store.children_of(_account_id(PARENT.email), 1, None)):
         _link_parent(school_id, pupils[0])
     _text_the_parent(pupils[0])
+    _apply_for_a_pupil(school_id)
     with journal_store.written_as(SEEDED_SOURCE):
         for name, class_id in class_ids.items():
             _this_week(school_id, name, class_id, subject_ids, teacher_id, pupils if name == "5А" else [], today)
@@ -158,6 +162,20 @@ def _link_parent(school_id: str, student_id: str) -> None:
                         student_id=student_id, school_id=school_id, relation="mother")
     link.gsi1pk, link.gsi1sk = f"CHILDREN#{parent_id}", student_id
     link.save()
+
+
+def _apply_for_a_pupil(school_id: str) -> None:
+    """The second parent's application for Алексеева Дарья (5А), filed once: pending until the
+    administrator processes it at the desk (a pending application alerts no one)."""
+    from chalicelib.domain import applications
+
+    applicant_id = _account_id(APPLICANT.email)
+    if applications.list_mine(applicant_id, 1, None)["items"]:
+        return  # filed at an earlier start, and maybe processed since
+    last, first, middle, born = STUDENTS_5A[1]
+    applications.file(applicant_id, school_id, {
+        "child_last_name": last, "child_first_name": first, "child_middle_name": middle,
+        "child_birth_date": dt.date.fromisoformat(born), "class_name": "5А", "relation": "father"})
 
 
 def _text_the_parent(student_id: str) -> None:

@@ -380,9 +380,11 @@ class ApplicationOut(BaseModel):
 
 
 class ApplicationQuery(PageQuery):
-    """A school's applications in one state, optionally searched by the child's or applicant's name."""
+    """A school's applications in one state, optionally searched by the child's or applicant's name.
+    `needs_attention`: the approved ones the queue has not matched for an hour (their message was
+    dead-lettered or is stuck); approving one again hands it to the queue again."""
 
-    state: ApplicationState = "pending"
+    state: ApplicationState | Literal["needs_attention"] = "pending"
     q: SearchWords | None = None
 
 
@@ -431,6 +433,8 @@ class SchoolApplicationOut(ApplicationOut):
     # State awaiting_choice: the school's students the application could name; the administrator
     # picks one (approve with `student_id`). Empty in every other state.
     candidates: list[Candidate] = []
+    # Approved over an hour ago and still not matched: the queue lost it (dead-lettered); approve again.
+    needs_attention: bool = False
 
 
 class InPersonCheck(Strict):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         CredentialPage,
         LessonOut,
         PendingTeacherPage,
+        SchoolApplicationOut,
         SchoolApplicationPage,
         StaffOut,
         StaffPage,
@@ -177,6 +178,13 @@ def change_schedule(req: Request) -> Answer[LessonOut]:
 def list_applications(req: Request) -> Answer[SchoolApplicationPage]:
     q = req.query
     return applications.list_for_school(req.path["school_id"], q.state, q.limit, req.cursor, q.q)
+
+
+@endpoint(bp, "GET", "/schools/{school_id}/applications/{application_id}", allow=SCHOOL_ADMIN,
+          errors=(401, 403, 404),
+          summary="One of the school's applications as the desk sees it (another school's is 404)")
+def get_application(req: Request) -> Answer[SchoolApplicationOut]:
+    return applications.one_for_school(req.path["school_id"], req.path["application_id"])
 
 
 @endpoint(bp, "POST", "/schools/{school_id}/applications/{application_id}/check", allow=SCHOOL_ADMIN,

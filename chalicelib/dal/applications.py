@@ -129,21 +129,28 @@ def of_parent_page(account_id: str, limit: int,
 
 
 def of_school_page(school_id: str, state: str, limit: int, cursor: PageCursor | None,
-                   words: list[str] | None = None) -> tuple[list[ApplicationRecord], str | None]:
+                   words: list[str] | None = None,
+                   decided_before: str | None = None) -> tuple[list[ApplicationRecord], str | None]:
     """A page of a school's applications in one state (see `of_school`) and the cursor after it."""
-    items, next_cursor = page(of_school(school_id, state, limit, decode_cursor(cursor), words), cursor)
+    items, next_cursor = page(of_school(school_id, state, limit, decode_cursor(cursor), words, decided_before),
+                              cursor)
     return [application_of(item) for item in items], next_cursor
 
 
 def of_school(school_id: str, state: str, limit: int, start: dict[str, Any] | None,
-              words: list[str] | None = None) -> Any:
+              words: list[str] | None = None, decided_before: str | None = None) -> Any:
     """A page of a school's applications in one state, by child's name; with `words`, only those
-    whose child's or applicant's name has a word beginning with each (a filtered Query, bounded)."""
+    whose child's or applicant's name has a word beginning with each; with `decided_before` (ISO
+    8601 UTC), only those decided before then (each a filtered Query, bounded)."""
     pk = applications_pk(school_id, state)
+    condition = word_prefixes(Application.search_text, words or [])
+    if decided_before is not None:
+        before = Application.decided_at < decided_before
+        condition = before if condition is None else condition & before
     with storing():
-        if not words:
+        if condition is None:
             return Reading(Application.gsi1.query(pk, limit=limit, last_evaluated_key=start))
-        results = Application.gsi1.query(pk, filter_condition=word_prefixes(Application.search_text, words),
+        results = Application.gsi1.query(pk, filter_condition=condition,
                                          page_size=READ_SIZE, last_evaluated_key=start)
     return FilteredPage(results, Application, limit)
 

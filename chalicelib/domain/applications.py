@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.clock import now_iso
 from chalicelib.dal import accounts as account_store
 from chalicelib.dal import applications as store
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 STATES = ("pending", "approved", "awaiting_school_data", "awaiting_choice", "completed", "rejected", "withdrawn")
 CODE_PURPOSE = "access-code"
 CODE_VALID_DAYS = 14
+# The queue takes a message 5 times, 6 minutes apart, before its dead-letter queue (ops/package.py):
+# an application approved this long ago and still `approved` was lost on the way and needs attention.
+STALLED_AFTER = dt.timedelta(hours=1)
 
 
 def view(item: ApplicationRecord) -> dict[str, Any]:
@@ -142,17 +146,33 @@ def desk_view(item: ApplicationRecord, accounts: dict[str, dict[str, Any]],
     candidates = [_candidate_view(c) for c in item.candidates or []] if item.state == "awaiting_choice" else []
     return {**view(item), "account_id": item.account_id, "filed_at": item.created_at,
             "applicant": {"account_id": item.account_id, **stored, "relation": item.relation},
-            "matched_student": matched, "candidates": candidates}
+            "matched_student": matched, "candidates": candidates,
+            "needs_attention": item.state == "approved" and (item.decided_at or "") < _stalled_before()}
+
+
+def _stalled_before() -> str:
+    return (clock.now() - STALLED_AFTER).isoformat(timespec="seconds")
 
 
 def list_for_school(school_id: str, state: str, limit: int, cursor: PageCursor | None,
                     search: str | None = None) -> dict[str, Any]:
     """A school's applications in one state (pending by default), by child's name, with who applied;
-    `search`: only those whose child's or applicant's name has words beginning with each word given."""
+    `search`: only those whose child's or applicant's name has words beginning with each word given.
+    `needs_attention`: those approved over STALLED_AFTER ago and still not matched (dead-lettered)."""
     words = search_words.words(search)
-    items, next_cursor = store.of_school_page(school_id, state, limit, cursor, words)
+    before = None
+    if state == "needs_attention":
+        state, before = "approved", _stalled_before()
+    items, next_cursor = store.of_school_page(school_id, state, limit, cursor, words, before)
     accounts, students = store.details_of(items)
     return {"items": [desk_view(item, accounts, students) for item in items], "next_cursor": next_cursor}
+
+
+def one_for_school(school_id: str, application_id: str) -> dict[str, Any]:
+    """One of the school's applications as its desk sees it (another school's is not found)."""
+    item = _of_school(school_id, application_id)
+    accounts, students = store.details_of([item])
+    return desk_view(item, accounts, students)
 
 
 def record_check(school_id: str, application_id: str, admin_id: str) -> dict[str, Any]:
