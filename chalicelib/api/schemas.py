@@ -583,6 +583,7 @@ class ErrorBody(BaseModel):
     message: str
     field: str | None = None
     details: list[ErrorDetail] | None = None
+    current: dict[str, object] | None = None  # stale_version: the record as it is now, to choose between
 
 
 class ErrorOut(BaseModel):
