@@ -18,6 +18,7 @@ from tests.e2e.browser import SCREENSHOTS, axe_violations, no_horizontal_scroll
 TEACHER = ("teacher@demo.ediary.example", "Demo-Teacher-2026")
 PARENT = ("parent@demo.ediary.example", "Demo-Parent-2026")
 ADMIN = ("admin@demo.ediary.example", "Demo-Admin-2026")
+RUSSIAN = {"н": ("KeyY", 89), "о": ("KeyJ", 74)}  # ЙЦУКЕН: «н» on the Y key, «о» on the J key
 SIZES = {"1280": {"width": 1280, "height": 800}, "768": {"width": 768, "height": 1024}}
 
 
@@ -98,10 +99,17 @@ def test_a_teacher_grades_a_lesson_of_25_from_the_keyboard_and_the_parent_sees_i
         f"{r.method} {r.url}"))
     keys = 0
 
+    cdp = page.context.new_cdp_session(page)
+
     def press(key: str) -> None:
         nonlocal keys
         keys += 1
-        page.keyboard.press(key)
+        if key in RUSSIAN:  # a key of the Russian layout, as the browser gets it: its letter and its place
+            for kind in ("keyDown", "keyUp"):
+                cdp.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": RUSSIAN[key][0],
+                                                    "windowsVirtualKeyCode": RUSSIAN[key][1], "text": key})
+        else:
+            page.keyboard.press(key)
 
     # From the heading: Tab to «К оценкам», Enter: the lesson's column, the first pupil
     press("Tab")

@@ -173,7 +173,8 @@ class Grid {
   average(r) {
     const all = this.rows[r].cells.flatMap((cell) => cell.grades);
     const weight = all.reduce((n, g) => n + g.weight, 0);
-    this.avgs[r].textContent = weight ? (all.reduce((n, g) => n + g.value * g.weight, 0) / weight).toFixed(2) : "";
+    this.avgs[r].textContent = weight ? (all.reduce((n, g) => n + g.value * g.weight, 0) / weight)
+      .toLocaleString(language() === "en" ? "en-GB" : "ru-RU", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : "";
   }
 
   focus() {
@@ -293,7 +294,7 @@ class Grid {
 
   putGrade(cell, gradeId, now) {
     const i = cell.grades.findIndex((g) => g.grade_id === gradeId);
-    if (!now) cell.grades.splice(i, 1);
+    if (!now) { if (i >= 0) cell.grades.splice(i, 1); }
     else if (i >= 0) cell.grades[i] = now;
     else cell.grades.push(now);
   }
