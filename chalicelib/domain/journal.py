@@ -281,6 +281,38 @@ def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str
     return out
 
 
+def grade_lesson(caller: Caller, school_id: str, class_id: str, lesson_id: str,
+                 items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A lesson's column at once. Each item is one write of its own (a grade posted or corrected, or an
+    attendance mark), checked and refused on its own: a refused item writes nothing, the others stand."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    out: list[dict[str, Any]] = []
+    for item in items:
+        student_id = item["student_id"]
+        try:
+            if item.get("mark"):
+                out.append({"student_id": student_id, "status": 200, "attendance": mark_attendance(
+                    caller, school_id, class_id, lesson_id, student_id,
+                    {"mark": item["mark"], "excused": False, "version": item.get("version")})})
+            elif item.get("grade_id"):
+                grade = _grade(caller, school_id, student_id, item["grade_id"])
+                if grade.lesson_id != lesson_id:
+                    raise NotFoundError(field="grade_id", code="grade_not_found")
+                changes: dict[str, Any] = {k: item[k] for k in ("value", "weight", "work_kind", "remark") if k in item}
+                out.append({"student_id": student_id, "status": 200, "grade": correct_grade(
+                    caller, school_id, student_id, item["grade_id"], {**changes, "version": item["version"]})})
+            else:
+                out.append({"student_id": student_id, "status": 201, "grade": post_grade(
+                    caller, school_id, class_id, lesson_id, {
+                        "student_id": student_id, "value": item["value"], "weight": item.get("weight") or 1,
+                        "work_kind": item.get("work_kind") or "classwork", "remark": item.get("remark")})})
+        except DiaryError as refused:
+            out.append({"student_id": student_id, "status": refused.status, "code": refused.code,
+                        "field": refused.field, "current": refused.params.get("current"), "error": refused})
+    return out
+
+
 def mark_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: str, student_id: str,
                     data: dict[str, Any]) -> dict[str, Any]:
     """Absent or late at a lesson, excused or not; setting it again corrects it."""
