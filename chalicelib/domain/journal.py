@@ -284,9 +284,15 @@ def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str
 def grade_lesson(caller: Caller, school_id: str, class_id: str, lesson_id: str,
                  items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A lesson's column at once. Each item is one write of its own (a grade posted or corrected, or an
-    attendance mark), checked and refused on its own: a refused item writes nothing, the others stand."""
+    attendance mark), checked and refused on its own: a refused item writes nothing, the others stand.
+    Only a pupil of another class (or school) refuses the whole column, before anything is written."""
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    for n, item in enumerate(items):  # a column of this class: a pupil of another refuses it whole, unwritten
+        try:
+            _student_in(school_id, class_id, item["student_id"])
+        except NotFoundError as stranger:
+            raise NotFoundError(field=f"items.{n}.student_id", code="student_not_in_class") from stranger
     out: list[dict[str, Any]] = []
     for item in items:
         student_id = item["student_id"]

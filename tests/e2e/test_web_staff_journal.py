@@ -7,6 +7,7 @@ overwritten silently. Each page passes axe and is photographed at 1280×800 and 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -191,7 +192,15 @@ def test_a_teacher_grades_a_lesson_of_25_from_the_keyboard_and_the_parent_sees_i
         parent.get_by_label("Пароль").fill(PARENT[1])
         parent.get_by_role("button", name="Войти").click()
         parent.wait_for_url("**/#/children**")
-        student_id = _api(cabinet, "GET", "/children", cabinet.login(*PARENT))["items"][0]["student_id"]
+        family = cabinet.login(*PARENT)
+        student_id = _api(cabinet, "GET", "/children", family)["items"][0]["student_id"]
+        # The week is read from pages the event pump keeps: wait until they hold the lesson's last change
+        deadline = time.monotonic() + 120
+        while not any(x["lesson_id"] == lesson_id and x.get("homework") and x.get("grades") and x.get("attendance")
+                      for day in _api(cabinet, "GET", f"/children/{student_id}/week", family)["days"]
+                      for x in day["lessons"]):
+            assert time.monotonic() < deadline, "the week never showed the lesson's homework, grade and absence"
+            time.sleep(0.5)
         parent.evaluate("(path) => { location.hash = path; }", f"/children/{student_id}/week")
         lesson = parent.locator("li.lesson", has_text=topic)
         expect(lesson).to_contain_text("№ 301–305, повторить правило")
@@ -207,8 +216,6 @@ def _second_teacher(cabinet: Any, demo: dict[str, Any]) -> tuple[str, dict[str, 
     email, password = f"teacher2-{uuid.uuid4().hex[:8]}@example.ru", "Vtoroy-Uchitel-2026"
     assert requests.post(f"{cabinet.api}/auth/register", timeout=90, json={
         "email": email, "name": "Сидоров Олег Ильич"}).status_code == 202
-    import time
-
     deadline = time.monotonic() + 90
     while not (found := [re.search(r"\b(\d{6})\b", m["text"] or "") for m in cabinet.mailbox(email)["emails"]]) \
             or not found[0]:

@@ -16,21 +16,26 @@ def _column(client, school, items, token):  # noqa: F811
 
 def test_a_column_in_one_call_each_item_on_its_own(client, school):  # noqa: F811
     teacher = school["teacher"]
+    from chalicelib.dal import journal as store
+
+    # A pupil of another class refuses the whole column, before anything is written
+    stranger = _column(client, school, [{"student_id": school["pupil"], "value": 5},
+                                        {"student_id": school["stranger"], "value": 4}], teacher)
+    assert (stranger.status_code, stranger.json_body["error"]["code"], stranger.json_body["error"]["field"]) == (
+        404, "student_not_in_class", "items.1.student_id")
+    assert store.student_days(school["pupil"], "2026-09-01", "2026-09-30") == []
     answer = _column(client, school, [
         {"student_id": school["pupil"], "value": 5, "remark": "Отлично"},
-        {"student_id": school["stranger"], "value": 4},  # another class's pupil
+        {"student_id": school["pupil"], "grade_id": "2026-09-07-nope", "value": 4, "version": 1},  # no such grade
         {"student_id": school["pupil"], "mark": "late"},
     ], teacher)
     assert answer.status_code == 200, answer.body
     posted, refused, marked = answer.json_body["items"]
     assert (posted["status"], posted["grade"]["value"], posted["grade"]["version"]) == (201, 5, 1)
-    assert (refused["status"], refused["code"], refused["field"]) == (404, "student_not_in_class", "student_id")
+    assert (refused["status"], refused["code"]) == (404, "grade_not_found")
     assert refused["message"] and refused.get("grade") is None
     assert (marked["status"], marked["attendance"]["mark"]) == (200, "late")
     # the refused item wrote nothing; the others stand
-    from chalicelib.dal import journal as store
-
-    assert store.student_days(school["stranger"], "2026-09-01", "2026-09-30") == []
     assert len(store.student_days(school["pupil"], "2026-09-01", "2026-09-30")) == 2
 
     # Corrections: one at the version read, one stale (another teacher's screen changed it meanwhile)
