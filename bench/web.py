@@ -22,6 +22,11 @@ parent in through the cabinet in Debian's Chromium (Playwright), and prints one 
 
 The page measured is the week (`--page week`); another child page can be named (`--page grades`).
 `--weights-only` prints the weights alone, without starting the local system (seconds).
+
+Then the teacher's class journal (issue 15): the demo teacher signs in, goes to 5А's mathematics
+journal (`journal_api_calls`: requests to /api/ after that navigation, `journal_api_requests`), and
+Lighthouse's `journal_lighthouse_performance` and `journal_lighthouse_accessibility` for it
+(`--no-journal` leaves it out).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 TARGET_BYTES = 60 * 1024
 REPORT = ROOT / "build" / "bench-web" / "lighthouse.json"
+JOURNAL_REPORT = ROOT / "build" / "bench-web" / "lighthouse-journal.json"
 QUIET_SECONDS = 1.5  # no request under way or started for this long: the page has settled
 JOURNEYS = {"week": "js/pages/week.js", "journal": "js/pages/journal.js"}  # a parent's and a teacher's page
 # A static import in a module, minified or not: `from "./x.js"`, `import "./x.js"` (not `import(`).
@@ -260,7 +266,44 @@ def api_calls(system: dict[str, str], section: str, email: str, password: str) -
     return {"student_id": student_id, "navigated": navigated, "reloaded": reloaded, "heading": heading.strip()}
 
 
-def lighthouse(url: str, cookie: str) -> dict[str, float]:
+def journal_calls(system: dict[str, str], email: str, password: str) -> dict[str, Any]:
+    """Requests to /api/ of the class journal (5А, mathematics), reached from the teacher's start page."""
+    import requests
+    from playwright.sync_api import sync_playwright
+
+    token, _ = web_sign_in(system["web"], email, password)
+    auth = {"Authorization": f"Bearer {token}"}
+    me = requests.get(f"{system['api']}/me", headers=auth, timeout=90).json()
+    school_id = next(r["school_id"] for r in me["roles"] if r["role"] == "teacher")
+    classes = requests.get(f"{system['api']}/schools/{school_id}/classes?limit=100", headers=auth, timeout=90).json()
+    subjects = requests.get(f"{system['api']}/schools/{school_id}/subjects?limit=100", headers=auth, timeout=90).json()
+    class_id = next(c["class_id"] for c in classes["items"] if c["name"] == "5А")
+    subject_id = next(x["subject_id"] for x in subjects["items"] if x["name"] == "Математика")
+    path = f"#/teach/{school_id}/classes/{class_id}/journal?subject={subject_id}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=system["web"], viewport={"width": 1280, "height": 800},
+                                      locale="ru-RU")
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        seen = ApiRequests(page)
+        page.goto("/#/signin")
+        page.get_by_label("Электронная почта").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.get_by_role("button", name="Войти").click()
+        page.wait_for_url("**/#/teach**")
+        seen.settle(page)  # the teacher's start page
+        mark = len(seen.urls)
+        page.evaluate("hash => { location.hash = hash; }", path)
+        page.locator("table.journal").wait_for()
+        seen.settle(page)
+        navigated = seen.since(mark)
+        rows = page.locator("table.journal tbody tr").count()
+        browser.close()
+    return {"path": path, "navigated": navigated, "rows": rows}
+
+
+def lighthouse(url: str, cookie: str, saved: Path = REPORT) -> dict[str, float]:
     """Lighthouse's mobile performance and accessibility scores (0–100) of a signed-in page."""
     flags = ("--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
              "--disable-sync --no-first-run")
@@ -275,8 +318,8 @@ def lighthouse(url: str, cookie: str) -> dict[str, float]:
         if done.returncode != 0 or not report.exists():
             raise SystemExit(f"lighthouse failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
         result = json.loads(report.read_text(encoding="utf-8"))
-        REPORT.parent.mkdir(parents=True, exist_ok=True)
-        REPORT.write_text(report.read_text(encoding="utf-8"), encoding="utf-8")  # for review: what cost points
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(report.read_text(encoding="utf-8"), encoding="utf-8")  # for review: what cost points
     categories = result["categories"]
     return {name: round(100 * float(categories[name]["score"] or 0)) for name in ("performance", "accessibility")}
 
@@ -287,8 +330,9 @@ def main() -> None:
     parser.add_argument("--no-lighthouse", action="store_true", help="leave Lighthouse out (about 30 s)")
     parser.add_argument("--weights-only", action="store_true",
                         help="the weights alone: no local system, no browser (seconds)")
+    parser.add_argument("--no-journal", action="store_true", help="leave the teacher's class journal out")
     args = parser.parse_args()
-    from ops.seed_demo import PARENT
+    from ops.seed_demo import PARENT, TEACHER
 
     print_weights(build_web.build())  # what is served: the minified copy of web/
     if args.weights_only:
@@ -310,6 +354,18 @@ def main() -> None:
             print(f"lighthouse_performance={scores['performance']}")
             print(f"lighthouse_accessibility={scores['accessibility']}")
             print(f"lighthouse_report={REPORT.relative_to(ROOT)}")
+        if not args.no_journal:
+            journal = journal_calls(system, TEACHER.email, TEACHER.password)
+            print(f"journal_page={journal['path']}")
+            print(f"journal_rows={journal['rows']}")
+            print(f"journal_api_calls={len(journal['navigated'])}")
+            print(f"journal_api_requests={' | '.join(journal['navigated'])}")
+            if not args.no_lighthouse:
+                _, cookie = web_sign_in(system["web"], TEACHER.email, TEACHER.password)
+                scores = lighthouse(system["web"] + "/" + journal["path"], cookie, JOURNAL_REPORT)
+                print(f"journal_lighthouse_performance={scores['performance']}")
+                print(f"journal_lighthouse_accessibility={scores['accessibility']}")
+                print(f"journal_lighthouse_report={JOURNAL_REPORT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,22 @@ STUDENTS_5A = [
     ("Соколов", "Михаил", "Андреевич", "2015-01-20"),
     ("Кузнецова", "Анна", "Дмитриевна", "2015-11-09"),
 ]
+# The rest of a realistic class (25 pupils) for the class journal: enrolled, but the seeding grades only
+# the four above, so a newcomer signed in as the demo teacher has today's column to fill in.
+STUDENTS_5A += [
+    ("Белов", "Артём", "Олегович", "2015-02-11"), ("Васильева", "София", "Павловна", "2015-04-23"),
+    ("Громов", "Илья", "Сергеевич", "2015-06-05"), ("Давыдова", "Ева", "Андреевна", "2015-08-17"),
+    ("Егоров", "Максим", "Ильич", "2015-10-29"), ("Жукова", "Алиса", "Романовна", "2015-01-08"),
+    ("Зайцев", "Кирилл", "Денисович", "2015-03-19"), ("Исаева", "Полина", "Михайловна", "2015-05-30"),
+    ("Комаров", "Глеб", "Витальевич", "2015-07-12"), ("Лебедева", "Мария", "Алексеевна", "2015-09-24"),
+    ("Морозов", "Тимофей", "Юрьевич", "2015-12-03"), ("Никитина", "Варвара", "Олеговна", "2015-02-14"),
+    ("Орлов", "Лев", "Константинович", "2015-04-26"), ("Павлова", "Ксения", "Игоревна", "2015-06-08"),
+    ("Романов", "Даниил", "Евгеньевич", "2015-08-20"), ("Семёнова", "Вера", "Николаевна", "2015-10-01"),
+    ("Тарасов", "Егор", "Владимирович", "2015-11-13"), ("Устинова", "Злата", "Максимовна", "2015-01-25"),
+    ("Фёдоров", "Марк", "Антонович", "2015-03-07"), ("Харитонова", "Ника", "Сергеевна", "2015-05-18"),
+    ("Чернов", "Арсений", "Петрович", "2015-07-29"),
+]
+GRADED_5A = 4  # the seeding grades these first pupils of STUDENTS_5A at each lesson
 
 
 def _existing_school_id() -> str | None:
@@ -91,7 +107,8 @@ def seed(today: dt.date | None = None) -> str:
     _apply_for_a_pupil(school_id)
     with journal_store.written_as(SEEDED_SOURCE):
         for name, class_id in class_ids.items():
-            _this_week(school_id, name, class_id, subject_ids, teacher_id, pupils if name == "5А" else [], today)
+            _this_week(school_id, name, class_id, subject_ids, teacher_id,
+                       pupils[:GRADED_5A] if name == "5А" else [], today)
     return school_id
 
 
@@ -137,10 +154,13 @@ def _demo_classes(school_id: str) -> tuple[dict[str, str], dict[str, str], str, 
                 schools.assign_teaching(school_id, teacher_id, class_ids[name], subject_ids[subject])
     class_id = class_ids["5А"]
     students = list(_every(schools.list_students, school_id, class_id))
-    if not students:
-        students = [schools.add_student(school_id, {"class_id": class_id, "last_name": last, "first_name": first,
-                                                    "middle_name": middle, "birth_date": dt.date.fromisoformat(born)})
-                    for last, first, middle, born in STUDENTS_5A]
+    # Enrolled when the class has none, or a kept demo of four made before the class grew.
+    if not students or {s["last_name"] for s in students} == {last for last, *_ in STUDENTS_5A[:GRADED_5A]}:
+        enrolled = {s["last_name"] for s in students}
+        students += [schools.add_student(school_id, {"class_id": class_id, "last_name": last, "first_name": first,
+                                                     "middle_name": middle,
+                                                     "birth_date": dt.date.fromisoformat(born)})
+                     for last, first, middle, born in STUDENTS_5A if last not in enrolled]
     order = [last for last, *_ in STUDENTS_5A]
     pupils = [str(s["student_id"]) for s in sorted(students, key=lambda s: order.index(s["last_name"])
                                                     if s["last_name"] in order else len(order))]

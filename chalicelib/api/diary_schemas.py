@@ -170,7 +170,11 @@ class ClassJournalOut(BaseModel):
 
     class_id: str
     subject_id: str
+    class_name: str
+    subject_name: str
+    today: dt.date
     term: TermBrief
+    terms: list[TermBrief]
     lessons_held: int
     lessons: list[dict[str, Any]]
     students: list[dict[str, Any]]

@@ -306,6 +306,8 @@ def error_response(error: DiaryError, lang: str, status: int | None = None) -> R
             {"field": e["field"], "code": e["kind"], "message": i18n.field_reason(e["kind"], lang)}
             for e in error.errors
         ]
+    if "current" in error.params:  # a stale edit (409): the record as it is now (null: deleted)
+        payload["current"] = error.params["current"]
     headers: dict[str, str | list[str]] = {}
     if "retry_after" in error.params:
         headers["Retry-After"] = str(error.params["retry_after"])

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from chalicelib.api.diary_schemas import *  # noqa: F403  (endpoints find every model here by name)
 from chalicelib.api.fields import (
@@ -587,6 +596,7 @@ class ErrorBody(BaseModel):
     message: str
     field: str | None = None
     details: list[ErrorDetail] | None = None
+    current: dict[str, object] | None = None  # stale_version: the record as it is now, to choose between
 
 
 class ErrorOut(BaseModel):
@@ -794,6 +804,54 @@ class AttendanceOut(BaseModel):
     excused: bool
     minutes_late: int | None
     version: int
+
+
+class LessonGradeItem(Strict):
+    """One pupil's cell of a lesson: a grade (new, or `grade_id` + `version` to correct it) or an
+    attendance mark (`version`: the mark's, when correcting one) — one of the two, never both."""
+
+    student_id: Id
+    value: Annotated[int, Field(ge=1, le=5)] | None = None
+    weight: Omittable[Annotated[int, Field(ge=1, le=10)]] = None
+    work_kind: Omittable[WorkKind] = None
+    remark: MultiLine | None = Field(default=None, max_length=1000)
+    grade_id: Id | None = None
+    mark: Literal["absent", "late"] | None = None
+    version: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_write(self) -> LessonGradeItem:
+        if (self.value is None and self.grade_id is None) == (self.mark is None) or (self.mark and self.grade_id):
+            raise ValueError("a grade (value, or grade_id) or a mark, one of the two")
+        if self.grade_id and self.version is None:
+            raise ValueError("correcting a grade needs the version you read")
+        return self
+
+
+class LessonGradesSet(Strict):
+    """A lesson's column at once: each item is its own write, done or refused on its own."""
+
+    items: list[LessonGradeItem] = Field(min_length=1, max_length=100)
+
+
+class LessonGradeOutcome(BaseModel):
+    """What became of one item: `status` as a single call would answer (201 posted, 200 corrected or
+    marked, 4xx refused with its `code`, `field`, `message`; a 409 with the record as it is now)."""
+
+    student_id: str
+    status: int
+    grade: GradeOut | None = None
+    attendance: AttendanceOut | None = None
+    code: str | None = None
+    field: str | None = None
+    message: str | None = None
+    current: dict[str, object] | None = None
+
+
+class LessonGradesOut(BaseModel):
+    """Each item's outcome, in the order sent."""
+
+    items: list[LessonGradeOutcome]
 
 
 class OptionalVersionQuery(Strict):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         CorrectionList,
         GradeOut,
         HomeworkOut,
+        LessonGradesOut,
         LessonList,
         LessonOut,
     )
@@ -66,6 +67,21 @@ def remove_homework(req: Request) -> Reply:
 def post_grade(req: Request) -> Answer[GradeOut]:
     p = req.path
     return journal.post_grade(req.actor, p["school_id"], p["class_id"], p["lesson_id"], req.body.model_dump())
+
+
+@endpoint(bp, "PUT", LESSON + "/grades", allow=SCHOOL_STAFF, body="LessonGradesSet", errors=WRITE,
+          summary="A lesson's column at once: each item a grade or a mark of its own, done or refused on its own")
+def grade_lesson(req: Request) -> Answer[LessonGradesOut]:
+    from chalicelib import i18n
+
+    p = req.path
+    items = [item.model_dump(exclude_unset=True) for item in req.body.items]
+    outcomes = journal.grade_lesson(req.actor, p["school_id"], p["class_id"], p["lesson_id"], items)
+    for outcome in outcomes:
+        refused = outcome.pop("error", None)
+        if refused is not None:
+            outcome["message"] = i18n.message(refused.code, req.lang, field=refused.field or "")
+    return {"items": outcomes}
 
 
 @endpoint(bp, "PATCH", GRADE, allow=SCHOOL_STAFF, body="GradeCorrection", errors=WRITE,

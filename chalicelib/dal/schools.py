@@ -413,6 +413,18 @@ def subjects_of(school_id: str) -> list[records.Subject]:
     return [subject_record(s) for s in children(Subject, school_id, keys.SUBJECTS, 1000, None)]
 
 
+def find_class(school_id: str, class_id: str) -> records.SchoolClass | None:
+    """One class (its name for a page's heading)."""
+    item = get_class(school_id, class_id)
+    return class_record(item) if item else None
+
+
+def find_subject(school_id: str, subject_id: str) -> records.Subject | None:
+    """One subject (its name for a page's heading)."""
+    item = get_subject(school_id, subject_id)
+    return subject_record(item) if item else None
+
+
 def has_class(school_id: str, class_id: str) -> bool:
     """Whether the school has this class."""
     return get_class(school_id, class_id) is not None

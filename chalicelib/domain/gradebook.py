@@ -1,7 +1,8 @@
 """The teacher's journal page: a class's students × the subject's lessons of a term.
 
-Reads: the class's Query over the term (lessons), the roster (GSI Query) and one Query per
-student over the term (grades, marks) — about 30 Queries for a class, on a staff page only.
+Reads: the class, the subject, the terms, the class's Query over the term (lessons, homework), the
+roster (GSI Query) and one Query per student over the term (grades, marks) — about 30 Queries for
+a class, on a staff page only.
 At risk: a weighted average below 3.0, or absent from 30 % or more of the lessons held so far.
 """
 
@@ -18,7 +19,7 @@ from chalicelib.domain.journal import require_teacher_of
 from chalicelib.domain.schools import term_view
 from chalicelib.domain.tokens import Caller
 from chalicelib.errors import NotFoundError
-from chalicelib.records.journal import AttendanceMark, Grade, Lesson
+from chalicelib.records.journal import AttendanceMark, Grade, Homework, Lesson
 from chalicelib.records.school import DEFAULT_TIMEZONE, Term
 
 AT_RISK_AVERAGE = Decimal("3.0")
@@ -34,10 +35,11 @@ def risk_reasons(avg: Decimal | None, absent: int, held: int) -> list[str]:
     return (["low_average"] if low else []) + (["absences"] if away else [])
 
 
-def _term(school_id: str, term_id: str | None, today: str) -> Term:
-    terms = sorted(school_store.terms_of(school_id), key=lambda t: t.starts_on)
+def _term(terms: list[Term], term_id: str | None, today: str) -> Term:
+    # Without a term: today's, or in the holidays the one just ended (before the year: the first).
+    begun = [t for t in terms if t.starts_on <= today]
     found = (next((t for t in terms if t.term_id == term_id), None) if term_id
-             else next((t for t in terms if t.starts_on <= today <= t.ends_on), None))
+             else begun[-1] if begun else terms[0] if terms else None)
     if found is None:
         raise NotFoundError(field="term_id", code="term_not_found")
     return found
@@ -48,15 +50,20 @@ def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str
     """The grid with each student's grades and marks, average, absences and whether at risk."""
     if not caller.is_admin_of(school_id):
         require_teacher_of(caller, school_id, class_id, subject_id)
-    if not school_store.has_class(school_id, class_id):
+    klass = school_store.find_class(school_id, class_id)
+    if klass is None:
         raise NotFoundError(code="class_not_found")
-    if not school_store.has_subject(school_id, subject_id):
+    subject = school_store.find_subject(school_id, subject_id)
+    if subject is None:
         raise NotFoundError(field="subject_id", code="subject_not_found")
     school = school_store.find_school(school_id)
     today = school_today(school.timezone if school else DEFAULT_TIMEZONE).isoformat()
-    term = _term(school_id, term_id, today)
-    lessons = sorted((i for i in journal_store.class_records(class_id, term.starts_on, term.ends_on)
-                      if isinstance(i, Lesson) and i.subject_id == subject_id), key=lambda x: x.lesson_id)
+    terms = sorted(school_store.terms_of(school_id), key=lambda t: t.starts_on)
+    term = _term(terms, term_id, today)
+    records = journal_store.class_records(class_id, term.starts_on, term.ends_on)
+    lessons = sorted((i for i in records if isinstance(i, Lesson) and i.subject_id == subject_id),
+                     key=lambda x: x.lesson_id)
+    homework = {i.lesson_id: i for i in records if isinstance(i, Homework)}
     held = sum(1 for x in lessons if not x.cancelled and x.date <= today)
     rows = []
     for student in school_store.whole_roster(school_id, class_id):
@@ -84,6 +91,10 @@ def class_journal(caller: Caller, school_id: str, class_id: str, subject_id: str
     averages = [Decimal(str(r["average"])) for r in rows if r["average"] is not None]
     class_avg = (sum(averages, Decimal(0)) / len(averages)).quantize(Decimal("0.01")) if averages else None
     return {"class_id": class_id, "subject_id": subject_id, "term": term_view(term), "lessons_held": held,
+            "class_name": klass.name, "subject_name": subject.name, "today": today,
+            "terms": [term_view(t) for t in terms],
             "lessons": [{"lesson_id": x.lesson_id, "date": x.date, "starts_at": x.starts_at, "topic": x.topic,
-                         "cancelled": bool(x.cancelled)} for x in lessons],
+                         "cancelled": bool(x.cancelled),
+                         "homework": ({"text": homework[x.lesson_id].text, "due_date": homework[x.lesson_id].due_date}
+                                      if x.lesson_id in homework else None)} for x in lessons],
             "students": rows, "class_average": float(class_avg) if class_avg is not None else None}

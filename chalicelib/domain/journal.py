@@ -42,10 +42,17 @@ def _student_in(school_id: str, class_id: str, student_id: str) -> None:
         raise NotFoundError(field="student_id", code="student_not_in_class")
 
 
-def _check_version(record: JournalRecord, expected: int | None) -> None:
+def _check_version(record: JournalRecord, expected: int | None, current: dict[str, Any] | None = None) -> None:
     # The client says which version it edited; anything else means someone changed it since.
+    # `current`: the record as it is now, so the client can show both values and let its user choose.
     if expected is not None and record.version != expected:
-        raise ConflictError(field="version", code="stale_version")
+        raise ConflictError(field="version", code="stale_version", current=current)
+
+
+def _stale_grade(student_id: str, grade_id: str) -> ConflictError:
+    # Lost the race past the version check: the 409 still names the grade as it is now (or null: deleted).
+    now = store.find_grade(student_id, grade_id)
+    return ConflictError(field="version", code="stale_version", current=grade_view(now) if now else None)
 
 
 # --- views ----------------------------------------------------------------------------
@@ -225,19 +232,25 @@ def correct_grade(caller: Caller, school_id: str, student_id: str, grade_id: str
                   changes: dict[str, Any]) -> dict[str, Any]:
     """Correct a grade's value, weight, kind or remark; the history keeps the old values."""
     grade = _grade(caller, school_id, student_id, grade_id)
-    _check_version(grade, changes.pop("version"))
+    _check_version(grade, changes.pop("version"), grade_view(grade))
     before = {k: getattr(grade, k) for k in changes}
     for key, value in changes.items():
         setattr(grade, key, value)
-    store.change(grade, caller.account_id, "corrected", before, changes)
+    try:
+        store.change(grade, caller.account_id, "corrected", before, changes)
+    except ConflictError as lost:
+        raise _stale_grade(student_id, grade_id) from lost
     return grade_view(grade)
 
 
 def delete_grade(caller: Caller, school_id: str, student_id: str, grade_id: str, version: int) -> None:
     """Remove a grade posted by mistake; the history keeps it."""
     grade = _grade(caller, school_id, student_id, grade_id)
-    _check_version(grade, version)
-    store.remove(grade, caller.account_id, grade_view(grade))
+    _check_version(grade, version, grade_view(grade))
+    try:
+        store.remove(grade, caller.account_id, grade_view(grade))
+    except ConflictError as lost:
+        raise _stale_grade(student_id, grade_id) from lost
 
 
 def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str) -> list[dict[str, Any]]:
@@ -268,6 +281,44 @@ def grade_history(caller: Caller, school_id: str, student_id: str, grade_id: str
     return out
 
 
+def grade_lesson(caller: Caller, school_id: str, class_id: str, lesson_id: str,
+                 items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A lesson's column at once. Each item is one write of its own (a grade posted or corrected, or an
+    attendance mark), checked and refused on its own: a refused item writes nothing, the others stand.
+    Only a pupil of another class (or school) refuses the whole column, before anything is written."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
+    for n, item in enumerate(items):  # a column of this class: a pupil of another refuses it whole, unwritten
+        try:
+            _student_in(school_id, class_id, item["student_id"])
+        except NotFoundError as stranger:
+            raise NotFoundError(field=f"items.{n}.student_id", code="student_not_in_class") from stranger
+    out: list[dict[str, Any]] = []
+    for item in items:
+        student_id = item["student_id"]
+        try:
+            if item.get("mark"):
+                out.append({"student_id": student_id, "status": 200, "attendance": mark_attendance(
+                    caller, school_id, class_id, lesson_id, student_id,
+                    {"mark": item["mark"], "excused": False, "version": item.get("version")})})
+            elif item.get("grade_id"):
+                grade = _grade(caller, school_id, student_id, item["grade_id"])
+                if grade.lesson_id != lesson_id:
+                    raise NotFoundError(field="grade_id", code="grade_not_found")
+                changes: dict[str, Any] = {k: item[k] for k in ("value", "weight", "work_kind", "remark") if k in item}
+                out.append({"student_id": student_id, "status": 200, "grade": correct_grade(
+                    caller, school_id, student_id, item["grade_id"], {**changes, "version": item["version"]})})
+            else:
+                out.append({"student_id": student_id, "status": 201, "grade": post_grade(
+                    caller, school_id, class_id, lesson_id, {
+                        "student_id": student_id, "value": item["value"], "weight": item.get("weight") or 1,
+                        "work_kind": item.get("work_kind") or "classwork", "remark": item.get("remark")})})
+        except DiaryError as refused:
+            out.append({"student_id": student_id, "status": refused.status, "code": refused.code,
+                        "field": refused.field, "current": refused.params.get("current"), "error": refused})
+    return out
+
+
 def mark_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: str, student_id: str,
                     data: dict[str, Any]) -> dict[str, Any]:
     """Absent or late at a lesson, excused or not; setting it again corrects it."""
@@ -283,7 +334,7 @@ def mark_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: st
                               mark=data["mark"], excused=data["excused"], minutes_late=minutes)
         store.add(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
         return mark_view(item)
-    _check_version(existing, data.get("version"))
+    _check_version(existing, data.get("version"), mark_view(existing))
     before = {"mark": existing.mark, "excused": existing.excused, "minutes_late": existing.minutes_late}
     existing.mark, existing.excused, existing.minutes_late = data["mark"], data["excused"], minutes
     store.change(existing, caller.account_id, "corrected", before, after)
@@ -299,5 +350,5 @@ def clear_attendance(caller: Caller, school_id: str, class_id: str, lesson_id: s
     existing = store.find_mark(student_id, lesson_id)
     if existing is None or existing.class_id != class_id or existing.school_id != school_id:
         raise NotFoundError(code="mark_not_found")
-    _check_version(existing, version)
+    _check_version(existing, version, mark_view(existing))
     store.remove(existing, caller.account_id, mark_view(existing))

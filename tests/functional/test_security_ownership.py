@@ -42,6 +42,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "HomeworkSet": {"text": "№ 245", "due_date": "2026-09-09"},
     "GradeCreate": {"student_id": "<student_id>", "value": 5, "weight": 1, "work_kind": "classwork"},
     "GradeCorrection": {"value": 3, "version": 1},
+    "LessonGradesSet": {"items": [{"student_id": "<student_id>", "value": 5}]},
     "AttendanceSet": {"mark": "absent", "excused": False},
     "AttestationSet": {"subject_id": "<subject_id>", "period": "<term_id>", "result": "5"},
     "FamilyMessageCreate": {"body": "Здравствуйте, придите, пожалуйста, на собрание."},

@@ -20,6 +20,14 @@ def _this_week(school_id: str) -> list[dict]:
     return journal.class_lessons(school_id, class_id, monday, monday + dt.timedelta(days=6))
 
 
+def _roster_5a(school_id: str) -> list[str]:
+    from chalicelib.domain import schools
+
+    class_id = next(c["class_id"] for c in schools.list_classes(school_id, 100, None)["items"] if c["name"] == "5А")
+    rows = schools.list_students(school_id, class_id, 100, None)["items"]
+    return sorted((s["last_name"] for s in rows), key=lambda n: n != "Иванов")
+
+
 def test_the_demo_is_made_once_and_a_kept_school_gets_its_parent_link_back(aws):
     from chalicelib.dal.models import DiaryItem
     from ops.seed_demo import PARENT, school_days, seed
@@ -29,7 +37,9 @@ def test_the_demo_is_made_once_and_a_kept_school_gets_its_parent_link_back(aws):
     lessons = _this_week(school_id)
     days = len(school_days(dt.date.today()))  # this week's school days up to today
     assert len(lessons) == 2 * days and lessons[0]["topic"] == "Натуральные числа"
+    assert _roster_5a(school_id)[0] == "Иванов" and len(_roster_5a(school_id)) == 25  # a class for the journal
     assert seed() == school_id  # a restart: nothing doubles
+    assert len(_roster_5a(school_id)) == 25
     assert _children(PARENT.email) == [child] and len(_this_week(school_id)) == 2 * days
     # a school kept from a start that stopped before the link was written
     from chalicelib.dal import accounts as account_store

@@ -16,8 +16,9 @@ const signedOutListeners = [];
 
 /** What the API refused, or a network failure (status 0), with the envelope's fields. */
 export class ApiError extends Error {
-  constructor(status, { code = "network", message = "", field = null, details = null } = {}, retryAfter = null) {
+  constructor(status, { code = "network", message = "", field = null, details = null, current } = {}, retryAfter = null) {
     super(message || code);
+    this.current = current; // a stale edit (409): the record as it is now (null: deleted)
     this.status = status;
     this.code = code;
     this.field = field;
