@@ -122,6 +122,23 @@ def journey(root: Path, page: str) -> list[str]:
     return ["web/" + rel for rel in seen]
 
 
+# app.js's table of the school's pages (`"/teach": "teach",`): every other page module is a family's.
+STAFF_PAGE = re.compile(r'^\s*"(/(?:teach|school|operator)[^"]*)": "([\w-]+)"', re.M)
+
+
+def page_modules(root: Path) -> dict[str, list[str]]:
+    """The page modules of the cabinet by side: {"families": [...], "staff": [...]} (`js/pages/x.js`)."""
+    table = (WEB / "js" / "app.js").read_text(encoding="utf-8")  # the source: the served copy is one line
+    staff = {f"js/pages/{m}.js" for _, m in STAFF_PAGE.findall(table)}
+    pages = sorted(p.relative_to(root).as_posix() for p in (root / "js" / "pages").glob("*.js"))
+    return {"families": [p for p in pages if p not in staff], "staff": [p for p in pages if p in staff]}
+
+
+def side_files(root: Path, pages: list[str]) -> set[str]:
+    """Every file the pages of one side can make a browser fetch, each once (the shell included)."""
+    return {f for page in pages for f in journey(root, page)}
+
+
 def print_weights(root: Path) -> None:
     """The weight figures of the served copy under `root` (see the module's docstring)."""
     sizes = compressed_sizes(root)
@@ -131,6 +148,12 @@ def print_weights(root: Path) -> None:
     print(f"gzip_bytes_total={total}")
     print(f"gzip_target_bytes={TARGET_BYTES}")
     print(f"gzip_within_target={'yes' if total <= TARGET_BYTES else 'no'}")
+    for side, pages in page_modules(root).items():
+        print(f"{side}_gzip_bytes_total={sum(sizes[f] for f in side_files(root, pages))}")
+    heaviest = max((sum(sizes[f] for f in journey(root, page)), page) for pages in page_modules(root).values()
+                   for page in pages)
+    print(f"heaviest_page_gzip_bytes={heaviest[0]}")
+    print(f"heaviest_page=web/{heaviest[1]}")
     print(f"source_gzip_bytes_total={sum(compressed_sizes(WEB).values())}")
     brotli = brotli_sizes(root)
     if brotli is None:
