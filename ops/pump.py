@@ -18,6 +18,7 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,9 @@ class Pump:
         self.poll_errors = 0
         self._last_scheduled: dict[str, float] = {}
         self._audit_attempts = 0
+        # Within one round the handlers of one table's stream share its description and shard list
+        # (one describe_table and one describe_stream a round, not one per handler).
+        self._round: dict[str, Any] | None = None
 
     # --- SQS ---------------------------------------------------------------------------
 
@@ -236,11 +240,13 @@ class Pump:
         holds back the records after it in its shard: nothing is skipped or dropped.
         """
         table = source.stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
-        stream_arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+        stream_arn = self._this_round(f"table:{table}", lambda: self.ddb.describe_table(
+            TableName=table)["Table"].get("LatestStreamArn"))
         if not stream_arn:
             return 0
         cursors = self._stream_cursors(source.name, stream_arn)
-        shards = self.streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+        shards = self._this_round(f"shards:{stream_arn}", lambda: self.streams.describe_stream(
+            StreamArn=stream_arn)["StreamDescription"]["Shards"])
         for gone in set(cursors) - {shard["ShardId"] for shard in shards}:
             del cursors[gone]  # trimmed away with all its records: nothing is left to read there
         total = 0
@@ -273,6 +279,14 @@ class Pump:
             if records or cursor.closed:
                 self._positions.save(source.name, stream_arn, cursors)
         return total
+
+    def _this_round(self, key: str, read: Callable[[], Any]) -> Any:
+        """What `read` gives, read once a round (every call when not inside poll_once)."""
+        if self._round is None:
+            return read()
+        if key not in self._round:
+            self._round[key] = read()
+        return self._round[key]
 
     def _stream_cursors(self, handler: str, stream_arn: str) -> dict[str, StreamCursor]:
         """The handler's cursors in this stream: kept from an earlier round, or read back from disk."""
@@ -397,6 +411,13 @@ class Pump:
 
     def poll_once(self) -> int:
         """One round over every queue and stream; returns the records handed over."""
+        self._round = {}
+        try:
+            return self._poll_round()
+        finally:
+            self._round = None
+
+    def _poll_round(self) -> int:
         total = 0
         for source in self.app.event_sources:
             try:
@@ -419,16 +440,28 @@ class Pump:
         return total
 
     def drain(self, timeout: float = 30.0, settle_rounds: int = 3) -> int:
-        """Poll until the queues are empty, nothing is in flight, and nothing moves for a few
-        rounds (so retries of failed records happen too); for tests and seeding."""
+        """Poll until the queues are empty, nothing is in flight, and a round moved nothing (so
+        retries of failed records happen too); for tests and seeding.
+
+        A round that handed nothing over and saw no failure and no polling error ran no handler, so
+        nothing the pump does can make more work: with nothing in flight, one such round ends the
+        drain (each test's drains were a good part of the functional layer's time). A round that
+        saw a failure is retried; `settle_rounds` rounds in a row that move nothing end it anyway
+        (a handler failing for good, a service away), as before."""
         deadline = time.monotonic() + timeout
         moved, quiet = 0, 0
-        while time.monotonic() < deadline and (quiet < settle_rounds or self._in_flight()):
+        while time.monotonic() < deadline:
+            failed, errors = self.failed, self.poll_errors
             n = self.poll_once()
             moved += n
-            quiet = 0 if n else quiet + 1
-            if not n:
-                time.sleep(0.1)
+            if n:
+                quiet = 0
+                continue
+            quiet += 1
+            clean = self.failed == failed and self.poll_errors == errors
+            if (clean or quiet >= settle_rounds) and not self._in_flight():
+                break
+            time.sleep(0.1)
         return moved
 
     def _in_flight(self) -> bool:
