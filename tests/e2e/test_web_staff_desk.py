@@ -184,14 +184,14 @@ def test_an_application_naming_one_of_two_namesakes_waits_for_the_administrators
                .json()["items"]}
     child_last = _word("Тёзкин")
     students = {}
-    for name in ("5А", "5Б"):  # the same name and birth date in two classes
+    for name in ("5Б", "9А"):  # the same name and birth date in two classes (5А's 25 are the journal's)
         answer = requests.post(f"{school}/students", headers=admin, timeout=90, json={
             "last_name": child_last, "first_name": "Лев", "birth_date": "2015-02-03", "class_id": classes[name]})
         assert answer.status_code == 201, answer.text
         students[name] = answer.json()["student_id"]
     email, parent = _parent(cabinet, _word("Выбор"))
     application_id = _apply(cabinet, parent, child_last_name=child_last, child_first_name="Лев",
-                            child_middle_name=None, child_birth_date="2015-02-03", class_name="9А")
+                            child_middle_name=None, child_birth_date="2015-02-03", class_name="5А")
     one = f"{school}/applications/{application_id}"
     assert requests.post(f"{one}/check", json={"confirmed": True}, headers=admin, timeout=90).status_code == 200
     assert requests.post(f"{one}/approve", json={}, headers=admin, timeout=90).status_code == 200
