@@ -9,12 +9,12 @@ import { homeOf, isOperator, schoolsAs } from "./roles.js";
 
 const TEXT = {
   ru: { skip: "Перейти к содержанию", brand: "Электронный дневник", menu: "Главное меню",
-    children: "Мои дети", applications: "Заявления", messages: "Сообщения", account: "Профиль",
+    children: "Мои дети", applications: "Мои заявления", messages: "Сообщения", account: "Профиль",
     signout: "Выйти", signin: "Войти", register: "Регистрация", switch: "English",
     switchLabel: "Switch to English", notFound: "Страница не найдена", home: "На главную",
     teach: "Журнал", school: "Школа", operator: "Школы города" },
   en: { skip: "Skip to content", brand: "School e-diary", menu: "Main menu",
-    children: "My children", applications: "Applications", messages: "Messages", account: "Profile",
+    children: "My children", applications: "My applications", messages: "Messages", account: "Profile",
     signout: "Sign out", signin: "Sign in", register: "Register", switch: "Русский",
     switchLabel: "Переключить на русский", notFound: "Page not found", home: "Home",
     teach: "Journal", school: "School", operator: "City schools" },
