@@ -66,6 +66,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "lesson_not_found": ("Урок не найден.", "Lesson not found."),
     "lesson_exists": ("В это время у класса уже стоит этот предмет.", "This lesson is already on the schedule."),
+    "lesson_has_marks": (
+        "У урока уже есть оценки или отметки посещаемости: перенести его на другой день нельзя.",
+        "The lesson already has grades or attendance marks: it cannot move to another day.",
+    ),
+    "lesson_cancelled": ("Урок отменён.", "The lesson is cancelled."),
+    "same_day": ("Урок уже в этот день: измените время.", "The lesson is already on this day: change its time."),
     "lesson_times": ("Урок должен заканчиваться позже, чем начинается.", "A lesson must end after it starts."),
     "student_not_in_class": ("Ученик не из этого класса.", "The student is not in this class."),
     "stale_version": (

@@ -692,6 +692,25 @@ class LessonOut(BaseModel):
     homework: HomeworkOut | None = None
 
 
+class LessonMove(Strict):
+    """Move a lesson to another day; `version` is the version you read. Teacher and room stay
+    unless given (null: nobody, no room)."""
+
+    date: Day
+    starts_at: Clock
+    ends_at: Clock
+    teacher_id: Id | None = None
+    room: SingleLine | None = Field(default=None, max_length=40)
+    version: int = Field(ge=1)
+
+
+class LessonMoved(BaseModel):
+    """A moved lesson: the new one on its day, and the old one, now cancelled."""
+
+    lesson: LessonOut
+    cancelled: LessonOut
+
+
 class LessonList(BaseModel):
     """Lessons in time order."""
 

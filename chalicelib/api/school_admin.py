@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         ClassPage,
         CredentialIssued,
         CredentialPage,
+        LessonMoved,
         LessonOut,
         PendingTeacherPage,
         SchoolApplicationOut,
@@ -167,6 +168,16 @@ def change_schedule(req: Request) -> Answer[LessonOut]:
     changes = {k: getattr(req.body, k) for k in req.body.model_fields_set}
     return journal.change_schedule(req.actor, req.path["school_id"], req.path["class_id"], req.path["lesson_id"],
                                    changes)
+
+
+@endpoint(bp, "POST", "/schools/{school_id}/classes/{class_id}/lessons/{lesson_id}/move", allow=SCHOOL_ADMIN,
+          body="LessonMove", errors=(400, *CREATED),
+          summary="Move a lesson to another day: the new lesson and the old one cancelled, in one transaction")
+def move_lesson(req: Request) -> Answer[LessonMoved]:
+    from chalicelib.domain import journal
+
+    data = {k: getattr(req.body, k) for k in req.body.model_fields_set}
+    return journal.move_lesson(req.actor, req.path["school_id"], req.path["class_id"], req.path["lesson_id"], data)
 
 
 # --- applications for access to a child ------------------------------------------------

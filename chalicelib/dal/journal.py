@@ -274,6 +274,23 @@ def change(record: JournalRecord, by: str, how: str, before: dict[str, Any], aft
     record.version = int(item.version or 0)
 
 
+def move(old: records.Lesson, new: records.Lesson, by: str, after: dict[str, Any]) -> None:
+    """Cancel a lesson (version-checked) and create the one it moved to, in one transaction: both
+    or neither. The new record's `change` is "moved", so the stream alerts the families of it."""
+    item, created = item_of(old), item_of(new)
+    item.changed_by, item.change, item.source = by, "cancelled", _source.get()
+    created.created_at = now_iso()
+    created.changed_by, created.change, created.source = by, "moved", _source.get()
+    with storing(conflict=STALE):
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(item)  # conditioned on the version read
+            tx.save(_correction(item, by, "cancelled", {"cancelled": False},
+                                {"cancelled": True, "moved_to": new.lesson_id}))
+            tx.save(created, condition=JournalItem.pk.does_not_exist())
+            tx.save(_correction(created, by, "created", None, after))
+    old.version, new.version, new.created_at = int(item.version or 0), int(created.version or 0), created.created_at
+
+
 def remove(record: JournalRecord, by: str, before: dict[str, Any]) -> None:
     """Remove a record, refused (stale_version) when it changed since it was read."""
     delete(item_of(record), by, before)

@@ -215,7 +215,9 @@ def _homework(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) ->
 
 
 def _lesson(identity: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[AlertEvent]:
-    if new.get("change") not in ("schedule_change", "cancelled") or old is None:
+    # A lesson moved to another day is a new record ("moved"): an insert, alerted like a change.
+    change = new.get("change")
+    if change not in ("schedule_change", "cancelled", "moved") or (old is None) != (change == "moved"):
         return []
     data = {"subject_id": new.get("subject_id"), "date": new.get("date"), "starts_at": new.get("starts_at"),
             "room": new.get("room"), "cancelled": bool(new.get("cancelled"))}

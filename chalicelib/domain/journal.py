@@ -55,6 +55,11 @@ def _stale_grade(student_id: str, grade_id: str) -> ConflictError:
     return ConflictError(field="version", code="stale_version", current=grade_view(now) if now else None)
 
 
+def _stale_homework(class_id: str, lesson_id: str) -> ConflictError:
+    now = store.find_homework(class_id, lesson_id)
+    return ConflictError(field="version", code="stale_version", current=homework_view(now) if now else None)
+
+
 # --- views ----------------------------------------------------------------------------
 
 
@@ -147,6 +152,52 @@ def change_schedule(caller: Caller, school_id: str, class_id: str, lesson_id: st
     return lesson_view(lesson)
 
 
+def has_marks(school_id: str, class_id: str, lesson: Lesson) -> bool:
+    """Whether any pupil of the class has a grade or an attendance mark at the lesson: one Query of
+    the roster and one of each pupil's day (a move is rare; grades hang on the lesson's id)."""
+    for student in school_store.whole_roster(school_id, class_id):
+        if any(r.lesson_id == lesson.lesson_id for r in store.student_records(student.student_id, lesson.date,
+                                                                                lesson.date)):
+            return True
+    return False
+
+
+def move_lesson(caller: Caller, school_id: str, class_id: str, lesson_id: str,
+                data: dict[str, Any]) -> dict[str, Any]:
+    """Move a lesson to another day («перенос урока»): the lesson's id starts with its date, so the
+    moved lesson is a new one (same subject, teacher, room unless changed) and the old one is
+    cancelled, both in one transaction. A lesson already graded or marked stays where it is."""
+    lesson = _lesson(school_id, class_id, lesson_id)
+    _check_version(lesson, data["version"], lesson_view(lesson))
+    if lesson.cancelled:
+        raise ConflictError(code="lesson_cancelled")
+    day = data["date"].isoformat()
+    if day == lesson.date:
+        raise DiaryError(field="date", code="same_day")
+    if data["ends_at"] <= data["starts_at"]:
+        raise DiaryError(field="ends_at", code="lesson_times")
+    teacher_id = data.get("teacher_id", lesson.teacher_id)
+    if teacher_id and not has_role(teacher_id, "teacher", school_id):
+        raise NotFoundError(field="teacher_id", code="teacher_not_found")
+    if has_marks(school_id, class_id, lesson):
+        raise ConflictError(code="lesson_has_marks")
+    new_id = identifiers.lesson_id(identifiers.school_key(school_id), class_id, day, data["starts_at"],
+                                   lesson.subject_id or "")
+    moved = Lesson(school_id=school_id, class_id=class_id, subject_id=lesson.subject_id, lesson_id=new_id,
+                   date=day, teacher_id=teacher_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
+                   room=data.get("room", lesson.room), topic=lesson.topic)
+    lesson.cancelled = True
+    try:
+        store.move(lesson, moved, caller.account_id, _facts(lesson_view(moved)))
+    except ConflictError as lost:
+        now = store.find_lesson(class_id, lesson_id)
+        if now is not None and now.version == data["version"]:
+            raise ConflictError(field="date", code="lesson_exists") from lost
+        raise ConflictError(field="version", code="stale_version",
+                            current=lesson_view(now) if now else None) from lost
+    return {"lesson": lesson_view(moved), "cancelled": lesson_view(lesson)}
+
+
 def class_lessons(school_id: str, class_id: str, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """A class's lessons between two dates, with the homework set at each, in time order."""
     if (last - first).days > 62:
@@ -167,11 +218,16 @@ def set_topic(caller: Caller, school_id: str, class_id: str, lesson_id: str, top
     """The lesson's topic, as taught."""
     lesson = _lesson(school_id, class_id, lesson_id)
     require_teacher_of(caller, school_id, class_id, lesson.subject_id or "")
-    _check_version(lesson, version)
+    _check_version(lesson, version, lesson_view(lesson, store.find_homework(class_id, lesson_id)))
     before = {"topic": lesson.topic}
     lesson.topic = topic
-    store.change(lesson, caller.account_id, "corrected" if before["topic"] else "created", before,
-                      {"topic": topic})
+    try:
+        store.change(lesson, caller.account_id, "corrected" if before["topic"] else "created", before,
+                     {"topic": topic})
+    except ConflictError as lost:  # lost the race past the check: still say what it is now
+        now = store.find_lesson(class_id, lesson_id)
+        raise ConflictError(field="version", code="stale_version",
+                            current=lesson_view(now) if now else None) from lost
     return lesson_view(lesson)
 
 
@@ -187,12 +243,18 @@ def set_homework(caller: Caller, school_id: str, class_id: str, lesson_id: str, 
     if existing is None:
         item = Homework(school_id=school_id, class_id=class_id, subject_id=lesson.subject_id, lesson_id=lesson_id,
                         date=lesson.date, text=text, due_date=due_date.isoformat())
-        store.add(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        try:
+            store.add(item, caller.account_id, after, ConflictError(field="version", code="stale_version"))
+        except ConflictError as lost:  # set by someone else meanwhile
+            raise _stale_homework(class_id, lesson_id) from lost
         return homework_view(item)
-    _check_version(existing, version)
+    _check_version(existing, version, homework_view(existing))
     before = {"text": existing.text, "due_date": existing.due_date}
     existing.text, existing.due_date = text, due_date.isoformat()
-    store.change(existing, caller.account_id, "corrected", before, after)
+    try:
+        store.change(existing, caller.account_id, "corrected", before, after)
+    except ConflictError as lost:
+        raise _stale_homework(class_id, lesson_id) from lost
     return homework_view(existing)
 
 
@@ -203,8 +265,11 @@ def remove_homework(caller: Caller, school_id: str, class_id: str, lesson_id: st
     existing = store.find_homework(class_id, lesson_id)
     if existing is None:
         raise NotFoundError(code="homework_not_found")
-    _check_version(existing, version)
-    store.remove(existing, caller.account_id, homework_view(existing))
+    _check_version(existing, version, homework_view(existing))
+    try:
+        store.remove(existing, caller.account_id, homework_view(existing))
+    except ConflictError as lost:
+        raise _stale_homework(class_id, lesson_id) from lost
 
 
 def post_grade(caller: Caller, school_id: str, class_id: str, lesson_id: str, data: dict[str, Any]) -> dict[str, Any]:
