@@ -180,7 +180,7 @@ def move_lesson(caller: Caller, school_id: str, class_id: str, lesson_id: str,
     if teacher_id and not has_role(teacher_id, "teacher", school_id):
         raise NotFoundError(field="teacher_id", code="teacher_not_found")
     if has_marks(school_id, class_id, lesson):
-        raise ConflictError(code="lesson_has_marks")
+        raise ConflictError(field="date", code="lesson_has_marks")
     new_id = identifiers.lesson_id(identifiers.school_key(school_id), class_id, day, data["starts_at"],
                                    lesson.subject_id or "")
     moved = Lesson(school_id=school_id, class_id=class_id, subject_id=lesson.subject_id, lesson_id=new_id,

@@ -63,8 +63,9 @@ def test_a_lesson_with_grades_or_attendance_stays_on_its_day(client, school):  #
     assert put(client, f"{school['lesson_path']}/attendance/{school['pupil']}", {"mark": "absent"},
                school["teacher"]).status_code == 200
     refused = post(client, f"{school['lesson_path']}/move", MOVE, school["admin"])
-    assert (refused.status_code, refused.json_body["error"]["code"]) == (409, "lesson_has_marks")
-    assert "оценки" in refused.json_body["error"]["message"]
+    error = refused.json_body["error"]
+    assert (refused.status_code, error["code"], error["field"]) == (409, "lesson_has_marks", "date")
+    assert "оценки" in error["message"]
     assert [i["cancelled"] for i in week(client, school)] == [False]
     # a move within the day is still the PATCH of before
     assert patch(client, school["lesson_path"], {"starts_at": "09:30", "ends_at": "10:15", "version": 1},

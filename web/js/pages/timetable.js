@@ -1,5 +1,6 @@
 // The administrator's timetable: a class's week of lessons, previous/next week, adding a lesson,
-// moving one (times, room, teacher) and cancelling one after a confirmation. Every change is a
+// moving one (times, room, teacher; to another day: POST …/move, the new lesson and the old one
+// cancelled in one call) and cancelling one after a confirmation. Every change is a
 // schedule change the class's families are alerted about (README «The journal and the schedule»).
 
 import { api } from "../api.js";
@@ -21,7 +22,9 @@ const TEXT = {
     save: "Сохранить", close: "Закрыть", add: "Добавить урок", date: "Дата", starts: "Начало", ends: "Конец",
     subject: "Предмет", teacher: "Учитель", byLoad: "По нагрузке класса", nobody: "Не назначен",
     roomField: "Кабинет", added: "Урок добавлен: {what}. Семьи получат оповещение.",
-    moved: "Урок перенесён: {what}. Семьи получат оповещение.", wasCancelled: "Урок отменён: {what}. Семьи получат оповещение.",
+    moved: "Урок перенесён: {what}. Семьи получат оповещение.",
+    movedDay: "Урок перенесён на другой день: {what}; на старом месте он отменён. Семьи получат оповещение об обоих изменениях.",
+    openWeek: "Открыть неделю с {day}", dayHint: "Другой день: урок переносится, старый отменяется. Урок с оценками или отметками перенести нельзя.", wasCancelled: "Урок отменён: {what}. Семьи получат оповещение.",
   },
   en: {
     title: "Timetable", klass: "Class", show: "Show", noClasses: "The school has no classes yet.",
@@ -34,7 +37,9 @@ const TEXT = {
     save: "Save", close: "Close", add: "Add a lesson", date: "Date", starts: "Starts", ends: "Ends",
     subject: "Subject", teacher: "Teacher", byLoad: "The class's teacher of the subject", nobody: "Nobody",
     roomField: "Room", added: "Lesson added: {what}. The families will be alerted.",
-    moved: "Lesson moved: {what}. The families will be alerted.", wasCancelled: "Lesson cancelled: {what}. The families will be alerted.",
+    moved: "Lesson moved: {what}. The families will be alerted.",
+    movedDay: "Lesson moved to another day: {what}; the old one is cancelled. The families will be alerted of both.",
+    openWeek: "Open the week of {day}", dayHint: "Another day: the lesson moves and the old one is cancelled. A lesson with grades or attendance cannot move.", wasCancelled: "Lesson cancelled: {what}. The families will be alerted.",
   },
 };
 
@@ -88,7 +93,9 @@ const what = (ctx, l) => `${ctx.subjects.get(l.subject_id) || l.subject_id}, ${s
 
 /** After a change: say it (role=status) and show the week again. */
 function done(ctx, key, lesson) {
-  ctx.status.textContent = tr(TEXT, key, { what: what(ctx, lesson) });
+  const week = mondayOf(String(lesson.date).slice(0, 10));
+  replace(ctx.status, tr(TEXT, key, { what: what(ctx, lesson) }), week === ctx.week ? null : [" ",
+    h("a", { href: href(ctx.path, { class: ctx.klass.class_id, week }) }, tr(TEXT, "openWeek", { day: shortDay(week) }))]);
   loadWeek(ctx).then(() => ctx.status.focus?.());
 }
 
@@ -137,18 +144,24 @@ function timeFields() {
 }
 
 function moveForm(ctx, l, close) {
+  const day = String(l.date).slice(0, 10);
+  const date = field({ name: "date", label: tr(TEXT, "date"), type: "date", required: true, hint: tr(TEXT, "dayHint") });
   const [starts, ends] = timeFields();
   const teacher = teacherSelect(ctx, "nobody");
   const room = field({ name: "room", label: tr(TEXT, "roomField"), maxlength: 40 });
-  starts.control.value = l.starts_at; ends.control.value = l.ends_at;
+  date.control.value = day; starts.control.value = l.starts_at; ends.control.value = l.ends_at;
   teacher.control.value = l.teacher_id || ""; room.control.value = l.room || "";
-  return form({ fields: [starts, ends, room, teacher], submitLabel: tr(TEXT, "save"),
+  return form({ fields: [date, starts, ends, room, teacher], submitLabel: tr(TEXT, "save"),
     extra: [h("button", { type: "button", class: "secondary", onclick: close }, tr(TEXT, "close"))],
     submit: async (v) => {
       const body = { starts_at: v.starts_at, ends_at: v.ends_at };
       if (v.room.trim() !== (l.room || "")) body.room = v.room.trim() || null;
       if (v.teacher_id !== (l.teacher_id || "")) body.teacher_id = v.teacher_id || null;
-      done(ctx, "moved", await patch(ctx, l, body));
+      if (v.date === day) { done(ctx, "moved", await patch(ctx, l, body)); return; }
+      // Another day: one call makes the new lesson and cancels this one (both or neither).
+      const moved = await api.post(`${ctx.s}/classes/${ctx.klass.class_id}/lessons/${l.lesson_id}/move`,
+        { ...body, date: v.date, version: l.version });
+      done(ctx, "movedDay", moved.lesson);
     } });
 }
 
