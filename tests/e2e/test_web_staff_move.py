@@ -121,6 +121,8 @@ def test_a_stale_topic_edit_shows_both_values_and_the_teacher_chooses(page, cabi
     demo = _demo(cabinet)
     lesson = _lesson(cabinet, demo, _a_weekday_next_week())
     path = f"/schools/{demo['s']}/classes/{demo['class_id']}/lessons/{lesson['lesson_id']}"
+    due = {"due_date": lesson["date"]}
+    _api(cabinet, "PUT", f"{path}/homework", demo["teacher"], json={"text": "№ 1", **due})
     _sign_in_to(page, f"/teach/{demo['s']}/classes/{demo['class_id']}/lessons/{lesson['lesson_id']}", *TEACHER,
                 then="form")
     topic = page.get_by_label("Тема урока")
@@ -161,4 +163,17 @@ def test_a_stale_topic_edit_shows_both_values_and_the_teacher_chooses(page, cabi
     topic.fill(mine)
     topic.press("Enter")
     expect(form.locator(".notice")).to_have_text("Сохранено.")
+
+    # The homework the same way: changed elsewhere, then saved here; «Записать моё» wins at their version.
+    _api(cabinet, "PUT", f"{path}/homework", demo["teacher"], json={"text": "№ 2", "version": 1, **due})
+    homework = page.locator("main form").nth(1)
+    homework.get_by_label("Задание", exact=True).fill("№ 3")
+    homework.get_by_role("button", name="Сохранить задание").click()
+    expect(homework.locator(".conflict-choice p")).to_have_text(
+        "Запись уже изменили: сейчас: «№ 2», вы написали: «№ 3».")
+    homework.get_by_role("button", name="Записать моё").click()
+    expect(homework.locator(".notice")).to_have_text("Сохранено.")
+    listed = _api(cabinet, "GET", f"/schools/{demo['s']}/classes/{demo['class_id']}/lessons?from={day}&to={day}",
+                  demo["teacher"])["items"]
+    assert next(x for x in listed if x["lesson_id"] == lesson["lesson_id"])["homework"]["text"] == "№ 3"
     assert page.script_errors == []

@@ -105,7 +105,7 @@ async function stale(formNode, fieldNode, send, choice) {
   try { await send(); } catch (error) {
     if (!(error instanceof ApiError && error.code === "stale_version" && error.current !== undefined)) throw error;
     const { theirs, mine, keep, again } = choice(error.current);
-    const box = h("div", { class: "conflict-choice", role: "status" }, h("p", {}, t("conflict", { theirs, mine })),
+    const box = h("div", { class: "conflict-choice", role: "status" }, h("p", {}, tr(TEXT, "conflict", { theirs, mine })),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: () => { box.remove(); keep(); done(formNode, t("kept")); } }, t("keep")),
         h("button", { type: "button", onclick: () => { box.remove(); again().catch((e) => showErrors(formNode, e)); } }, t("mine"))));
