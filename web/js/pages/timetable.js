@@ -151,7 +151,7 @@ function moveForm(ctx, l, close) {
   const room = field({ name: "room", label: tr(TEXT, "roomField"), maxlength: 40 });
   date.control.value = day; starts.control.value = l.starts_at; ends.control.value = l.ends_at;
   teacher.control.value = l.teacher_id || ""; room.control.value = l.room || "";
-  return form({ fields: [date, starts, ends, room, teacher], submitLabel: tr(TEXT, "save"),
+  return form({ fields: [starts, ends, date, room, teacher], submitLabel: tr(TEXT, "save"),
     extra: [h("button", { type: "button", class: "secondary", onclick: close }, tr(TEXT, "close"))],
     submit: async (v) => {
       const body = { starts_at: v.starts_at, ends_at: v.ends_at };
