@@ -26,7 +26,7 @@ const TEXT = {
     starts: "First day", ends: "Last day", email: "Email", teacher: "Teacher",
     className: "Class", subject: "Subject", person: "Name", actions: "Actions",
     addClass: "Add a class", addSubject: "Add a subject", addTerm: "Add a term",
-    grant: "Make a teacher", grantHint: "The person must register with this address first.",
+    grant: "Add a teacher", grantHint: "The person must register with this address first.",
     assign: "Assign", remove: "Remove", removeAsk: "Remove {name} from the teachers? Their assignments go too.",
     removed: "{name} is no longer a teacher of the school.", assigned: "Assigned: {teacher} — {class}, {subject}.",
     none: "Nothing yet.", noPending: "Every teacher from the uploads has signed in." },
