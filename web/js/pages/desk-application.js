@@ -31,7 +31,7 @@ const TEXT = {
     code: "Выслать новый код", codeSent: "Новый код отправлен родителю; прежний больше не действует.",
     doneCheck: "Личная проверка записана.", doneApprove: "Заявление одобрено.", doneReject: "Заявление отклонено.",
     doneChoose: "Ученик выбран, код отправлен родителю." },
-  en: { title: "Application", back: "Back to the applications", applicant: "Applicant", child: "Child (as the parent filed)",
+  en: { title: "Application", back: "Back to the applications", applicant: "Applicant", child: "Child (as in the application)",
     name: "Name", email: "Email", phone: "Phone", verified: "confirmed", unverified: "not confirmed",
     relation: "Relationship", born: "Birth date", cls: "Class", filed: "Filed", matched: "The school's student",
     state: "State", history: "History",

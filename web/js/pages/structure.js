@@ -12,7 +12,7 @@ import { field, load, paged } from "../ui.js";
 const TEXT = {
   ru: { title: "Структура", classes: "Классы", subjects: "Предметы", terms: "Четверти и триместры",
     teachers: "Учителя", teachings: "Кто что ведёт", pending: "Учителя, которые ещё не вошли",
-    name: "Название", grade: "Год обучения", gradeHint: "Число от 0 до 11 (−1 и 0 — дошкольные группы).",
+    name: "Название", grade: "Год обучения", gradeHint: "Число от −1 до 11 (−1 и 0 — дошкольные группы).",
     starts: "Первый день", ends: "Последний день", email: "Электронная почта", teacher: "Учитель",
     className: "Класс", subject: "Предмет", person: "Имя", actions: "Действия",
     addClass: "Добавить класс", addSubject: "Добавить предмет", addTerm: "Добавить четверть",
@@ -22,7 +22,7 @@ const TEXT = {
     none: "Пока пусто.", noPending: "Все учителя из загрузок уже вошли." },
   en: { title: "Structure", classes: "Classes", subjects: "Subjects", terms: "Terms",
     teachers: "Teachers", teachings: "Who teaches what", pending: "Teachers who have not signed in yet",
-    name: "Name", grade: "Grade", gradeHint: "A number from 0 to 11 (−1 and 0: pre-school groups).",
+    name: "Name", grade: "Grade", gradeHint: "A number from −1 to 11 (−1 and 0: pre-school groups).",
     starts: "First day", ends: "Last day", email: "Email", teacher: "Teacher",
     className: "Class", subject: "Subject", person: "Name", actions: "Actions",
     addClass: "Add a class", addSubject: "Add a subject", addTerm: "Add a term",

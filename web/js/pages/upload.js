@@ -23,7 +23,7 @@ const TEXT = {
   en: {
     title: "Upload", back: "All uploads", progress: "Progress",
     counts: "{n} of {total} rows processed: {done} accepted, {rejected} rejected, {warned} with warnings.",
-    waiting: "Waiting for the file…", state: "State: {s}.", slow: "Processing takes longer than usual. Check later.",
+    waiting: "Waiting for the file…", state: "State: {s}.", slow: "Processing is taking longer than usual. Check again later.",
     again: "Check again", report: "Row report", caption: "Rejected rows and rows with warnings",
     severity: "Which entries", all: "every entry", rejected: "rejected", warning: "with warnings", show: "Show",
     file: "File", line: "Line", column: "Column", value: "Value", reason: "Reason",
