@@ -8,7 +8,7 @@ import { account, isOperator, schoolsAs } from "./roles.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
 import { href } from "./router.js";
-import { checkbox, errorText, form, heading, load } from "./ui.js";
+import { checkbox, errorText, form, heading, load, retitle } from "./ui.js";
 
 const TEXT = {
   ru: {
@@ -61,7 +61,7 @@ export function schoolFrame(main, schoolId, section, title, show) {
     const school = schoolsAs(me, "admin").find((s) => s.school_id === schoolId);
     if (!school) { box.append(h("p", { class: "load-error", role: "alert" }, tr(TEXT, "notAdmin"))); return; }
     h1.textContent = `${title} — ${school.school_name}`;
-    document.title = `${h1.textContent} — Электронный дневник`;
+    retitle(h1.textContent);
     const content = h("div");
     box.append(schoolNav(schoolId, section), content);
     show(school, content);
@@ -127,7 +127,7 @@ export function mondayOf(iso) {
 const AUDIENCE = {
   ru: { audience: "Для кого", everyone: "Для всей школы", chosen: "Для выбранных классов", classes: "Классы",
     pick: "Отметьте хотя бы один класс." },
-  en: { audience: "Who for", everyone: "The whole school", chosen: "Chosen classes", classes: "Classes",
+  en: { audience: "Audience", everyone: "The whole school", chosen: "Chosen classes", classes: "Classes",
     pick: "Tick at least one class." },
 };
 
@@ -186,7 +186,7 @@ export function byName(a, b) {
  * rows go into `wrap.body`. Wide ones scroll inside. */
 export function table(caption, heads, hideCaption = false) {
   const body = h("tbody");
-  const wrap = h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: hideCaption && "visually-hidden" }, caption),
+  const wrap = h("div", { class: "table-wrap" }, h("table", { class: "staff-table" }, h("caption", { class: hideCaption && "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, heads.map((text) => h("th", { scope: "col" }, text)))), body));
   wrap.body = body;
   return wrap;
@@ -261,7 +261,7 @@ export function classPage(main, { schoolId, classId }, section, query, show) {
       return;
     }
     h1.textContent = `${title} — ${klass ? klass.name : school.school_name}`;
-    document.title = `${h1.textContent} — Электронный дневник`;
+    retitle(h1.textContent);
     // The one subject taught in the class is the sections' subject when the address names none.
     const only = klass && klass.subjects.length === 1 ? klass.subjects[0].subject_id : undefined;
     const content = h("div");

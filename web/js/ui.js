@@ -16,7 +16,7 @@ const TEXT = {
     server: "Что-то пошло не так на сервере. Повторите чуть позже.",
     wait: "Слишком много попыток. Повторите через {s} с.",
     required: "Заполните это поле.", errors: "Исправьте отмеченные поля.",
-    sending: "Отправка…",
+    sending: "Отправка…", brand: "Электронный дневник",
   },
   en: {
     loading: "Loading…", retry: "Try again", failed: "Could not load.",
@@ -25,15 +25,20 @@ const TEXT = {
     server: "Something went wrong on the server. Try again a little later.",
     wait: "Too many attempts. Try again in {s} s.",
     required: "Fill in this field.", errors: "Correct the marked fields.",
-    sending: "Sending…",
+    sending: "Sending…", brand: "School e-diary",
   },
 };
 
 let fieldCounter = 0;
 
+/** The document title: the page's heading, then the cabinet's name in the reader's language. */
+export function retitle(text) {
+  document.title = `${text} — ${tr(TEXT, "brand")}`;
+}
+
 /** Sets the page's <h1> and the document title, and moves focus to the heading for screen readers. */
 export function heading(main, text) {
-  document.title = `${text} — Электронный дневник`;
+  retitle(text);
   const h1 = h("h1", { tabindex: "-1" }, text);
   main.append(h1);
   return h1;
@@ -292,7 +297,7 @@ export function childFrame(main, studentId, section, title, show) {
   return load(box, () => family.child(studentId), (child) => {
     if (!child) { box.append(h("p", { class: "load-error", role: "alert" }, tr(MORE, "none"))); return; }
     h1.textContent = `${title}: ${child.first_name} ${child.last_name}`;
-    document.title = `${h1.textContent} — Электронный дневник`;
+    retitle(h1.textContent);
     const content = h("div");
     box.append(childNav(child, section), content);
     show(child, content);

@@ -20,8 +20,8 @@ const TEXT = {
     held: "Lessons held: {n}.", classAvg: "Class average: {avg}.", atRisk: "At risk: {n}.",
     nobody: "Nobody is at risk now.", noStudents: "The class has no students yet.",
     caption: "Students: those at risk first", student: "Student", avg: "Average",
-    grade: "Projected", absent: "Absences", status: "Why", risk: "At risk", ok: "All well",
-    low: "average {avg} — below 3.0", away: "missed {n} of {held} ({share} %) — 30 % or more",
+    grade: "Expected grade", absent: "Absences", status: "Reason", risk: "At risk", ok: "On track",
+    low: "average {avg} — below 3.0", away: "missed {n} of {held} ({share}%) — 30% or more",
     lessons: ["lesson", "lessons"], of: "{n} of {held}", none: "—" },
 };
 

@@ -12,8 +12,8 @@ const TEXT = {
     date: "Дата", time: "Начало", place: "Место", agenda: "Повестка", submit: "Назначить",
     called: "Собрание назначено: семьи класса получат уведомление." },
   en: { list: "Meetings called", none: "No meetings yet.", call: "Call a meeting",
-    date: "Date", time: "Starts at", place: "Place", agenda: "Agenda", submit: "Call",
-    called: "The meeting is called: the class's families are notified." },
+    date: "Date", time: "Starts at", place: "Place", agenda: "Agenda", submit: "Call the meeting",
+    called: "Meeting called: the class's families have been notified." },
 };
 
 export async function render(main, { params, query }) {

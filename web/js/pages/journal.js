@@ -7,7 +7,7 @@ import { h, replace } from "../dom.js";
 import { formatDateTime, language, tr } from "../i18n.js";
 import { href } from "../router.js";
 import { account, classNav, teacherFrame } from "../staff.js";
-import { errorText, field, load, shortDay } from "../ui.js";
+import { errorText, field, load, retitle, shortDay } from "../ui.js";
 import { WORK_KINDS } from "./week.js";
 
 const TEXT = {
@@ -30,16 +30,16 @@ const TEXT = {
   },
   en: {
     title: "Journal", pick: "Choose a subject", none: "You teach no subject in this class.",
-    terms: "Terms", toGrid: "To the grades ↓", keys: "Keys", student: "Student", average: "Average",
+    terms: "Terms", toGrid: "Go to the grades ↓", keys: "Keys", student: "Student", average: "Average",
     caption: "{subject}, {klass}: students and lessons, {term}", empty: "empty", lessonLink: "Lesson {day}",
     k: ["Arrows — move", "1–5 — grade", "н (Y) — absent", "о (J) — late", "Delete — clear",
       "Enter — save and down", "Esc — cancel", "Space or F2 — weight, kind of work, remark, history",
-      "Space on a red cell — the conflict's choice"],
+      "Space on a red cell — resolve the conflict"],
     saving: "saving", saved: "saved", conflict: "conflict", error: "not saved", pending: "not saved, Enter saves",
     absent: "a", late: "l", absentWord: "absent", lateWord: "late", weight: "weight {n}", corrected: "corrected",
     cancelled: "lesson cancelled", hw: "HW", savedSay: "Saved: {who}, {day}: {what}.",
     conflictTitle: "Another teacher changed this record", conflictText: "{who}, {day}: the journal now has “{theirs}”, you put “{mine}”.",
-    deleted: "deleted", keep: "Keep “{v}”", mine: "Put mine “{v}”", kept: "Kept: {who}, {day}: {what}.",
+    deleted: "deleted", keep: "Keep “{v}”", mine: "Use mine, “{v}”", kept: "Kept: {who}, {day}: {what}.",
     details: "{who}, {day}", value: "Grade", kind: "Kind of work", remark: "Remark", weightLabel: "Weight",
     mark: "Attendance", present: "present", save: "Save", cancel: "Cancel", history: "Corrections",
     created: "given", correctedAct: "corrected", deletedAct: "deleted", by: "{when}, {who}: {action} {what}",
@@ -95,7 +95,7 @@ class Grid {
       grades: [...((s.cells[l.lesson_id] || {}).grades || [])], attendance: (s.cells[l.lesson_id] || {}).attendance || null,
       state: "", pending: null, queue: Promise.resolve() })) }));
     h1.textContent = `${t("title")} — ${journal.class_name}, ${journal.subject_name}`;
-    document.title = `${h1.textContent} — Электронный дневник`;
+    retitle(h1.textContent);
     const held = this.lessons.map((l, i) => [l, i]).filter(([l]) => l.date <= journal.today && !l.cancelled);
     const wanted = this.lessons.findIndex((l) => l.lesson_id === query.lesson);
     this.at = [0, wanted >= 0 ? wanted : held.length ? held[held.length - 1][1] : 0];

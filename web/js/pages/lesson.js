@@ -8,7 +8,7 @@ import { h } from "../dom.js";
 import { formatDay, tr } from "../i18n.js";
 import { href } from "../router.js";
 import { teacherFrame } from "../staff.js";
-import { field, form, load, notice, showErrors, timeSpan } from "../ui.js";
+import { field, form, load, notice, retitle, showErrors, timeSpan } from "../ui.js";
 
 const TEXT = {
   ru: { title: "Урок", topicHead: "Тема", missing: "Урок не найден.", topic: "Тема урока", saveTopic: "Сохранить тему",
@@ -19,10 +19,10 @@ const TEXT = {
     none: "задания нет", kept: "Оставлено как есть." },
   en: { title: "Lesson", topicHead: "Topic", missing: "Lesson not found.", topic: "Topic", saveTopic: "Save the topic",
     homework: "Homework", text: "Task", due: "Due", saveHomework: "Save the homework",
-    remove: "Take the homework back", saved: "Saved.", removed: "Homework taken back.", back: "To the class journal",
+    remove: "Withdraw the homework", saved: "Saved.", removed: "Homework withdrawn.", back: "Back to the class journal",
     grade: "Grade this lesson", cancelled: "Lesson cancelled (the administrator keeps the timetable).",
-    conflict: "Changed meanwhile: now «{theirs}», you wrote «{mine}».", keep: "Keep it", mine: "Write mine",
-    none: "no homework", kept: "Left as it is." },
+    conflict: "Someone changed this meanwhile: now “{theirs}”, you wrote “{mine}”.", keep: "Keep theirs",
+    mine: "Use mine", none: "no homework", kept: "Left as it is." },
 };
 
 const t = (key) => tr(TEXT, key);
@@ -38,7 +38,7 @@ export function render(main, { params }) {
     if (!lesson) { box.append(h("p", { role: "alert" }, t("missing"))); return; }
     const subject = (subjects.items.find((s) => s.subject_id === lesson.subject_id) || {}).name || "";
     h1.textContent = `${subject} — ${formatDay(lesson.date)}, ${timeSpan(lesson.starts_at, lesson.ends_at)}`;
-    document.title = `${h1.textContent} — Электронный дневник`;
+    retitle(h1.textContent);
     const journal = `/teach/${schoolId}/classes/${classId}/journal`;
     box.append(h("ul", { class: "section-nav lesson-links" },
       h("li", {}, h("a", { href: href(journal, { subject: lesson.subject_id, lesson: lessonId }) }, t("grade"))),

@@ -26,7 +26,7 @@ const TEXT = {
     queued: "queued", sending: "sending", done: "sent", recipients: "Recipients",
     emails: "Emails sent", sms: "SMS sent", held: "SMS held for the morning", failed: "Failed",
     counts: "Delivery: {title}", again: "Refresh the counts",
-    posted: "The news «{title}» is posted; delivery has started.", finished: "Delivery of «{title}» is over: emails {emails}, SMS {sms}, held {held}, failed {failed}.",
+    posted: "The news “{title}” is posted; delivery has started.", finished: "Delivery of “{title}” has finished: emails {emails}, SMS {sms}, held {held}, failed {failed}.",
   },
 };
 const COUNTS = [["recipients", "recipients"], ["emails", "emails_sent"], ["sms", "sms_sent"], ["held", "held"], ["failed", "failed"]];

@@ -8,7 +8,7 @@ import { h } from "../dom.js";
 import { tr } from "../i18n.js";
 import { href } from "../router.js";
 import { operatorFrame } from "../staff.js";
-import { errorText, field, form, load, notice, paged } from "../ui.js";
+import { errorText, field, form, load, notice, paged, retitle } from "../ui.js";
 import { schoolFields, text } from "./operator.js";
 
 const TEXT = {
@@ -21,7 +21,7 @@ const TEXT = {
   en: { title: "School", back: "All city schools", edit: "The school's details", save: "Save", saved: "Saved.",
     zone: "Time zone: {zone}", admins: "Administrators", noAdmins: "No administrators yet.",
     email: "Administrator's email", emailHint: "The account must be registered and confirmed.",
-    grant: "Make an administrator", granted: "{name} is an administrator of the school.", remove: "Remove",
+    grant: "Add an administrator", granted: "{name} is an administrator of the school.", remove: "Remove",
     sure: "Remove {name} as an administrator? Their access to the school ends at once.", yes: "Yes, remove", no: "Cancel",
     removed: "{name} is no longer an administrator of the school." },
 };
@@ -34,7 +34,7 @@ export function render(main, { params }) {
     const h1 = main.querySelector("h1");
     const named = (name) => {
       h1.textContent = `${tr(TEXT, "title")}: ${name}`;
-      document.title = `${h1.textContent} — Электронный дневник`;
+      retitle(h1.textContent);
     };
     named(school.name);
     const admins = h("div");

@@ -18,7 +18,7 @@ const TEXT = {
     title: "Events", list: "The school's events", none: "No events.", wholeSchool: "whole school", place: "Place: {place}",
     publish: "Publish an event", name: "Title", description: "Description", date: "Date",
     starts: "Starts", ends: "Ends", optional: "Optional.", where: "Place",
-    published: "The event «{title}» is published: families see it under «Events».",
+    published: "The event “{title}” is published: families see it under “Events”.",
   },
 };
 

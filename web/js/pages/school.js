@@ -12,7 +12,7 @@ const TEXT = {
   ru: { title: "Обзор", now: "Что ждёт вас", apps: ["заявление ждёт решения", "заявления ждут решения", "заявлений ждут решения"],
     ups: ["загрузка в работе", "загрузки в работе", "загрузок в работе"],
     more: "Структура школы, ученики и ключи систем — в меню выше." },
-  en: { title: "Overview", now: "What needs you", apps: ["application awaits a decision", "applications await a decision"],
+  en: { title: "Overview", now: "Waiting for you", apps: ["application awaits a decision", "applications await a decision"],
     ups: ["upload under way", "uploads under way"],
     more: "The school's structure, students and system keys are in the menu above." },
 };

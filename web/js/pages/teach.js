@@ -19,7 +19,7 @@ const TEXT = {
     classes: "Classes and subjects", noClasses: "No classes are assigned to you yet: the school's administrator assigns them.",
     noSchool: "You are not a teacher of any school.", time: "Time", klass: "Class", subject: "Subject", room: "Room",
     topic: "Topic", links: "Go to", lesson: "Lesson", journal: "Journal", noTopic: "No topic yet",
-    homework: "Homework set", cancelled: "Cancelled", substitute: "Substitution: the class's teacher keeps the journal",
+    homework: "Homework set", cancelled: "Cancelled", substitute: "Cover lesson: the class's own teacher keeps the journal",
     risk: "Progress", meetings: "Meetings", message: "Write to families" },
 };
 

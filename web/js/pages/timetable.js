@@ -33,7 +33,7 @@ const TEXT = {
     span: "{klass}: week from {from} to {to}", noLessons: "No lessons.", cancelled: "cancelled",
     room: "room {room}", noTeacher: "no teacher yet", move: "Move", cancel: "Cancel",
     moveOf: "Move the lesson: {what}", cancelOf: "Cancel the lesson: {what}",
-    confirm: "Cancel «{what}»? The families will be alerted.", yes: "Yes, cancel it", no: "Keep it",
+    confirm: "Cancel “{what}”? The families will be alerted.", yes: "Yes, cancel it", no: "Keep it",
     save: "Save", close: "Close", add: "Add a lesson", date: "Date", starts: "Starts", ends: "Ends",
     subject: "Subject", teacher: "Teacher", byLoad: "The class's teacher of the subject", nobody: "Nobody",
     roomField: "Room", added: "Lesson added: {what}. The families will be alerted.",

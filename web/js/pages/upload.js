@@ -22,12 +22,12 @@ const TEXT = {
   },
   en: {
     title: "Upload", back: "All uploads", progress: "Progress",
-    counts: "{n} of {total} rows processed: {done} taken, {rejected} rejected, {warned} with remarks.",
-    waiting: "Waiting for the file…", state: "State: {s}.", slow: "Processing takes longer than usual. Check later.",
-    again: "Check again", report: "Row report", caption: "Rejected rows and rows with remarks",
-    severity: "Which entries", all: "every entry", rejected: "rejected", warning: "with remarks", show: "Show",
+    counts: "{n} of {total} rows processed: {done} accepted, {rejected} rejected, {warned} with warnings.",
+    waiting: "Waiting for the file…", state: "State: {s}.", slow: "Processing is taking longer than usual. Check again later.",
+    again: "Check again", report: "Row report", caption: "Rejected rows and rows with warnings",
+    severity: "Which entries", all: "every entry", rejected: "rejected", warning: "with warnings", show: "Show",
     file: "File", line: "Line", column: "Column", value: "Value", reason: "Reason",
-    clean: "Every row was taken without remarks.", notices: "Please note", csvRejected: "Download the rejected rows (CSV)",
+    clean: "Every row was accepted without warnings.", notices: "Please note", csvRejected: "Download the rejected rows (CSV)",
     csvAll: "Download the whole report (CSV)", failed: "The upload failed: nothing was written.",
   },
 };

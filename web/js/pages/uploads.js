@@ -21,9 +21,9 @@ export const TEXT = {
     title: "Uploads", send: "Send", file: "File",
     hint: "One file of our set (classes.csv, students.csv, grades.csv…), a .zip of them or a OneRoster export (.zip); up to 50 MB.",
     choose: "Choose a file.", putFailed: "The file did not reach the storage ({s}). Try again.",
-    history: "Upload history", when: "When", rows: "Rows taken", rejected: "Rejected", warned: "With remarks",
+    history: "Upload history", when: "When", rows: "Rows accepted", rejected: "Rejected", warned: "With warnings",
     state: "State", none: "No uploads yet.",
-    awaiting_file: "awaiting the file", processing: "processing", done: "done", failed: "failed", expired: "file never came",
+    awaiting_file: "awaiting the file", processing: "processing", done: "done", failed: "failed", expired: "the file never arrived",
   },
 };
 
