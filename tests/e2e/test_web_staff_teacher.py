@@ -232,7 +232,8 @@ def test_the_teacher_answers_a_parents_message(page, cabinet):
     parent = cabinet.login(*PARENT)
     pyotr = next(c for c in _api(cabinet, "GET", "/children", parent)["items"] if c["class_id"] == w["class"])
     me = _api(cabinet, "GET", "/me", w["teacher"])["account_id"]
-    subject = f"Вопрос о диктанте {uuid.uuid4().hex[:6]}"  # not the families' test's «Вопрос о контрольной»: one parent, one list
+    # Not «Вопрос о контрольной»: the families' test looks for it in the same parent's list
+    subject = f"Вопрос о диктанте {uuid.uuid4().hex[:6]}"
     thread = _api(cabinet, "POST", f"/children/{pyotr['student_id']}/messages", parent,
                   json={"teacher_id": me, "subject": subject, "body": "Когда пересдача?"})["thread_id"]
     _sign_in(page)
