@@ -32,6 +32,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "LessonCreate": {"date": "2026-09-08", "starts_at": "12:30", "ends_at": "13:15", "subject_id": "<subject_id>",
                      "teacher_id": "<teacher_id>"},
     "ScheduleChange": {"teacher_id": "<teacher_id>", "version": 1},
+    "LessonMove": {"date": "2026-09-09", "starts_at": "12:30", "ends_at": "13:15", "teacher_id": "<teacher_id>",
+                   "version": 1},
     "InPersonCheck": {"confirmed": True},
     "ApplicationApproval": {"student_id": "<student_id>"},
     "ApplicationReject": {"reason": "Документы не подтвердились"},
